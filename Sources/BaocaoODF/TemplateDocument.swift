@@ -1,0 +1,179 @@
+import BaocaoData
+import BaocaoTemplating
+import BaocaoXML
+import Foundation
+
+/// A template file compiled once: a text/XML file, a flat ODF file or an ODF package.
+public final class TemplateDocument: @unchecked Sendable {
+  public enum Kind: Sendable {
+    case package(spreadsheet: Bool)
+    case flat(spreadsheet: Bool)
+    case text(ext: String)
+  }
+
+  /// The package parts that may hold tags.
+  static let templatedParts = ["content.xml", "styles.xml", "meta.xml"]
+
+  public let path: String
+  public let kind: Kind
+  /// Compiled parts: the whole file for text and flat templates, else by part name.
+  let programs: [String: TemplateProgram]
+  /// Package entry names in their original order.
+  let entryNames: [String]
+
+  init(path: String, kind: Kind, programs: [String: TemplateProgram], entryNames: [String]) {
+    self.path = path
+    self.kind = kind
+    self.programs = programs
+    self.entryNames = entryNames
+  }
+
+  /// Opens and compiles a template, throwing every problem in it at once.
+  public static func open(path: String) throws -> TemplateDocument {
+    let (document, diagnostics) = try load(path: path)
+    let errors = diagnostics.filter { $0.severity == .error }
+    if !errors.isEmpty { throw DiagnosticList(errors) }
+    return document
+  }
+
+  static func readFile(_ path: String) throws(DocumentError) -> [UInt8] {
+    var isDir: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
+      throw DocumentError(file: path, message: "no such file")
+    }
+    if isDir.boolValue { throw DocumentError(file: path, message: "is a folder, not a template file") }
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw DocumentError(file: path, message: "cannot read the file")
+    }
+    return [UInt8](data)
+  }
+
+  static func load(path: String) throws -> (TemplateDocument, [Diagnostic]) {
+    let ext = (path as NSString).pathExtension.lowercased()
+    switch ext {
+    case "odt", "ods", "ott", "ots":
+      return try loadPackage(path: path, spreadsheet: ext == "ods" || ext == "ots")
+    case "fodt", "fods":
+      let bytes = try readFile(path)
+      if let problem = XMLSafety.check(bytes) {
+        throw DocumentError(file: path, message: "line \(problem.line): \(problem.message)")
+      }
+      let (program, diags) = compile(bytes, file: path, part: "")
+      return (TemplateDocument(path: path, kind: .flat(spreadsheet: ext == "fods"), programs: ["": program], entryNames: []), diags)
+    default:
+      let bytes = try readFile(path)
+      guard String(validating: bytes, as: UTF8.self) != nil else {
+        throw DocumentError(file: path, message: "the template is not UTF-8 text", hint: "save it as UTF-8, or use an .odt/.ods template")
+      }
+      let (program, diags) = compile(bytes, file: path, part: "")
+      return (TemplateDocument(path: path, kind: .text(ext: ext), programs: ["": program], entryNames: []), diags)
+    }
+  }
+
+  static func compile(_ bytes: [UInt8], file: String, part: String, aliases: [String: TemplateCompiler.AliasDefinition]? = nil) -> (TemplateProgram, [Diagnostic]) {
+    var a = aliases ?? [:]
+    if aliases == nil { TemplateCompiler.collectAliases(bytes, into: &a) }
+    return TemplateCompiler(file: file, part: part, aliases: a).compile(bytes)
+  }
+
+  static func loadPackage(path: String, spreadsheet: Bool) throws -> (TemplateDocument, [Diagnostic]) {
+    _ = try readFile(path)
+    let zip = try ZipReader(path: path)
+    guard let content = zip.entry(named: "content.xml") else {
+      throw DocumentError(file: path, message: "the package has no content.xml; it is not an OpenDocument file",
+        hint: "save it again from LibreOffice as .odt or .ods")
+    }
+    _ = content
+    var partBytes: [String: [UInt8]] = [:]
+    for name in templatedParts {
+      guard let e = zip.entry(named: name) else { continue }
+      let bytes = try zip.read(e)
+      if let problem = XMLSafety.check(bytes) {
+        throw DocumentError(file: path, part: name, message: "line \(problem.line): \(problem.message)")
+      }
+      partBytes[name] = bytes
+    }
+    // Aliases declared in one part are usable in all of them.
+    var aliases: [String: TemplateCompiler.AliasDefinition] = [:]
+    for name in templatedParts { if let b = partBytes[name] { TemplateCompiler.collectAliases(b, into: &aliases) } }
+    var programs: [String: TemplateProgram] = [:]
+    var diagnostics: [Diagnostic] = []
+    for name in templatedParts {
+      guard let b = partBytes[name] else { continue }
+      let (program, d) = compile(b, file: path, part: name, aliases: aliases)
+      diagnostics += d
+      if !program.tags.isEmpty { programs[name] = program }
+    }
+    let doc = TemplateDocument(
+      path: path, kind: .package(spreadsheet: spreadsheet), programs: programs, entryNames: zip.entries.map(\.name))
+    return (doc, diagnostics)
+  }
+
+  // MARK: - Rendering
+
+  func renderPart(_ name: String, data: Value?, complement: Value?, options: RenderOptions) throws(DiagnosticList) -> [UInt8]? {
+    guard let program = programs[name] else { return nil }
+    do {
+      return try TemplateRenderer(program: program, options: options).render(data: data, complement: complement)
+    } catch {
+      throw DiagnosticList(error.diagnostics.map { d in
+        var d = d
+        d.file = path
+        d.part = name
+        return d
+      })
+    }
+  }
+
+  /// Merges `data` and writes the result to `output` atomically (`-` for standard output).
+  public func write(data: Value?, complement: Value?, options: RenderOptions, format: OutputFormat, to output: String) throws {
+    var options = options
+    switch kind {
+    case .text:
+      options.outputMode = format == .txt ? .text : .xml
+      let bytes = try renderPart("", data: data, complement: complement, options: options) ?? []
+      try OutputWriter.write(bytes, to: output)
+    case .flat:
+      options.outputMode = .odf
+      options.fileExtension = options.fileExtension ?? "odt"
+      let bytes = try renderPart("", data: data, complement: complement, options: options) ?? []
+      try OutputWriter.write(bytes, to: output)
+    case .package:
+      options.outputMode = .odf
+      options.fileExtension = options.fileExtension ?? "odt"
+      let temp = output == "-"
+        ? (NSTemporaryDirectory() as NSString).appendingPathComponent("baocao.\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp")
+        : OutputWriter.temporaryPath(for: output)
+      do {
+        try writePackage(data: data, complement: complement, options: options, to: temp)
+      } catch {
+        unlink(temp)
+        throw error
+      }
+      if output == "-" {
+        defer { unlink(temp) }
+        guard let d = FileManager.default.contents(atPath: temp) else {
+          throw DocumentError(file: output, message: "cannot read back the output")
+        }
+        FileHandle.standardOutput.write(d)
+      } else {
+        try OutputWriter.commit(temp, to: output)
+      }
+    }
+  }
+
+  func writePackage(data: Value?, complement: Value?, options: RenderOptions, to path: String) throws {
+    let zip = try ZipReader(path: self.path)
+    var parts: [ZipWriter.Part] = []
+    let mimetype = zip.entry(named: "mimetype")
+    if let mimetype { parts.append(.bytes(name: "mimetype", data: try zip.read(mimetype))) }
+    for entry in zip.entries where entry.name != "mimetype" {
+      if let bytes = try renderPart(entry.name, data: data, complement: complement, options: options) {
+        parts.append(.bytes(name: entry.name, data: bytes))
+      } else {
+        parts.append(.copy(name: entry.name, index: entry.index))
+      }
+    }
+    try ZipWriter.write(parts, from: zip, to: path)
+  }
+}

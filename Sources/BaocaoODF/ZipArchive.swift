@@ -1,0 +1,136 @@
+import CLibZip
+import Foundation
+
+/// A read-only view of a zip file, with the checks a hostile file needs.
+final class ZipReader {
+  struct Entry {
+    var index: UInt64
+    var name: String
+    var size: UInt64
+    var compressedSize: UInt64
+    var method: Int32
+  }
+
+  static let maxEntrySize: UInt64 = 256 << 20
+  static let maxTotalSize: UInt64 = 1 << 30
+  static let maxRatio: UInt64 = 1000
+
+  let path: String
+  let handle: OpaquePointer
+  private(set) var entries: [Entry] = []
+
+  init(path: String) throws(DocumentError) {
+    self.path = path
+    var err: Int32 = 0
+    guard let h = zip_open(path, ZIP_RDONLY, &err) else {
+      if err == ZIP_ER_NOZIP || err == ZIP_ER_INCONS {
+        throw DocumentError(file: path, message: "the file is not a zip package (an .odt/.ods is a zip file)",
+          hint: "save it again from LibreOffice as OpenDocument")
+      }
+      throw DocumentError(file: path, message: "cannot open the package (libzip error \(err))")
+    }
+    handle = h
+    let count = zip_get_num_entries(h, 0)
+    var total: UInt64 = 0
+    for i in 0..<UInt64(max(0, count)) {
+      var st = zip_stat_t()
+      zip_stat_init(&st)
+      guard zip_stat_index(h, i, 0, &st) == 0, let cname = st.name else { continue }
+      let name = String(cString: cname)
+      if name.hasPrefix("/") || name.split(separator: "/").contains("..") || name.contains("\\") {
+        zip_discard(h)
+        throw DocumentError(file: path, message: "the package holds an entry with an unsafe name '\(name)'")
+      }
+      if st.size > ZipReader.maxEntrySize || (st.comp_size > 0 && st.size / max(st.comp_size, 1) > ZipReader.maxRatio && st.size > 1 << 20) {
+        zip_discard(h)
+        throw DocumentError(file: path, message: "the entry '\(name)' is too large once uncompressed (\(st.size) bytes); refusing a possible zip bomb")
+      }
+      total += st.size
+      entries.append(Entry(index: i, name: name, size: st.size, compressedSize: st.comp_size, method: Int32(st.comp_method)))
+    }
+    if total > ZipReader.maxTotalSize {
+      zip_discard(h)
+      throw DocumentError(file: path, message: "the package is too large once uncompressed (\(total) bytes); refusing a possible zip bomb")
+    }
+  }
+
+  deinit { zip_discard(handle) }
+
+  func entry(named name: String) -> Entry? { entries.first { $0.name == name } }
+
+  /// Reads an entry, never more than its declared size (which was bounded above).
+  func read(_ entry: Entry) throws(DocumentError) -> [UInt8] {
+    guard let f = zip_fopen_index(handle, entry.index, 0) else {
+      throw DocumentError(file: path, message: "cannot read '\(entry.name)' from the package")
+    }
+    defer { zip_fclose(f) }
+    let size = Int(entry.size)
+    var out = [UInt8](repeating: 0, count: size)
+    var got = 0
+    while got < size {
+      let offset = got
+      let n = out.withUnsafeMutableBytes { buf in zip_fread(f, buf.baseAddress! + offset, UInt64(size - offset)) }
+      if n < 0 { throw DocumentError(file: path, message: "'\(entry.name)' is damaged in the package") }
+      if n == 0 { break }
+      got += Int(n)
+    }
+    if got != size {
+      throw DocumentError(file: path, message: "'\(entry.name)' is shorter than the package says; the file is damaged")
+    }
+    return out
+  }
+}
+
+/// Writes an OpenDocument package: `mimetype` first and stored, then the other parts.
+enum ZipWriter {
+  enum Part {
+    case bytes(name: String, data: [UInt8])
+    /// Copied from the template without recompression, byte for byte.
+    case copy(name: String, index: UInt64)
+  }
+
+  static func write(_ parts: [Part], from source: ZipReader, to path: String) throws(DocumentError) {
+    var err: Int32 = 0
+    guard let z = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &err) else {
+      throw DocumentError(file: path, message: "cannot create the output (libzip error \(err))")
+    }
+    var buffers: [UnsafeMutableRawPointer] = []
+    defer { for b in buffers { b.deallocate() } }
+    for part in parts {
+      switch part {
+      case .bytes(let name, let data):
+        let buf = UnsafeMutableRawPointer.allocate(byteCount: max(1, data.count), alignment: 1)
+        buffers.append(buf)
+        data.withUnsafeBytes { src in if let base = src.baseAddress { buf.copyMemory(from: base, byteCount: data.count) } }
+        guard let src = zip_source_buffer(z, buf, UInt64(data.count), 0) else {
+          zip_discard(z)
+          throw DocumentError(file: path, message: "cannot add '\(name)' to the output")
+        }
+        let idx = zip_file_add(z, name, src, ZIP_FL_ENC_UTF_8)
+        if idx < 0 {
+          zip_source_free(src)
+          zip_discard(z)
+          throw DocumentError(file: path, message: "cannot add '\(name)' to the output")
+        }
+        let method = name == "mimetype" ? ZIP_CM_STORE : ZIP_CM_DEFLATE
+        zip_set_file_compression(z, UInt64(idx), Int32(method), 0)
+        zip_file_set_mtime(z, UInt64(idx), 315_532_800 + 86400, 0)
+      case .copy(let name, let index):
+        guard let src = zip_source_zip(z, source.handle, index, ZIP_FL_COMPRESSED, 0, -1) else {
+          zip_discard(z)
+          throw DocumentError(file: path, message: "cannot copy '\(name)' to the output")
+        }
+        if zip_file_add(z, name, src, ZIP_FL_ENC_UTF_8) < 0 {
+          zip_source_free(src)
+          zip_discard(z)
+          throw DocumentError(file: path, message: "cannot copy '\(name)' to the output")
+        }
+      }
+    }
+    if zip_close(z) != 0 {
+      let msg = String(cString: zip_strerror(z))
+      zip_discard(z)
+      throw DocumentError(file: path, message: "cannot write the output: \(msg)")
+    }
+  }
+}

@@ -1,0 +1,116 @@
+import ArgumentParser
+import BaocaoData
+import BaocaoODF
+import BaocaoTemplating
+import Foundation
+
+struct RenderCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "render", abstract: "Merge one record (or a folder of records) into a template.")
+
+  @Argument(help: "The template: .odt .ods .fodt .fods .xml .html .txt or any UTF-8 text.")
+  var template: String
+
+  @Argument(help: "The data: a .json/.yaml/.csv file, '-' for JSON on standard input, or a folder of records.")
+  var data: String
+
+  @Option(name: .shortAndLong, help: "The output file, or '-' for standard output.")
+  var output: String
+
+  @Option(name: .long, help: "odt|ods|fodt|fods|xml|html|txt; by default the output's extension.")
+  var format: String?
+
+  @OptionGroup var merge: MergeOptions
+
+  func run() throws {
+    do {
+      let (options, complement) = try merge.resolve()
+      let document = try TemplateDocument.open(path: template)
+      let format = try OutputFormat.resolve(explicit: format, output: output, template: document)
+      let value = try CLIError.wrap { () throws(DataError) in try DataLoader.load(path: data) }
+      try document.write(data: value, complement: complement, options: options, format: format, to: output)
+    } catch {
+      fail(error)
+    }
+  }
+}
+
+struct CheckCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "check", abstract: "List a template's tags and report every error in it.")
+
+  @Argument(help: "The template.")
+  var template: String
+
+  @Argument(help: "Optional data: also report the paths the data lacks.")
+  var data: String?
+
+  func run() throws {
+    do {
+      let report = try TemplateDocument.check(path: template)
+      for tag in report.tags { print("\(tag.location)\t\(tag.text)") }
+      var problems = report.diagnostics
+      if let data {
+        let value = try CLIError.wrap { () throws(DataError) in try DataLoader.load(path: data) }
+        problems += report.missingPaths(in: value)
+      }
+      for d in problems { FileHandle.standardError.write(Data((d.description + "\n").utf8)) }
+      let errors = problems.filter { $0.severity == .error }.count
+      let warnings = problems.count - errors
+      print("\(report.tags.count) tags, \(errors) errors, \(warnings) warnings")
+      if errors > 0 { throw ExitCode(1) }
+    } catch let e as ExitCode {
+      throw e
+    } catch {
+      fail(error)
+    }
+  }
+}
+
+struct BatchCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "batch", abstract: "Render one output per record.")
+
+  @Argument(help: "The template.")
+  var template: String
+
+  @Argument(help: "Record files, folders of records, or one JSON file holding an array.")
+  var data: [String]
+
+  @Option(name: .shortAndLong, help: "The output folder.")
+  var output: String
+
+  @Option(name: .long, help: "Comma-separated output formats (default: the template's own).")
+  var format: String?
+
+  @Option(name: .long, help: "Output name pattern; tags allowed (default: the record's file name).")
+  var name: String?
+
+  @Option(name: .long, help: "Parallel workers (default: all cores).")
+  var jobs: Int?
+
+  @OptionGroup var merge: MergeOptions
+
+  func run() throws {
+    do {
+      let (options, complement) = try merge.resolve()
+      let document = try TemplateDocument.open(path: template)
+      let formats = try (format?.split(separator: ",").map(String.init) ?? [document.kind.defaultFormat.rawValue])
+        .map { (f: String) throws(CLIError) -> OutputFormat in
+          guard let of = OutputFormat(rawValue: f.lowercased()) else { throw CLIError("unknown format '\(f)'") }
+          return of
+        }
+      let records = try CLIError.wrap { () throws(DataError) in try BatchRecords.collect(data) }
+      let job = BatchJob(
+        document: document, records: records, complement: complement, options: options, formats: formats,
+        namePattern: name, outputDirectory: output, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
+      let summary = job.run { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }
+      print(summary.line)
+      if summary.failed > 0 { throw ExitCode(1) }
+    } catch let e as ExitCode {
+      throw e
+    } catch {
+      fail(error)
+    }
+  }
+}

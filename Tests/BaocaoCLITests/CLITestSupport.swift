@@ -1,0 +1,65 @@
+import Foundation
+
+/// Paths and process helpers for tests that run the `baocao` executable.
+enum CLI {
+  static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
+  static let shared = packageRoot.deletingLastPathComponent().appendingPathComponent("shared")
+  static var binary: String? {
+    let candidates = [".build/debug/baocao", ".build/release/baocao"].map { packageRoot.appendingPathComponent($0).path }
+    return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
+  }
+
+  struct Result {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+  }
+
+  static func run(_ executable: String, _ arguments: [String], stdin: Data? = nil) throws -> Result {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: executable)
+    p.arguments = arguments
+    let out = Pipe(), err = Pipe()
+    p.standardOutput = out
+    p.standardError = err
+    if let stdin {
+      let inPipe = Pipe()
+      p.standardInput = inPipe
+      try p.run()
+      inPipe.fileHandleForWriting.write(stdin)
+      try inPipe.fileHandleForWriting.close()
+    } else {
+      p.standardInput = FileHandle.nullDevice
+      try p.run()
+    }
+    let o = out.fileHandleForReading.readDataToEndOfFile()
+    let e = err.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+  }
+
+  static func baocao(_ arguments: [String], stdin: Data? = nil) throws -> Result {
+    guard let b = binary else { throw SkipError("the baocao executable is not built; run 'swift build' first") }
+    return try run(b, arguments, stdin: stdin)
+  }
+
+  static func which(_ name: String) -> String? {
+    for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
+      let p = "\(dir)/\(name)"
+      if FileManager.default.isExecutableFile(atPath: p) { return p }
+    }
+    return nil
+  }
+
+  static func temporaryDirectory() throws -> URL {
+    let u = FileManager.default.temporaryDirectory.appendingPathComponent("baocao-test-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: u, withIntermediateDirectories: true)
+    return u
+  }
+}
+
+struct SkipError: Error, CustomStringConvertible {
+  var description: String
+  init(_ d: String) { description = d }
+}

@@ -1,0 +1,66 @@
+import BaocaoData
+import Testing
+
+@Suite struct JSONReaderTests {
+  @Test func keepsKeyOrderAndTypes() throws {
+    let v = try JSONReader.parse(Array(#"{"b": 1, "a": [true, null, "x"], "c": 1.5}"#.utf8), file: "t.json")
+    #expect(v.objectValue?.keys.elementsEqual(["b", "a", "c"]) == true)
+    #expect(v["a"] == .array([.bool(true), .null, .string("x")]))
+    #expect(v["c"] == .number(1.5))
+  }
+
+  @Test(arguments: [
+    (#"{"a": 1"#, "1:1", "never closed"),
+    ("{\"a\": \"x\n\"}", "1:9", "control character"),
+    (#"{"a": 01}"#, "1:7", "leading zeros"),
+    ("", "1:1", "empty"),
+  ])
+  func reportsPlace(text: String, place: String, words: String) {
+    do {
+      _ = try JSONReader.parse(Array(text.utf8), file: "r.json")
+      Issue.record("expected an error")
+    } catch {
+      #expect(error.description.hasPrefix("r.json:\(place):"), "\(error.description)")
+      #expect(error.description.contains(words), "\(error.description)")
+    }
+  }
+
+  @Test func rejectsInvalidUTF8() {
+    do {
+      _ = try JSONReader.parse([0x7B, 0x22, 0x61, 0x22, 0x3A, 0x22, 0xFF, 0x22, 0x7D], file: "b.json")
+      Issue.record("expected an error")
+    } catch {
+      #expect(error.description.contains("not valid UTF-8"))
+      #expect(error.line == 1 && error.column == 7)
+    }
+  }
+
+  @Test func javaScriptNumberText() {
+    #expect(JSNumber.string(5) == "5")
+    #expect(JSNumber.string(1000.123) == "1000.123")
+    #expect(JSNumber.string(0.1 + 0.2) == "0.30000000000000004")
+    #expect(JSNumber.string(1e21) == "1e+21")
+    #expect(JSNumber.string(1e-7) == "1e-7")
+    #expect(JSNumber.string(-0.000001) == "-0.000001")
+  }
+}
+
+@Suite struct CSVReaderTests {
+  @Test func typesColumnsAndKeepsCodes() throws {
+    let csv = "code,name,tasks\n01,Hà Nội,12\n12,\"Lai Châu, tỉnh\",7.5\n"
+    let v = try CSVReader.parse(Array(csv.utf8), file: "p.csv")
+    #expect(v.arrayValue?.count == 2)
+    #expect(v.arrayValue?[0]["code"] == .string("01"))
+    #expect(v.arrayValue?[1]["name"] == .string("Lai Châu, tỉnh"))
+    #expect(v.arrayValue?[1]["tasks"] == .number(7.5))
+  }
+
+  @Test func unclosedQuoteNamesTheLine() {
+    do {
+      _ = try CSVReader.parse(Array("a,b\n1,\"x\n".utf8), file: "q.csv")
+      Issue.record("expected an error")
+    } catch {
+      #expect(error.description.hasPrefix("q.csv:2"))
+    }
+  }
+}

@@ -1,0 +1,66 @@
+import BaocaoData
+import BaocaoTemplating
+import Testing
+
+func render(_ template: String, _ json: String, lang: String = "vi", mode: RenderOptions.OutputMode = .xml) throws -> String {
+  let t = try TextTemplate(bytes: Array(template.utf8), file: "t.xml")
+  var o = RenderOptions()
+  o.lang = lang
+  o.outputMode = mode
+  let data = try JSONReader.parse(Array(json.utf8), file: "d.json")
+  return String(decoding: try t.render(data: data, complement: nil, options: o), as: UTF8.self)
+}
+
+@Suite struct TemplateTests {
+  @Test func healsSplitTags() throws {
+    let out = try render(#"<p>{d.prov<span s="1">ince</span>.name}</p>"#, #"{"province":{"name":"Lai Châu"}}"#)
+    #expect(out == #"<p>Lai Châu<span s="1"></span></p>"#)
+  }
+
+  @Test func tableRowLoop() throws {
+    let t = "<table><tr><td>{d.tasks[i].name}</td></tr><tr><td>{d.tasks[i+1].name}</td></tr></table>"
+    let out = try render(t, #"{"tasks":[{"name":"A"},{"name":"B & C"}]}"#)
+    #expect(out == "<table><tr><td>A</td></tr><tr><td>B &amp; C</td></tr></table>")
+  }
+
+  @Test func vietnameseSortAndNumbers() throws {
+    let t = "<l><i>{d[name,i].name} {d[name,i].n:formatN(2)}</i><i>{d[name+1,i+1].name}</i></l>"
+    let out = try render(t, #"[{"name":"Đồng Nai","n":1234567.891},{"name":"Điện Biên","n":2},{"name":"Cà Mau","n":0.5}]"#)
+    #expect(out == "<l><i>Cà Mau 0,50</i><i>Điện Biên 2,00</i><i>Đồng Nai 1.234.567,89</i></l>")
+  }
+
+  @Test func officialDateAndPercent() throws {
+    let out = try render("{d.a:officialDate} / {d.b:officialDate} / {d.p:percent}", #"{"a":"2026-01-05","b":"2025-09-24","p":0.3611}"#)
+    #expect(out == "ngày 05 tháng 01 năm 2026 / ngày 24 tháng 9 năm 2025 / 36,11%")
+  }
+
+  @Test func hiddenBlockLeavesNoEmptyParagraph() throws {
+    let t = "<b><p>{d.risk:ifEQ(true):showBegin}</p><p>risky</p><p>{d.risk:showEnd}</p><p>end</p></b>"
+    #expect(try render(t, #"{"risk":false}"#) == "<b><p>end</p></b>")
+    #expect(try render(t, #"{"risk":true}"#) == "<b><p></p><p>risky</p><p></p><p>end</p></b>")
+  }
+
+  @Test func aggregates() throws {
+    let out = try render("{d.items[].n:aggSum} {d.items[].n:aggAvg} {d.items[].n:aggMax}", #"{"items":[{"n":1},{"n":2},{"n":6}]}"#)
+    #expect(out == "9 3 6")
+  }
+
+  @Test func odfTextElements() throws {
+    let out = try render("<p>{d.t}</p>", #"{"t":"a\nb\tc   d"}"#, mode: .odf)
+    #expect(out == #"<p>a<text:line-break/>b<text:tab/>c <text:s text:c="2"/>d</p>"#)
+  }
+
+  @Test func reportsEveryMistakeWithItsPlace() {
+    let t = "<p>{d.a:formatZ}</p>\n<p>{d.rows[i].x}</p>\n<p>{d.b:upperCase</p>\n"
+    do {
+      _ = try TextTemplate(bytes: Array(t.utf8), file: "bad.xml")
+      Issue.record("expected errors")
+    } catch {
+      let text = error.description
+      #expect(error.diagnostics.count == 3, "\(text)")
+      #expect(text.contains("bad.xml:1:4") && text.contains("unknown formatter 'formatZ'"), "\(text)")
+      #expect(text.contains("bad.xml:2:4") && text.contains("[i+1]"), "\(text)")
+      #expect(text.contains("bad.xml:3:4") && text.contains("never closed"), "\(text)")
+    }
+  }
+}
