@@ -36,7 +36,7 @@ def main():
             template = v["template"]
             ext = ".xml" if template.startswith("<") else ".txt"
             tpath = os.path.join(work, "t" + ext)
-            with open(tpath, "w", encoding="utf-8") as f:
+            with open(tpath, "w", encoding="utf-8", newline="") as f:
                 f.write(template)
             dpath = os.path.join(work, "d.json")
             with open(dpath, "w", encoding="utf-8") as f:
@@ -57,7 +57,7 @@ def main():
             if os.path.exists(out):
                 os.unlink(out)
             r = subprocess.run([binary, "render", tpath, dpath, "-o", out, "--options", opath], capture_output=True)
-            got = open(out, encoding="utf-8").read() if os.path.exists(out) else None
+            got = open(out, encoding="utf-8", newline="").read() if os.path.exists(out) else None
             if r.returncode == 0 and got == v["expected"]:
                 passed += 1
             else:

@@ -45,6 +45,7 @@ public struct Slot: Sendable {
     /// Alias declarations and block delimiters write nothing themselves.
     case silent
     case conditionBegin(TagExpression, hide: Bool)
+    case blockEnd(hide: Bool)
   }
   public var kind: Kind
   public var inAttribute: Bool

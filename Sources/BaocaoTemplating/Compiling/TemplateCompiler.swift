@@ -83,7 +83,10 @@ public struct TemplateCompiler {
           var body = def.body
           if !def.parameters.isEmpty, j < text.endIndex, text[j] == "(", let close = text[j...].firstIndex(of: ")") {
             let args = text[text.index(after: j)..<close].split(separator: ",").map { $0.trimmingWhitespace() }
-            for (p, a) in zip(def.parameters, args) { body = body.replacingAll(p, with: a) }
+            // Longest names first, so that `$id` does not eat the start of `$idEnd`.
+            for (p, a) in zip(def.parameters, args).sorted(by: { $0.0.count > $1.0.count }) {
+              body = body.replacingAll(p, with: a)
+            }
             j = text.index(after: close)
           }
           out += body
@@ -148,7 +151,7 @@ public struct TemplateCompiler {
         if let last = expr.formatters.last?.name {
           switch last {
           case "showBegin", "hideBegin": slot.kind = .conditionBegin(expr, hide: last == "hideBegin")
-          case "showEnd", "hideEnd": slot.kind = .silent
+          case "showEnd", "hideEnd": slot.kind = .blockEnd(hide: last == "hideEnd")
           default: slot.kind = .value(expr)
           }
         } else {
@@ -284,9 +287,11 @@ public struct TemplateCompiler {
   }
 
   func lastFormatterName(_ slot: Slot) -> String? {
-    let name = slot.tag.dropLast().split(separator: ":").last.map { $0.trimmingWhitespace() }
-    guard let name, slot.tag.contains(":") else { return nil }
-    return String(name.prefix(while: { $0 != "(" }))
+    switch slot.kind {
+    case .conditionBegin(_, let hide): return hide ? "hideBegin" : "showBegin"
+    case .blockEnd(let hide): return hide ? "hideEnd" : "showEnd"
+    default: return nil
+    }
   }
 }
 

@@ -66,21 +66,15 @@ struct TokenStructure {
       }
       return (bodyStart, copy, tokens.count)
     }
-    // No element encloses the repetition: it runs from tag to tag, and the copy ends after the same
-    // markup that ended the repeated part.
-    var last: (Token.TagKind, String)? = nil
+    // No element encloses the repetition (a flat run of text and whole elements): it runs from tag to
+    // tag, and the copy ends after the first element or empty tag that follows the `[i+1]` tag.
     var d = 0
-    for i in start..<end {
-      d += delta(i)
-      if d == 0, let info = tagInfo(i), info.0 != .open { last = info }
-    }
-    guard let pattern = last else { return (start, end, end + 1) }
-    d = 0
     var j = end
     while j < tokens.count {
-      d += delta(j)
-      if d < 0 { break }
-      if d == 0, let info = tagInfo(j), info.0 == pattern.0, info.1 == pattern.1 { return (start, end, j + 1) }
+      let dl = delta(j)
+      if dl == -1 && d == 0 { break }
+      d += dl
+      if d == 0, let info = tagInfo(j), info.0 != .open { return (start, end, j + 1) }
       j += 1
     }
     return (start, end, end + 1)
@@ -91,24 +85,15 @@ struct TokenStructure {
   func blockBounds(begin: Int, end: Int) -> (Int, Int) {
     var start = begin
     var stop = end + 1
-    // Begin side: only whitespace between the parent's start tag and the tag, and the parent closes inside.
-    if let open = enclosingStart(of: begin), isBlank(open + 1..<begin), let close = matchingEnd(of: open), close < end {
+    // Begin side: nothing between the parent's start tag and the block, and the parent closes inside it.
+    while let open = enclosingStart(of: start), open + 1 == start, let close = matchingEnd(of: open), close < end {
       start = open
     }
-    if let close = enclosingEnd(of: end), isBlank(end + 1..<close), let open = matchingStart(of: close), open > begin {
+    // End side: nothing between the block and the parent's end tag, and the parent opens inside it.
+    while let close = enclosingEnd(of: stop - 1), close == stop, let open = matchingStart(of: close), open > begin {
       stop = close + 1
     }
     return (start, stop)
-  }
-
-  func isBlank(_ range: Range<Int>) -> Bool {
-    for i in range {
-      switch tokens[i] {
-      case .text(let b): if !b.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) { return false }
-      default: return false
-      }
-    }
-    return true
   }
 
   func enclosingStart(of index: Int) -> Int? {

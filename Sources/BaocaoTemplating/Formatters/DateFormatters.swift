@@ -238,12 +238,16 @@ enum DateFormatters {
     let n = names(ctx.options.lang)
     let c = cal.dateComponents([.year, .month, .day, .hour, .minute, .second, .nanosecond, .weekday, .weekOfYear, .quarter], from: date)
     // Expand the locale's long formats first.
-    var p = pattern
-    for key in ["LLLL", "LLL", "LTS", "LL", "LT", "L"] where p.contains(key) {
-      p = p.replacingOccurrences(of: key, with: "\u{1}\(key)\u{1}")
-    }
-    for key in ["LLLL", "LLL", "LTS", "LL", "LT", "L"] {
-      p = p.replacingOccurrences(of: "\u{1}\(key)\u{1}", with: n.formats[key] ?? key)
+    var p = ""
+    var k = pattern.startIndex
+    while k < pattern.endIndex {
+      if let key = ["LLLL", "LLL", "LTS", "LL", "LT", "L"].first(where: { pattern[k...].hasPrefix($0) }) {
+        p += n.formats[key] ?? key
+        k = pattern.index(k, offsetBy: key.count)
+      } else {
+        p.append(pattern[k])
+        k = pattern.index(after: k)
+      }
     }
     let tokens = ["YYYY", "MMMM", "dddd", "SSS", "MMM", "ddd", "YY", "MM", "DD", "Do", "HH", "hh", "mm", "ss", "dd", "ZZ", "M", "D", "H", "h", "m", "s", "A", "a", "d", "Q", "W", "X", "x", "Z"]
     var out = ""

@@ -65,7 +65,7 @@ enum NumberFormatters {
   static func currencies(_ ctx: FormatterContext, target: String?, source: String?) -> (String, String) {
     let localeCurrency = NumberLocale.forLang(ctx.options.lang).currency
     let s = source ?? ctx.options.currencySource ?? localeCurrency
-    let t = target ?? ctx.options.currencyTarget ?? s
+    let t = target ?? ctx.options.currencyTarget ?? localeCurrency
     return (s, t)
   }
 

@@ -67,7 +67,7 @@ struct RenderState {
     let slot = renderer.program.slots[index]
     let text: String
     switch slot.kind {
-    case .silent, .conditionBegin: return
+    case .silent, .conditionBegin, .blockEnd: return
     case .translation(let key):
       text = options.translations[options.lang]?[key] ?? key
     case .value(let expr):
@@ -92,8 +92,10 @@ struct RenderState {
 
   func display(_ v: Value?) -> String {
     guard let v else { return "" }
-    if case .null = v { return "" }
-    return v.javaScriptString
+    switch v {
+    case .null, .object: return ""
+    default: return v.javaScriptString
+    }
   }
 
   mutating func evaluate(_ expr: TagExpression, slot: Slot, context ctx: inout FormatterContext) -> Value? {
@@ -240,9 +242,13 @@ struct RenderState {
   /// The items a loop visits: filtered, then sorted by its iterators.
   func items(of plan: LoopPlan) -> [Value] {
     let (container, _) = resolve(root: plan.root, steps: plan.arraySteps[...])
-    guard case .array(let all)? = container else {
-      if let c = container, case .object = c, plan.bracket.filters.isEmpty { return [] }
-      return []
+    let all: [Value]
+    switch container {
+    case .array(let a)?: all = a
+    case .object(let o)?:
+      // Looping over an object visits its properties as {att, val}, as in Carbone.
+      all = o.map { .object(["att": .string($0.key), "val": $0.value]) }
+    default: return []
     }
     var picked: [(Int, Value)] = []
     for (i, item) in all.enumerated() where matches(item, index: i, count: all.count, filters: plan.bracket.filters) {

@@ -45,7 +45,7 @@ public struct MarkerScanner {
     var significant: [UInt8] = []
     while i < bytes.count && significant.count < 2 {
       let b = bytes[i]
-      if b == UInt8(ascii: "<") {
+      if isTagStart(i) {
         guard let close = tagEnd(from: i) else { return nil }
         i = close + 1
         continue
@@ -80,7 +80,7 @@ public struct MarkerScanner {
     var brackets = 0
     while i < bytes.count {
       let b = bytes[i]
-      if b == UInt8(ascii: "<") && !inQuote {
+      if !inQuote && isTagStart(i) {
         guard let close = tagEnd(from: i) else { return nil }
         i = close + 1
         continue
@@ -104,6 +104,14 @@ public struct MarkerScanner {
       i += 1
     }
     return nil
+  }
+
+  /// True when the `<` at `i` starts markup (`<p`, `</p`, `<!--`, `<?`), not a comparison such as `speed<200`.
+  func isTagStart(_ i: Int) -> Bool {
+    guard bytes[i] == UInt8(ascii: "<"), i + 1 < bytes.count else { return false }
+    let n = bytes[i + 1]
+    return (n >= UInt8(ascii: "a") && n <= UInt8(ascii: "z")) || (n >= UInt8(ascii: "A") && n <= UInt8(ascii: "Z"))
+      || n == UInt8(ascii: "/") || n == UInt8(ascii: "!") || n == UInt8(ascii: "?") || n == UInt8(ascii: "_") || n >= 0x80
   }
 
   /// The index of the `>` closing the markup that starts at `start`.
@@ -132,10 +140,17 @@ public struct MarkerScanner {
       if b == UInt8(ascii: "{"), let end = markerEnd(from: i) {
         flushText(i)
         let (marker, moved) = heal(from: i, to: end, inAttribute: false)
-        out.append(.marker(marker))
-        // The markup moved out of the tag keeps its structure.
+        // The markup moved out of the tag keeps its structure. It goes after the tag, so the value takes
+        // the formatting of the tag's first character; for a block's end it goes before, inside the block.
         var sub = MarkerScanner(moved)
-        out.append(contentsOf: sub.tokens())
+        let movedTokens = sub.tokens()
+        if MarkerScanner.endsBlock(marker.text) {
+          out.append(contentsOf: movedTokens)
+          out.append(.marker(marker))
+        } else {
+          out.append(.marker(marker))
+          out.append(contentsOf: movedTokens)
+        }
         i = end + 1
         textStart = i
         continue
@@ -148,7 +163,7 @@ public struct MarkerScanner {
             line: line, column: col, message: "the tag starting with '\(snippet.prefix(while: { $0 != "\n" }))' is never closed",
             hint: "add the closing '}'"))
       }
-      if b == UInt8(ascii: "<"), let end = scanTag(from: i) {
+      if isTagStart(i), let end = scanTag(from: i) {
         flushText(i)
         out.append(end.token)
         i = end.next
@@ -159,6 +174,12 @@ public struct MarkerScanner {
     }
     flushText(bytes.count)
     return out
+  }
+
+  static func endsBlock(_ text: String) -> Bool {
+    guard let last = text.split(separator: ":").last else { return false }
+    let name = last.filter { !$0.isWhitespace }
+    return name.hasPrefix("showEnd") || name.hasPrefix("hideEnd")
   }
 
   /// A brace followed by `d.` or `c.` with no closing brace is a typing mistake worth reporting.
@@ -242,7 +263,7 @@ public struct MarkerScanner {
     var moved: [UInt8] = []
     var i = start + 1
     while i < end {
-      if bytes[i] == UInt8(ascii: "<"), let close = tagEnd(from: i), close < end {
+      if isTagStart(i), let close = tagEnd(from: i), close < end {
         moved.append(contentsOf: bytes[i...close])
         i = close + 1
         continue

@@ -279,9 +279,9 @@ public enum TagParser {
 
   static func parseFormatter(_ text: String) throws(TagSyntaxError) -> FormatterCall {
     guard let open = text.firstIndex(of: "(") else {
-      return FormatterCall(name: text, arguments: [])
+      return FormatterCall(name: text.filter { !$0.isWhitespace }, arguments: [])
     }
-    let name = text[..<open].trimmingWhitespace()
+    let name = text[..<open].filter { !$0.isWhitespace }
     guard let close = text.lastIndex(of: ")"), close > open else {
       throw TagSyntaxError(message: "the '(' after '\(name)' is never closed", hint: "add the closing ')'")
     }
