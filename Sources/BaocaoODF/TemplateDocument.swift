@@ -58,22 +58,24 @@ public final class TemplateDocument: @unchecked Sendable {
       if let problem = XMLSafety.check(bytes) {
         throw DocumentError(file: path, message: "line \(problem.line): \(problem.message)")
       }
-      let (program, diags) = compile(bytes, file: path, part: "")
+      let (program, diags) = compile(bytes, file: path, part: "", odf: true)
       return (TemplateDocument(path: path, kind: .flat(spreadsheet: ext == "fods"), programs: ["": program], entryNames: []), diags)
     default:
       let bytes = try readFile(path)
       guard String(validating: bytes, as: UTF8.self) != nil else {
         throw DocumentError(file: path, message: "the template is not UTF-8 text", hint: "save it as UTF-8, or use an .odt/.ods template")
       }
-      let (program, diags) = compile(bytes, file: path, part: "")
+      let (program, diags) = compile(bytes, file: path, part: "", odf: false)
       return (TemplateDocument(path: path, kind: .text(ext: ext), programs: ["": program], entryNames: []), diags)
     }
   }
 
-  static func compile(_ bytes: [UInt8], file: String, part: String, aliases: [String: TemplateCompiler.AliasDefinition]? = nil) -> (TemplateProgram, [Diagnostic]) {
+  static func compile(
+    _ bytes: [UInt8], file: String, part: String, aliases: [String: TemplateCompiler.AliasDefinition]? = nil, odf: Bool
+  ) -> (TemplateProgram, [Diagnostic]) {
     var a = aliases ?? [:]
     if aliases == nil { TemplateCompiler.collectAliases(bytes, into: &a) }
-    return TemplateCompiler(file: file, part: part, aliases: a).compile(bytes)
+    return TemplateCompiler(file: file, part: part, aliases: a, dropDelimiterParagraphs: odf).compile(bytes)
   }
 
   static func loadPackage(path: String, spreadsheet: Bool) throws -> (TemplateDocument, [Diagnostic]) {
@@ -100,7 +102,7 @@ public final class TemplateDocument: @unchecked Sendable {
     var diagnostics: [Diagnostic] = []
     for name in templatedParts {
       guard let b = partBytes[name] else { continue }
-      let (program, d) = compile(b, file: path, part: name, aliases: aliases)
+      let (program, d) = compile(b, file: path, part: name, aliases: aliases, odf: true)
       diagnostics += d
       if !program.tags.isEmpty { programs[name] = program }
     }

@@ -9,11 +9,17 @@ public struct TemplateCompiler {
   public var part: String
   /// Alias declarations (`{#name = path}`) shared by all parts of one document.
   public var aliases: [String: AliasDefinition]
+  /// In documents, a paragraph that holds nothing but a block's `showBegin` or `showEnd` tag is
+  /// dropped even when the block is shown, so no empty paragraph is left behind (Carbone keeps it).
+  public var dropDelimiterParagraphs: Bool
 
-  public init(file: String = "", part: String = "", aliases: [String: AliasDefinition] = [:]) {
+  public init(
+    file: String = "", part: String = "", aliases: [String: AliasDefinition] = [:], dropDelimiterParagraphs: Bool = false
+  ) {
     self.file = file
     self.part = part
     self.aliases = aliases
+    self.dropDelimiterParagraphs = dropDelimiterParagraphs
   }
 
   public struct AliasDefinition: Sendable {
@@ -44,6 +50,8 @@ public struct TemplateCompiler {
     var bodyEnd: Int
     var end: Int
     var depth: Int
+    /// The part of a block rendered when it is shown (all of it unless delimiter paragraphs are dropped).
+    var shown: Range<Int>? = nil
   }
 
   /// Collects the alias declarations of a text, so that every part can use them.
@@ -254,8 +262,14 @@ public struct TemplateCompiler {
         }
         let (start, end) = structure.blockBounds(begin: begin.anchor, end: ref.anchor)
         let kept = structure.unmatchedTags(in: start..<end)
-        regions.append(
-          Region(kind: .block(BlockPlan(conditionSlot: begin.slot), kept: kept), start: start, bodyEnd: end, end: end, depth: 0))
+        var region = Region(
+          kind: .block(BlockPlan(conditionSlot: begin.slot), kept: kept), start: start, bodyEnd: end, end: end, depth: 0)
+        if dropDelimiterParagraphs {
+          let lower = structure.isAloneInElement(begin.anchor) ? begin.anchor + 2 : start
+          let upper = structure.isAloneInElement(ref.anchor) ? ref.anchor - 1 : end
+          if lower <= upper { region.shown = lower..<upper }
+        }
+        regions.append(region)
       }
     }
     for ref in stack {
@@ -316,7 +330,8 @@ struct TreeBuilder {
           j += 1
         }
         let children = regions[(idx + 1)..<j].filter { $0.bodyEnd <= r.bodyEnd }
-        let body = build(r.start..<r.bodyEnd, children[...])
+        let shown = r.shown ?? (r.start..<r.bodyEnd)
+        let body = build(shown, children.filter { $0.start >= shown.lowerBound && $0.bodyEnd <= shown.upperBound }[...])
         switch r.kind {
         case .loop(let plan):
           nodes.append(.loop(plan, body: body))

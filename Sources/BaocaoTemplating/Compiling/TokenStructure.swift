@@ -96,6 +96,12 @@ struct TokenStructure {
     return (start, stop)
   }
 
+  /// True when the tag at `index` is the only thing in its element (`<text:p>{…}</text:p>`).
+  func isAloneInElement(_ index: Int) -> Bool {
+    guard index > 0, index + 1 < tokens.count else { return false }
+    return delta(index - 1) == 1 && delta(index + 1) == -1
+  }
+
   func enclosingStart(of index: Int) -> Int? {
     var need = 1
     var i = index - 1
