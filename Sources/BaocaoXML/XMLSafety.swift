@@ -1,6 +1,6 @@
 // This file calls libxml2, so it must not import Foundation (see engineering notes: Debian's libxml2
 // is built with ICU, and the two modules' UErrorCode types clash).
-import CLibXML2
+internal import CLibXML2
 
 /// Checks that an XML part is well-formed and free of DTDs and entity declarations.
 ///
