@@ -15,7 +15,6 @@ let package = Package(
     .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
   ],
   targets: [
-    .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
     .systemLibrary(name: "CLibZip", pkgConfig: "libzip", providers: [.apt(["libzip-dev"])]),
     // Layer 1: the data model and its readers (JSON, YAML, CSV).
     .target(
@@ -26,8 +25,13 @@ let package = Package(
       ]),
     // Layer 2: the tag language: scanning, compiling and merging templates held as text.
     .target(name: "BaocaoTemplating", dependencies: ["BaocaoData"]),
-    // libxml2 behind a Swift API; kept apart because libxml2 and Foundation cannot share a module here.
-    .target(name: "BaocaoXML", dependencies: ["CLibXML2"]),
+    // libxml2 behind one C function: its headers pull in ICU, which clashes with Foundation's copy
+    // in any Swift module that sees both (Debian builds libxml2 with ICU).
+    .target(
+      name: "CXMLCheck",
+      cSettings: [.unsafeFlags(["-I/usr/include/libxml2"])],
+      linkerSettings: [.linkedLibrary("xml2")]),
+    .target(name: "BaocaoXML", dependencies: ["CXMLCheck"]),
     // Layer 3: OpenDocument packages (libzip) around the templating layer.
     .target(name: "BaocaoODF", dependencies: ["BaocaoTemplating", "BaocaoData", "BaocaoXML", "CLibZip"]),
     // The thin command line.

@@ -1,6 +1,4 @@
-// This file calls libxml2, so it must not import Foundation (see engineering notes: Debian's libxml2
-// is built with ICU, and the two modules' UErrorCode types clash).
-internal import CLibXML2
+import CXMLCheck
 
 /// Checks that an XML part is well-formed and free of DTDs and entity declarations.
 ///
@@ -16,25 +14,17 @@ public enum XMLSafety {
     if containsDoctype(bytes) {
       return Problem(line: 1, message: "the part declares a DTD (<!DOCTYPE>), which OpenDocument never needs; it is refused for safety (external entities)")
     }
-    let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue | XML_PARSE_HUGE.rawValue)
-    guard let ctxt = xmlNewParserCtxt() else { return Problem(line: 0, message: "cannot create an XML parser") }
-    defer { xmlFreeParserCtxt(ctxt) }
-    let doc = bytes.withUnsafeBufferPointer { buf in
-      buf.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buf.count) { p in
-        xmlCtxtReadMemory(ctxt, p, Int32(buf.count), nil, "UTF-8", options)
+    var line: Int32 = 0
+    var message = [CChar](repeating: 0, count: 512)
+    let failed = bytes.withUnsafeBufferPointer { buf in
+      buf.baseAddress!.withMemoryRebound(to: CChar.self, capacity: max(1, buf.count)) { p in
+        baocao_xml_check(p, Int32(buf.count), &line, &message, Int32(message.count))
       }
     }
-    if let doc {
-      xmlFreeDoc(doc)
-      return nil
-    }
-    if let err = xmlCtxtGetLastError(ctxt) {
-      let msg = err.pointee.message.map { String(cString: $0) } ?? "malformed XML"
-      var trimmed = msg
-      while trimmed.last == "\n" { trimmed.removeLast() }
-      return Problem(line: Int(err.pointee.line), message: "the XML is not well-formed: \(trimmed)")
-    }
-    return Problem(line: 0, message: "the XML is not well-formed")
+    guard failed != 0 else { return nil }
+    var text = String(decoding: message.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    while text.last == "\n" { text.removeLast() }
+    return Problem(line: Int(line), message: "the XML is not well-formed: \(text)")
   }
 
   static func containsDoctype(_ bytes: [UInt8]) -> Bool {
