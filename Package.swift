@@ -41,6 +41,8 @@ let package = Package(
         "BaocaoODF", "BaocaoTemplating", "BaocaoData",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
+    // Benchmarks print figures; they never run as tests.
+    .executableTarget(name: "baocao-bench", dependencies: ["BaocaoODF", "BaocaoTemplating", "BaocaoData"]),
     .testTarget(name: "BaocaoDataTests", dependencies: ["BaocaoData"]),
     .testTarget(name: "BaocaoTemplatingTests", dependencies: ["BaocaoTemplating", "BaocaoData"]),
     .testTarget(name: "BaocaoCLITests", dependencies: ["BaocaoODF", "BaocaoData"]),
