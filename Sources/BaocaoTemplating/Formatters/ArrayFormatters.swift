@@ -1,10 +1,12 @@
 import BaocaoData
+import Foundation
 
 enum ArrayFormatters {
   static func register(_ t: inout [String: FormatterRegistry.Body]) {
     t["arrayJoin"] = { _, v, args in
       guard case .array(let items)? = v else { return v }
-      let sep = args[safe: 0].text ?? ", "
+      // A typed "\n" in the template means a newline.
+      let sep = (args[safe: 0].text ?? ", ").replacingOccurrences(of: "\\n", with: "\n")
       return .string(items.map { $0.isNull ? "" : $0.javaScriptString }.joined(separator: sep))
     }
     t["arrayMap"] = { _, v, args in

@@ -88,9 +88,9 @@ enum TextFormatters {
   static func pad(_ v: Value?, _ args: [Value?], left: Bool) -> Value? {
     var s: String
     switch v {
-    case nil: s = "undefined"
-    case .null?: s = "null"
-    case let x?: s = x.javaScriptString
+    case .string(let x)?: s = x
+    case .number, .bool: s = v!.javaScriptString
+    default: return v  // null, missing values, objects and arrays pass through, as in Carbone
     }
     let target = Int(args[safe: 0].number.isNaN ? 0 : args[safe: 0].number)
     var fill = args[safe: 1].text ?? " "
