@@ -58,7 +58,7 @@ enum NumberFormatters {
       let n = Optional(v).number
       if n.isNaN { return v }
       let p = args[safe: 0] == nil ? 2 : Int(args[safe: 0].number)
-      return .string(format(n * 100, precision: p, locale: NumberLocale.forLang(ctx.options.lang), trim: true) + "%")
+      return .string(format(n * 100, precision: p, locale: NumberLocale.forLang(ctx.options.lang)) + "%")
     }
   }
 

@@ -1,0 +1,299 @@
+#!/usr/bin/env python3
+"""Writes the shipped templates as flat OpenDocument (templates/src/*.fodt, reviewable diffs), then
+has LibreOffice save them as the .odt files users open and edit (templates/*.odt).
+
+usage: scripts/make-templates.py      (needs soffice for the .odt step)
+"""
+import os, shutil, subprocess, sys, tempfile
+from xml.sax.saxutils import escape
+
+NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+      'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" '
+      'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+      'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+      'xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" '
+      'xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0" '
+      'xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0" '
+      'xmlns:dc="http://purl.org/dc/elements/1.1/" ')
+
+# Decree 30/2020/NĐ-CP, Appendix I: A4, margins top/bottom 20 mm, left 30 mm, right 15 mm,
+# Times New Roman; body 14 pt justified with a 1 cm first-line indent and 6 pt between paragraphs.
+STYLES = """
+ <office:font-face-decls>
+  <style:font-face style:name="Times New Roman" svg:font-family="'Times New Roman'" style:font-family-generic="roman" style:font-pitch="variable"/>
+ </office:font-face-decls>
+ <office:styles>
+  <style:default-style style:family="paragraph">
+   <style:paragraph-properties fo:orphans="2" fo:widows="2" style:writing-mode="lr-tb"/>
+   <style:text-properties style:font-name="Times New Roman" fo:font-size="14pt" fo:language="vi" fo:country="VN" fo:color="#000000"/>
+  </style:default-style>
+  <style:default-style style:family="table-cell"><style:table-cell-properties fo:padding="0cm"/></style:default-style>
+  <style:style style:name="Standard" style:family="paragraph" style:class="text"/>
+  <style:style style:name="Body" style:display-name="Body" style:family="paragraph" style:parent-style-name="Standard">
+   <style:paragraph-properties fo:text-align="justify" fo:text-indent="1cm" fo:margin-top="6pt" fo:margin-bottom="0cm"/>
+  </style:style>
+  <style:style style:name="Heading" style:family="paragraph" style:parent-style-name="Body">
+   <style:paragraph-properties fo:keep-with-next="always" fo:margin-top="6pt"/>
+   <style:text-properties fo:font-weight="bold"/>
+  </style:style>
+  <style:style style:name="Centered" style:family="paragraph" style:parent-style-name="Standard">
+   <style:paragraph-properties fo:text-align="center"/>
+  </style:style>
+  <style:style style:name="CenteredBold" style:family="paragraph" style:parent-style-name="Centered">
+   <style:text-properties fo:font-weight="bold"/>
+  </style:style>
+  <style:style style:name="TableText" style:family="paragraph" style:parent-style-name="Standard">
+   <style:paragraph-properties fo:text-align="start"/>
+   <style:text-properties fo:font-size="12pt"/>
+  </style:style>
+  <style:style style:name="TableHead" style:family="paragraph" style:parent-style-name="TableText">
+   <style:paragraph-properties fo:text-align="center"/>
+   <style:text-properties fo:font-weight="bold"/>
+  </style:style>
+  <style:style style:name="TableNumber" style:family="paragraph" style:parent-style-name="TableText">
+   <style:paragraph-properties fo:text-align="center"/>
+  </style:style>
+  <style:style style:name="Header" style:family="paragraph" style:parent-style-name="Centered"/>
+ </office:styles>
+ <office:automatic-styles>
+  <style:page-layout style:name="pm1">
+   <style:page-layout-properties fo:page-width="21cm" fo:page-height="29.7cm" style:print-orientation="portrait" fo:margin-top="1cm" fo:margin-bottom="2cm" fo:margin-left="3cm" fo:margin-right="1.5cm"/>
+   <style:header-style><style:header-footer-properties fo:min-height="0.6cm" fo:margin-bottom="0.4cm"/></style:header-style>
+  </style:page-layout>
+  <style:page-layout style:name="pm2">
+   <style:page-layout-properties fo:page-width="21cm" fo:page-height="29.7cm" style:print-orientation="portrait" fo:margin-top="2cm" fo:margin-bottom="2cm" fo:margin-left="3cm" fo:margin-right="1.5cm"/>
+  </style:page-layout>
+  <style:style style:name="First" style:family="paragraph" style:parent-style-name="Standard">
+   <style:paragraph-properties fo:text-align="center"/>
+   <style:text-properties fo:font-size="13pt"/>
+  </style:style>
+  <style:style style:name="AgencyName" style:family="paragraph" style:parent-style-name="Centered">
+   <style:text-properties fo:font-size="13pt" fo:font-weight="bold"/>
+  </style:style>
+  <style:style style:name="NationalTitle" style:family="paragraph" style:parent-style-name="Centered">
+   <style:text-properties fo:font-size="13pt" fo:font-weight="bold"/>
+  </style:style>
+  <style:style style:name="Motto" style:family="paragraph" style:parent-style-name="Centered">
+   <style:text-properties fo:font-size="14pt" fo:font-weight="bold"/>
+  </style:style>
+  <!-- Rules under the agency name, the motto and the excerpt: an empty 2 pt paragraph with a top border. -->
+  <style:style style:name="ShortRule" style:family="paragraph" style:parent-style-name="Standard"><style:paragraph-properties fo:margin-left="2.1cm" fo:margin-right="2.1cm" fo:margin-top="3pt" fo:border-top="0.5pt solid #000000" fo:border-bottom="none" fo:border-left="none" fo:border-right="none" fo:padding="0cm"/><style:text-properties fo:font-size="2pt"/></style:style>
+  <style:style style:name="MottoRule" style:family="paragraph" style:parent-style-name="Standard"><style:paragraph-properties fo:margin-left="1.85cm" fo:margin-right="1.85cm" fo:margin-top="3pt" fo:border-top="0.5pt solid #000000" fo:border-bottom="none" fo:border-left="none" fo:border-right="none" fo:padding="0cm"/><style:text-properties fo:font-size="2pt"/></style:style>
+  <style:style style:name="ExcerptRule" style:family="paragraph" style:parent-style-name="Standard"><style:paragraph-properties fo:margin-left="6.5cm" fo:margin-right="6.5cm" fo:margin-top="4pt" fo:border-top="0.5pt solid #000000" fo:border-bottom="none" fo:border-left="none" fo:border-right="none" fo:padding="0cm"/><style:text-properties fo:font-size="2pt"/></style:style>
+  <style:style style:name="Number" style:family="paragraph" style:parent-style-name="Centered">
+   <style:paragraph-properties fo:margin-top="4pt"/>
+   <style:text-properties fo:font-size="13pt"/>
+  </style:style>
+  <style:style style:name="DateLine" style:family="paragraph" style:parent-style-name="Centered">
+   <style:paragraph-properties fo:margin-top="4pt"/>
+   <style:text-properties fo:font-size="14pt" fo:font-style="italic"/>
+  </style:style>
+  <style:style style:name="DocType" style:family="paragraph" style:parent-style-name="CenteredBold">
+   <style:paragraph-properties fo:margin-top="18pt"/>
+  </style:style>
+  <style:style style:name="Recipients" style:family="paragraph" style:parent-style-name="Standard">
+   <style:paragraph-properties fo:margin-top="12pt"/>
+   <style:text-properties fo:font-size="12pt" fo:font-weight="bold" fo:font-style="italic"/>
+  </style:style>
+  <style:style style:name="Recipient" style:family="paragraph" style:parent-style-name="Standard">
+   <style:text-properties fo:font-size="11pt"/>
+  </style:style>
+  <style:style style:name="SignAuthority" style:family="paragraph" style:parent-style-name="CenteredBold">
+   <style:paragraph-properties fo:margin-top="12pt"/>
+  </style:style>
+  <style:style style:name="SignName" style:family="paragraph" style:parent-style-name="CenteredBold">
+   <style:paragraph-properties fo:margin-top="60pt"/>
+  </style:style>
+  <style:style style:name="HeaderTable" style:family="table" style:master-page-name="First_20_Page"><style:table-properties style:width="16.5cm" table:align="margins"/></style:style>
+  <style:style style:name="HeaderTable.A" style:family="table-column"><style:table-column-properties style:column-width="6.5cm"/></style:style>
+  <style:style style:name="HeaderTable.B" style:family="table-column"><style:table-column-properties style:column-width="10cm"/></style:style>
+  <style:style style:name="Plain" style:family="table-cell"><style:table-cell-properties fo:padding="0cm" fo:border="none"/></style:style>
+  <style:style style:name="Tasks" style:family="table"><style:table-properties style:width="16.5cm" fo:margin-top="6pt" table:align="margins"/></style:style>
+  <style:style style:name="Tasks.A" style:family="table-column"><style:table-column-properties style:column-width="1cm"/></style:style>
+  <style:style style:name="Tasks.B" style:family="table-column"><style:table-column-properties style:column-width="5.9cm"/></style:style>
+  <style:style style:name="Tasks.C" style:family="table-column"><style:table-column-properties style:column-width="3.6cm"/></style:style>
+  <style:style style:name="Tasks.D" style:family="table-column"><style:table-column-properties style:column-width="1.7cm"/></style:style>
+  <style:style style:name="Tasks.E" style:family="table-column"><style:table-column-properties style:column-width="2.5cm"/></style:style>
+  <style:style style:name="Tasks.F" style:family="table-column"><style:table-column-properties style:column-width="1.8cm"/></style:style>
+  <style:style style:name="Grid" style:family="table-cell"><style:table-cell-properties fo:padding="0.08cm" fo:border="0.5pt solid #000000"/></style:style>
+  <style:style style:name="GridHead" style:family="table-cell" style:parent-style-name="Grid"><style:table-cell-properties fo:background-color="#e6e6e6"/></style:style>
+  <style:style style:name="SignTable" style:family="table"><style:table-properties style:width="16.5cm" fo:margin-top="6pt" table:align="margins"/></style:style>
+  <style:style style:name="SignTable.A" style:family="table-column"><style:table-column-properties style:column-width="7.5cm"/></style:style>
+  <style:style style:name="SignTable.B" style:family="table-column"><style:table-column-properties style:column-width="9cm"/></style:style>
+  <style:style style:name="SumTable.A" style:family="table-column"><style:table-column-properties style:column-width="1cm"/></style:style>
+  <style:style style:name="SumTable.B" style:family="table-column"><style:table-column-properties style:column-width="4.4cm"/></style:style>
+  <style:style style:name="SumTable.C" style:family="table-column"><style:table-column-properties style:column-width="2.2cm"/></style:style>
+ </office:automatic-styles>
+ <office:master-styles>
+  <style:master-page style:name="Standard" style:page-layout-name="pm1">
+   <style:header><text:p text:style-name="Header"><text:page-number text:select-page="current">2</text:page-number></text:p></style:header>
+  </style:master-page>
+  <style:master-page style:name="First_20_Page" style:display-name="First Page" style:page-layout-name="pm2" style:next-style-name="Standard"/>
+ </office:master-styles>
+"""
+
+def p(style, text):
+    return f'<text:p text:style-name="{style}">{text}</text:p>'
+
+def cell(content, style="Plain", span=None):
+    extra = f' table:number-columns-spanned="{span}"' if span else ""
+    return f'<table:table-cell table:style-name="{style}" office:value-type="string"{extra}>{content}</table:table-cell>'
+
+def header_block(agency_parent, agency_name, number, place, date):
+    return (
+        '<table:table table:name="Header" table:style-name="HeaderTable">'
+        '<table:table-column table:style-name="HeaderTable.A"/><table:table-column table:style-name="HeaderTable.B"/>'
+        '<table:table-row>'
+        + cell(p("First", agency_parent) + p("AgencyName", agency_name) + p("ShortRule", ""))
+        + cell(p("NationalTitle", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM") + p("Motto", "Độc lập - Tự do - Hạnh phúc") + p("MottoRule", ""))
+        + '</table:table-row><table:table-row>'
+        + cell(p("Number", number)) + cell(p("DateLine", f"{place}, {date}"))
+        + '</table:table-row></table:table>'
+    )
+
+def signature_block(recipients_loop, authority, deputy, title, name):
+    left = p("Recipients", "Nơi nhận:") + recipients_loop
+    right = p("SignAuthority", authority) + deputy + p("CenteredBold", title) + p("SignName", name)
+    return ('<table:table table:name="Signature" table:style-name="SignTable">'
+            '<table:table-column table:style-name="SignTable.A"/><table:table-column table:style-name="SignTable.B"/>'
+            '<table:table-row>' + cell(left) + cell(right) + '</table:table-row></table:table>')
+
+def document(title, subject, body):
+    return (f'<?xml version="1.0" encoding="UTF-8"?>\n<office:document {NS}office:version="1.3" '
+            f'office:mimetype="application/vnd.oasis.opendocument.text">\n'
+            f' <office:meta><dc:title>{title}</dc:title><dc:subject>{subject}</dc:subject>'
+            f'<meta:generator>baocao scripts/make-templates.py</meta:generator></office:meta>\n'
+            f'{STYLES} <office:body>\n  <office:text>\n{body}\n  </office:text>\n </office:body>\n</office:document>\n')
+
+def monthly():
+    tasks = (
+        '<table:table table:name="Tasks" table:style-name="Tasks">'
+        + "".join(f'<table:table-column table:style-name="Tasks.{c}"/>' for c in "ABCDEF")
+        + '<table:table-header-rows><table:table-row>'
+        + "".join(cell(p("TableHead", h), "GridHead") for h in ["TT", "Nhiệm vụ", "Đơn vị chủ trì", "Tiến độ", "Thời hạn", "Tình trạng"])
+        + '</table:table-row></table:table-header-rows>'
+        + '<table:table-row>'
+        + cell(p("TableNumber", "{d.tasks.items[i].name:count()}"), "Grid")
+        + cell(p("TableText", "{d.tasks.items[i].name}"), "Grid")
+        + cell(p("TableText", "{d.tasks.items[i].owner}"), "Grid")
+        + cell(p("TableNumber", "{d.tasks.items[i].progress:percent(0)}"), "Grid")
+        + cell(p("TableNumber", "{d.tasks.items[i].deadline:formatD(DD/MM/YYYY)}"), "Grid")
+        + cell(p("TableText", "{d.tasks.items[i].status}"), "Grid")
+        + '</table:table-row><table:table-row>'
+        + cell(p("TableNumber", "{d.tasks.items[i+1].name}"), "Grid")
+        + "".join(cell(p("TableText", ""), "Grid") for _ in range(5))
+        + '</table:table-row></table:table>'
+    )
+    ind = "d.indicators"
+    body = "\n".join([
+        header_block("{d.agency.parent}", "{d.agency.name}", "Số: {d.number}/{d.symbol}", "{d.place}", "{d.issueDate:officialDate}"),
+        p("DocType", "BÁO CÁO"),
+        p("CenteredBold", "{d.excerpt}"),
+        p("ExcerptRule", ""),
+        p("Body", "Thực hiện chỉ đạo của Ban Chỉ đạo về phát triển khoa học, công nghệ, đổi mới sáng tạo, chuyển đổi số "
+                  "và Đề án 06, Ủy ban nhân dân {d.province} báo cáo kết quả thực hiện trong {c.reportingMonth} như sau:"),
+        p("Heading", "I. KẾT QUẢ ĐẠT ĐƯỢC"),
+        p("Heading", "1. Kết quả thực hiện nhiệm vụ"),
+        p("Body", "Trong tháng, {d.province} đã hoàn thành {d.tasks.completed} nhiệm vụ, đang thực hiện {d.tasks.inProgress} "
+                  "nhiệm vụ; số nhiệm vụ quá hạn: {d.tasks.overdue}. Tình hình các nhiệm vụ trọng tâm:"),
+        p("Body", "{d.tasks.items:ifEM():showBegin}"),
+        p("Body", "Trong tháng không có nhiệm vụ trọng tâm phát sinh."),
+        p("Body", "{d.tasks.items:showEnd}"),
+        p("Body", "{d.tasks.items:ifNEM():showBegin}"),
+        tasks,
+        p("Body", "{d.tasks.items:showEnd}"),
+        p("Heading", "2. Các chỉ số chủ yếu"),
+        p("Body", f"- Hồ sơ dịch vụ công trực tuyến: {{{ind}.onlineRecords:formatN(0)}} hồ sơ, trong đó từ địa phương chiếm {{{ind}.localShare:percent(1)}}."),
+        p("Body", f"- Nền tảng số đã triển khai: {{{ind}.platformsDeployed}} nền tảng."),
+        p("Body", f"- Chứng thư chữ ký số đã cấp: {{{ind}.signatureCertificates:formatN(0)}}, tăng {{{ind}.certificatesChange:percent(1)}} so với tháng trước."),
+        p("Body", f"- Tỷ lệ người trưởng thành có chữ ký số hoặc chữ ký điện tử cá nhân: {{{ind}.adultsWithSignature:percent(2)}} (tăng {{{ind}.adultsChangePoints:formatN(1)}} điểm phần trăm)."),
+        p("Heading", "3. Kết quả nổi bật"),
+        p("Body", "- {d.achievements[i]}"),
+        p("Body", "- {d.achievements[i+1]}"),
+        p("Heading", "II. KHÓ KHĂN, VƯỚNG MẮC"),
+        p("Body", "- {d.difficulties[i]}"),
+        p("Body", "- {d.difficulties[i+1]}"),
+        p("Heading", "III. ĐỀ XUẤT, KIẾN NGHỊ"),
+        p("Body", "{d.proposals:ifEM():showBegin}"),
+        p("Body", "Không có đề xuất, kiến nghị."),
+        p("Body", "{d.proposals:showEnd}"),
+        p("Body", "- {d.proposals[i]}"),
+        p("Body", "- {d.proposals[i+1]}"),
+        p("Heading", "IV. THÀNH PHẦN THAM DỰ TẠI ĐIỂM CẦU"),
+        p("Body", "{d.attendees:arrayJoin(', ')}."),
+        p("Body", "Ủy ban nhân dân {d.province} báo cáo Ban Chỉ đạo./."),
+        signature_block(
+            p("Recipient", "- {d.recipients[i]}") + p("Recipient", "- {d.recipients[i+1]}"),
+            "{d.signer.authority}", p("CenteredBold", "{d.signer.deputy}"), "{d.signer.title}", "{d.signer.name}"),
+    ])
+    return document("Báo cáo tháng {d.period.month}/{d.period.year} – {d.province}", "{d.excerpt}", body)
+
+def summary():
+    s = "c.summary"
+    rows = (
+        '<table:table table:name="Provinces" table:style-name="Tasks">'
+        '<table:table-column table:style-name="SumTable.A"/><table:table-column table:style-name="SumTable.B"/>'
+        + '<table:table-column table:style-name="SumTable.C"/>' * 5
+        + '<table:table-header-rows><table:table-row>'
+        + "".join(cell(p("TableHead", h), "GridHead") for h in ["TT", "Tỉnh, thành phố", "Hoàn thành", "Đang thực hiện", "Quá hạn", "Hồ sơ trực tuyến", "Chữ ký số"])
+        + '</table:table-row></table:table-header-rows><table:table-row>'
+        + cell(p("TableNumber", "{d[province,i].code:count()}"), "Grid")
+        + cell(p("TableText", "{d[province,i].province}"), "Grid")
+        + cell(p("TableNumber", "{d[province,i].tasks.completed}"), "Grid")
+        + cell(p("TableNumber", "{d[province,i].tasks.inProgress}"), "Grid")
+        + cell(p("TableNumber", "{d[province,i].tasks.overdue}"), "Grid")
+        + cell(p("TableNumber", "{d[province,i].indicators.onlineRecords:formatN(0)}"), "Grid")
+        + cell(p("TableNumber", "{d[province,i].indicators.adultsWithSignature:percent(1)}"), "Grid")
+        + '</table:table-row><table:table-row>'
+        + cell(p("TableNumber", "{d[province+1,i+1].code}"), "Grid")
+        + "".join(cell(p("TableText", ""), "Grid") for _ in range(6))
+        + '</table:table-row><table:table-row>'
+        + cell(p("TableHead", "Tổng cộng"), "Grid", span=2) + '<table:covered-table-cell/>'
+        + cell(p("TableHead", "{d[].tasks.completed:aggSum}"), "Grid")
+        + cell(p("TableHead", "{d[].tasks.inProgress:aggSum}"), "Grid")
+        + cell(p("TableHead", "{d[].tasks.overdue:aggSum}"), "Grid")
+        + cell(p("TableHead", "{d[].indicators.onlineRecords:aggSum:formatN(0)}"), "Grid")
+        + cell(p("TableHead", "{d[].indicators.adultsWithSignature:aggAvg:percent(1)}"), "Grid")
+        + '</table:table-row></table:table>'
+    )
+    body = "\n".join([
+        header_block(f"{{{s}.agencyParent}}", f"{{{s}.agency}}", f"Số: {{{s}.number}}/{{{s}.symbol}}", f"{{{s}.place}}", f"{{{s}.issueDate:officialDate}}"),
+        p("DocType", "BÁO CÁO TỔNG HỢP"),
+        p("CenteredBold", "Kết quả thực hiện nhiệm vụ phát triển khoa học, công nghệ, đổi mới sáng tạo, chuyển đổi số và Đề án 06 của các tỉnh, thành phố {c.reportingMonth}"),
+        p("ExcerptRule", ""),
+        p("Heading", "I. TỔNG HỢP CHUNG"),
+        p("Body", "Tổng hợp báo cáo của {d[].code:aggCount} tỉnh, thành phố: đã hoàn thành {d[].tasks.completed:aggSum} nhiệm vụ, "
+                  "đang thực hiện {d[].tasks.inProgress:aggSum} nhiệm vụ, quá hạn {d[].tasks.overdue:aggSum} nhiệm vụ."),
+        p("Body", "- Tổng số hồ sơ dịch vụ công trực tuyến: {d[].indicators.onlineRecords:aggSum:formatN(0)} hồ sơ; "
+                  "bình quân mỗi địa phương {d[].indicators.onlineRecords:aggAvg:formatN(0)} hồ sơ."),
+        p("Body", "- Tỷ lệ người trưởng thành có chữ ký số bình quân: {d[].indicators.adultsWithSignature:aggAvg:percent(2)} "
+                  "(cao nhất {d[].indicators.adultsWithSignature:aggMax:percent(2)}, thấp nhất {d[].indicators.adultsWithSignature:aggMin:percent(2)})."),
+        p("Heading", "II. KẾT QUẢ CỦA CÁC ĐỊA PHƯƠNG"),
+        rows,
+        p("Heading", "III. CÁC ĐỊA PHƯƠNG CÓ NHIỆM VỤ QUÁ HẠN"),
+        p("Body", "- {d[province,i, tasks.overdue>0].province}: {d[province,i, tasks.overdue>0].tasks.overdue} nhiệm vụ quá hạn."),
+        p("Body", "- {d[province+1,i+1, tasks.overdue>0].province}"),
+        p("Body", "Ban Chỉ đạo tổng hợp, báo cáo./."),
+        signature_block(p("Recipient", "- Thủ tướng Chính phủ (để b/c);") + p("Recipient", "- Các thành viên Ban Chỉ đạo;")
+                        + p("Recipient", "- UBND các tỉnh, thành phố;") + p("Recipient", "- Lưu: VT."),
+                        f"{{{s}.signer.authority}}", "", f"{{{s}.signer.title}}", f"{{{s}.signer.name}}"),
+    ])
+    return document("Báo cáo tổng hợp {c.reportingMonth}", "Tổng hợp 34 tỉnh, thành phố", body)
+
+def main():
+    os.makedirs("templates/src", exist_ok=True)
+    sources = {"bao-cao-thang": monthly(), "bao-cao-tong-hop": summary()}
+    for name, text in sources.items():
+        with open(f"templates/src/{name}.fodt", "w", encoding="utf-8") as f:
+            f.write(text)
+    soffice = shutil.which("soffice")
+    if not soffice:
+        sys.exit("soffice not found: the .fodt sources are written; install LibreOffice to save them as .odt")
+    work = tempfile.mkdtemp()
+    for name in sources:
+        subprocess.run([soffice, "--headless", "--convert-to", "odt", "--outdir", work, f"templates/src/{name}.fodt"],
+                       check=True, capture_output=True)
+        shutil.copy(os.path.join(work, f"{name}.odt"), f"templates/{name}.odt")
+    print("wrote", ", ".join(f"templates/{n}.odt" for n in sources))
+
+main()
