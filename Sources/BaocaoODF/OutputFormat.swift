@@ -46,7 +46,7 @@ extension TemplateDocument.Kind {
     case .text: ok = [.xml, .html, .txt].contains(f)
     }
     if !ok {
-      throw DocumentError(file: file, message: "a \(defaultFormat.rawValue) template cannot be written as \(f.rawValue)",
+      throw DocumentError(file: file, message: "the template makes .\(defaultFormat.rawValue) files; it cannot be written as .\(f.rawValue)",
         hint: "give the output the extension .\(defaultFormat.rawValue)")
     }
   }

@@ -143,6 +143,26 @@ import Testing
     #expect(try String(contentsOf: out, encoding: .utf8) == "previous")
   }
 
+  @Test func usageErrorsExitTwo() throws {
+    #expect(try CLI.baocao(["render"]).status == 2)
+    #expect(try CLI.baocao(["render", "a.xml", "b.json", "-o", "c.xml", "--bogus"]).status == 2)
+    #expect(try CLI.baocao(["frobnicate"]).status == 2)
+  }
+
+  @Test func csvAndYamlData() throws {
+    let dir = try CLI.temporaryDirectory()
+    let t = dir.appendingPathComponent("t.txt")
+    try "{d[i].code}|{d[i].n:formatN(1)};{d[i+1].code}".write(to: t, atomically: true, encoding: .utf8)
+    let csv = dir.appendingPathComponent("p.csv")
+    try "code,name,n\n01,Hà Nội,3\n12,Lai Châu,4.5\n".write(to: csv, atomically: true, encoding: .utf8)
+    #expect(try CLI.baocao(["render", t.path, csv.path, "-o", "-"]).stdout == "01|3,0;12|4,5;")
+    let yaml = dir.appendingPathComponent("d.yaml")
+    try "name: Cà Mau\nitems:\n  - a: 1\n  - a: 2\n".write(to: yaml, atomically: true, encoding: .utf8)
+    let t2 = dir.appendingPathComponent("t2.txt")
+    try "{d.name}: {d.items[].a:aggSum}".write(to: t2, atomically: true, encoding: .utf8)
+    #expect(try CLI.baocao(["render", t2.path, yaml.path, "-o", "-"]).stdout == "Cà Mau: 3")
+  }
+
   @Test func standardInputAndOutput() throws {
     let dir = try CLI.temporaryDirectory()
     let t = dir.appendingPathComponent("t.txt")
