@@ -75,7 +75,9 @@ public final class TemplateDocument: @unchecked Sendable {
   ) -> (TemplateProgram, [Diagnostic]) {
     var a = aliases ?? [:]
     if aliases == nil { TemplateCompiler.collectAliases(bytes, into: &a) }
-    return TemplateCompiler(file: file, part: part, aliases: a, dropDelimiterParagraphs: odf).compile(bytes)
+    var compiler = TemplateCompiler(file: file, part: part, aliases: a, dropDelimiterParagraphs: odf)
+    compiler.typedCells = odf
+    return compiler.compile(bytes)
   }
 
   static func loadPackage(path: String, spreadsheet: Bool) throws -> (TemplateDocument, [Diagnostic]) {

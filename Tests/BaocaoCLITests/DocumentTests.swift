@@ -43,6 +43,23 @@ import Testing
     #expect(v.status == 0, "\(v.stdout)\(v.stderr)")
   }
 
+  @Test func spreadsheetCellsTakeTheValueType() throws {
+    let dir = try CLI.temporaryDirectory()
+    let data = dir.appendingPathComponent("d.json")
+    try #"[{"code":"01","name":"=SUM(A1)","n":12.5,"date":"2025-09-24"},{"code":"12","name":"Lai Châu","n":3,"date":"x"}]"#
+      .write(to: data, atomically: true, encoding: .utf8)
+    let r = try CLI.baocao(["render", fixtures.appendingPathComponent("typed-cells.fods").path, data.path, "-o", "-"])
+    #expect(r.status == 0, "\(r.stderr)")
+    let cells = r.stdout.components(separatedBy: "<table:table-cell").dropFirst(5).map { "<table:table-cell" + $0 }
+    #expect(cells.count == 8)
+    #expect(cells[0].hasPrefix(#"<table:table-cell office:value-type="string"><text:p>01<"#), "codes keep their zero")
+    #expect(cells[1].hasPrefix(#"<table:table-cell office:value-type="string"><text:p>=SUM(A1)<"#), "a value starting with = stays text")
+    #expect(cells[2].hasPrefix(#"<table:table-cell office:value-type="float" office:value="12.5">"#))
+    #expect(cells[3].hasPrefix(#"<table:table-cell office:value-type="date" office:date-value="2025-09-24">"#))
+    #expect(cells[6].hasPrefix(#"<table:table-cell office:value-type="float" office:value="3">"#))
+    #expect(!r.stdout.contains("table:formula"), "no formula may appear from data")
+  }
+
   @Test func checkReportsEveryMistake() throws {
     let dir = try CLI.temporaryDirectory()
     let t = dir.appendingPathComponent("t.xml")

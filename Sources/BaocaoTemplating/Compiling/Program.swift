@@ -21,6 +21,9 @@ public indirect enum ProgramNode: Sendable {
   /// A show/hide block; when it is hidden only `keptWhenHidden` is written: the markup whose partner
   /// lies outside the block, so the document stays well-formed.
   case block(BlockPlan, body: [ProgramNode], keptWhenHidden: [ProgramNode])
+  /// A spreadsheet cell whose whole content is one tag: the cell takes the value's type
+  /// (`float`, `boolean`, `date`, else `string`); `startTag` is rewritten accordingly.
+  case typedCell(startTag: [UInt8], slot: Int, content: [ProgramNode])
 }
 
 public struct LoopPlan: Sendable {

@@ -12,6 +12,8 @@ public struct TemplateCompiler {
   /// In documents, a paragraph that holds nothing but a block's `showBegin` or `showEnd` tag is
   /// dropped even when the block is shown, so no empty paragraph is left behind (Carbone keeps it).
   public var dropDelimiterParagraphs: Bool
+  /// In spreadsheets, a cell whose whole content is one tag takes the type of the value.
+  public var typedCells: Bool = false
 
   public init(
     file: String = "", part: String = "", aliases: [String: AliasDefinition] = [:], dropDelimiterParagraphs: Bool = false
@@ -284,6 +286,7 @@ public struct TemplateCompiler {
       return $0.depth < $1.depth
     }
     var builder = TreeBuilder(tokens: tokens, tagSlots: tagSlots, markerSlots: markerSlots)
+    if typedCells { builder.typedCells = structure.singleTagCells(markerSlots: markerSlots) }
     let nodes = builder.build(0..<tokens.count, regions[...])
     for (start, _) in builder.crossings {
       diagnostics.append(
@@ -315,6 +318,8 @@ struct TreeBuilder {
   let tagSlots: [Int: [Int]]
   let markerSlots: [Int: Int]
   var crossings: [(Int, Int)] = []
+  /// Cell start token → (cell end token, slot of its only tag).
+  var typedCells: [Int: (end: Int, slot: Int)] = [:]
 
   mutating func build(_ range: Range<Int>, _ regions: ArraySlice<TemplateCompiler.Region>) -> [ProgramNode] {
     var nodes: [ProgramNode] = []
@@ -341,6 +346,15 @@ struct TreeBuilder {
         }
         pos = min(r.end, range.upperBound)
         idx = j
+        continue
+      }
+      if let cell = typedCells[pos], cell.end < range.upperBound,
+        idx >= regions.endIndex || regions[idx].start > cell.end,
+        case .tag(_, _, let pieces) = tokens[pos], case .literal(let startTag)? = pieces.first, pieces.count == 1
+      {
+        let content = (pos + 1...cell.end).flatMap { tokenNodes($0) }
+        nodes.append(.typedCell(startTag: startTag, slot: cell.slot, content: merged(content)))
+        pos = cell.end + 1
         continue
       }
       nodes.append(contentsOf: tokenNodes(pos))

@@ -96,6 +96,38 @@ struct TokenStructure {
     return (start, stop)
   }
 
+  /// Spreadsheet cells (`table:table-cell`) whose content is exactly one template tag, markup aside.
+  func singleTagCells(markerSlots: [Int: Int]) -> [Int: (end: Int, slot: Int)] {
+    var out: [Int: (end: Int, slot: Int)] = [:]
+    for (i, token) in tokens.enumerated() {
+      guard case .tag(.open, "table:table-cell", _) = token else { continue }
+      var depth = 0
+      var slot: Int? = nil
+      var ok = true
+      var j = i + 1
+      while j < tokens.count && j < i + 16 {
+        let t = tokens[j]
+        if case .tag(.close, "table:table-cell", _) = t, depth == 0 { break }
+        switch t {
+        case .marker:
+          if slot != nil { ok = false }
+          slot = markerSlots[j]
+        case .text(let b):
+          if !b.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x09 || $0 == 0x0D }) { ok = false }
+        case .tag(let kind, let name, let pieces):
+          if pieces.count != 1 || name == "table:table-cell" { ok = false }
+          if kind == .open { depth += 1 } else if kind == .close { depth -= 1 }
+        }
+        if !ok { break }
+        j += 1
+      }
+      if ok, let slot, j < tokens.count, depth == 0, case .tag(.close, "table:table-cell", _) = tokens[j] {
+        out[i] = (j, slot)
+      }
+    }
+    return out
+  }
+
   /// True when the tag at `index` is the only thing in its element (`<text:p>{…}</text:p>`).
   func isAloneInElement(_ index: Int) -> Bool {
     guard index > 0, index + 1 < tokens.count else { return false }

@@ -35,6 +35,8 @@ struct RenderState {
   var scopes: [Scope] = []
   var counters: [Int: Int] = [:]
   var problems: [Diagnostic] = []
+  /// A typed cell evaluates its tag once, before writing the cell's start tag.
+  var precomputed: [Int: SlotResult] = [:]
 
   init(renderer: TemplateRenderer, data: Value?, complement: Value?) {
     self.renderer = renderer
@@ -57,11 +59,33 @@ struct RenderState {
         }
       case .block(let plan, let body, let kept):
         if blockIsShown(plan) { emit(body, into: &out) } else { emit(kept, into: &out) }
+      case .typedCell(let startTag, let slot, let content):
+        let result = slotValue(slot)
+        precomputed[slot] = result
+        out.append(contentsOf: SpreadsheetCell.startTag(startTag, typedFor: result.isMarkup ? nil : result.value))
+        emit(content, into: &out)
+        precomputed[slot] = nil
       }
     }
   }
 
   // MARK: - Tags
+
+  struct SlotResult {
+    var value: Value?
+    /// True when a formatter produced markup (convCRLF in a document), written without escaping.
+    var isMarkup = false
+  }
+
+  /// Evaluates a value tag once.
+  mutating func slotValue(_ index: Int) -> SlotResult {
+    let slot = renderer.program.slots[index]
+    guard case .value(let expr) = slot.kind else { return SlotResult(value: nil) }
+    var ctx = FormatterContext(options: options, counterStart: counters[index])
+    let result = evaluate(expr, slot: slot, context: &ctx)
+    if ctx.usedCounter { counters[index] = ctx.counterValue }
+    return SlotResult(value: result, isMarkup: ctx.rawXML)
+  }
 
   mutating func write(slot index: Int, into out: inout [UInt8]) {
     let slot = renderer.program.slots[index]
@@ -70,12 +94,10 @@ struct RenderState {
     case .silent, .conditionBegin, .blockEnd: return
     case .translation(let key):
       text = options.translations[options.lang]?[key] ?? key
-    case .value(let expr):
-      var ctx = FormatterContext(options: options, counterStart: counters[index])
-      let result = evaluate(expr, slot: slot, context: &ctx)
-      if ctx.usedCounter { counters[index] = ctx.counterValue }
-      text = display(result)
-      if ctx.rawXML {
+    case .value:
+      let result = precomputed[index] ?? slotValue(index)
+      text = display(result.value)
+      if result.isMarkup {
         out.append(contentsOf: Array(text.utf8))
         return
       }
