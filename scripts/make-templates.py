@@ -139,6 +139,20 @@ def cell(content, style="Plain", span=None):
     extra = f' table:number-columns-spanned="{span}"' if span else ""
     return f'<table:table-cell table:style-name="{style}" office:value-type="string"{extra}>{content}</table:table-cell>'
 
+def grid_table(name, style, columns, headings, loop_cells, end_marker, total_row=""):
+    """A bordered table whose header row repeats on every page, one looped row, its [i+1] row and
+    an optional totals row."""
+    return (f'<table:table table:name="{name}" table:style-name="{style}">'
+            + "".join(f'<table:table-column table:style-name="{c}"/>' for c in columns)
+            + '<table:table-header-rows><table:table-row>'
+            + "".join(cell(p("TableHead", h), "GridHead") for h in headings)
+            + '</table:table-row></table:table-header-rows><table:table-row>'
+            + "".join(cell(p(st, text), "Grid") for st, text in loop_cells)
+            + '</table:table-row><table:table-row>'
+            + cell(p("TableNumber", end_marker), "Grid")
+            + "".join(cell(p("TableText", ""), "Grid") for _ in range(len(loop_cells) - 1))
+            + '</table:table-row>' + total_row + '</table:table>')
+
 def header_block(agency_parent, agency_name, number, place, date):
     return (
         '<table:table table:name="Header" table:style-name="HeaderTable">'
@@ -166,24 +180,13 @@ def document(title, subject, body):
             f'{STYLES} <office:body>\n  <office:text>\n{body}\n  </office:text>\n </office:body>\n</office:document>\n')
 
 def monthly():
-    tasks = (
-        '<table:table table:name="Tasks" table:style-name="Tasks">'
-        + "".join(f'<table:table-column table:style-name="Tasks.{c}"/>' for c in "ABCDEF")
-        + '<table:table-header-rows><table:table-row>'
-        + "".join(cell(p("TableHead", h), "GridHead") for h in ["TT", "Nhiệm vụ", "Đơn vị chủ trì", "Tiến độ", "Thời hạn", "Tình trạng"])
-        + '</table:table-row></table:table-header-rows>'
-        + '<table:table-row>'
-        + cell(p("TableNumber", "{d.tasks.items[i].name:count()}"), "Grid")
-        + cell(p("TableText", "{d.tasks.items[i].name}"), "Grid")
-        + cell(p("TableText", "{d.tasks.items[i].owner}"), "Grid")
-        + cell(p("TableNumber", "{d.tasks.items[i].progress:percent(0)}"), "Grid")
-        + cell(p("TableNumber", "{d.tasks.items[i].deadline:formatD(DD/MM/YYYY)}"), "Grid")
-        + cell(p("TableText", "{d.tasks.items[i].status}"), "Grid")
-        + '</table:table-row><table:table-row>'
-        + cell(p("TableNumber", "{d.tasks.items[i+1].name}"), "Grid")
-        + "".join(cell(p("TableText", ""), "Grid") for _ in range(5))
-        + '</table:table-row></table:table>'
-    )
+    t = "d.tasks.items[i]"
+    tasks = grid_table("Tasks", "Tasks", [f"Tasks.{c}" for c in "ABCDEF"],
+                       ["TT", "Nhiệm vụ", "Đơn vị chủ trì", "Tiến độ", "Thời hạn", "Tình trạng"],
+                       [("TableNumber", f"{{{t}.name:count()}}"), ("TableText", f"{{{t}.name}}"),
+                        ("TableText", f"{{{t}.owner}}"), ("TableNumber", f"{{{t}.progress:percent(0)}}"),
+                        ("TableNumber", f"{{{t}.deadline:formatD(DD/MM/YYYY)}}"), ("TableText", f"{{{t}.status}}")],
+                       "{d.tasks.items[i+1].name}")
     ind = "d.indicators"
     body = "\n".join([
         header_block("{d.agency.parent}", "{d.agency.name}", "Số: {d.number}/{d.symbol}", "{d.place}", "{d.issueDate:officialDate}"),
@@ -230,32 +233,19 @@ def monthly():
 
 def summary():
     s = "c.summary"
-    rows = (
-        '<table:table table:name="Provinces" table:style-name="Tasks">'
-        '<table:table-column table:style-name="SumTable.A"/><table:table-column table:style-name="SumTable.B"/>'
-        + '<table:table-column table:style-name="SumTable.C"/>' * 5
-        + '<table:table-header-rows><table:table-row>'
-        + "".join(cell(p("TableHead", h), "GridHead") for h in ["TT", "Tỉnh, thành phố", "Hoàn thành", "Đang thực hiện", "Quá hạn", "Hồ sơ trực tuyến", "Chữ ký số"])
-        + '</table:table-row></table:table-header-rows><table:table-row>'
-        + cell(p("TableNumber", "{d[province,i].code:count()}"), "Grid")
-        + cell(p("TableText", "{d[province,i].province}"), "Grid")
-        + cell(p("TableNumber", "{d[province,i].tasks.completed}"), "Grid")
-        + cell(p("TableNumber", "{d[province,i].tasks.inProgress}"), "Grid")
-        + cell(p("TableNumber", "{d[province,i].tasks.overdue}"), "Grid")
-        + cell(p("TableNumber", "{d[province,i].indicators.onlineRecords:formatN(0)}"), "Grid")
-        + cell(p("TableNumber", "{d[province,i].indicators.adultsWithSignature:percent(1)}"), "Grid")
-        + '</table:table-row><table:table-row>'
-        + cell(p("TableNumber", "{d[province+1,i+1].code}"), "Grid")
-        + "".join(cell(p("TableText", ""), "Grid") for _ in range(6))
-        + '</table:table-row><table:table-row>'
-        + cell(p("TableHead", "Tổng cộng"), "Grid", span=2) + '<table:covered-table-cell/>'
-        + cell(p("TableHead", "{d[].tasks.completed:aggSum}"), "Grid")
-        + cell(p("TableHead", "{d[].tasks.inProgress:aggSum}"), "Grid")
-        + cell(p("TableHead", "{d[].tasks.overdue:aggSum}"), "Grid")
-        + cell(p("TableHead", "{d[].indicators.onlineRecords:aggSum:formatN(0)}"), "Grid")
-        + cell(p("TableHead", "{d[].indicators.adultsWithSignature:aggAvg:percent(1)}"), "Grid")
-        + '</table:table-row></table:table>'
-    )
+    r = "d[province,i]"
+    totals = ('<table:table-row>' + cell(p("TableHead", "Tổng cộng"), "Grid", span=2) + '<table:covered-table-cell/>'
+              + "".join(cell(p("TableHead", f"{{d[].{path}}}"), "Grid") for path in [
+                  "tasks.completed:aggSum", "tasks.inProgress:aggSum", "tasks.overdue:aggSum",
+                  "indicators.onlineRecords:aggSum:formatN(0)", "indicators.adultsWithSignature:aggAvg:percent(1)"])
+              + '</table:table-row>')
+    rows = grid_table("Provinces", "Tasks", ["SumTable.A", "SumTable.B"] + ["SumTable.C"] * 5,
+                      ["TT", "Tỉnh, thành phố", "Hoàn thành", "Đang thực hiện", "Quá hạn", "Hồ sơ trực tuyến", "Chữ ký số"],
+                      [("TableNumber", f"{{{r}.code:count()}}"), ("TableText", f"{{{r}.province}}"),
+                       ("TableNumber", f"{{{r}.tasks.completed}}"), ("TableNumber", f"{{{r}.tasks.inProgress}}"),
+                       ("TableNumber", f"{{{r}.tasks.overdue}}"), ("TableNumber", f"{{{r}.indicators.onlineRecords:formatN(0)}}"),
+                       ("TableNumber", f"{{{r}.indicators.adultsWithSignature:percent(1)}}")],
+                      "{d[province+1,i+1].code}", totals)
     body = "\n".join([
         header_block(f"{{{s}.agencyParent}}", f"{{{s}.agency}}", f"Số: {{{s}.number}}/{{{s}.symbol}}", f"{{{s}.place}}", f"{{{s}.issueDate:officialDate}}"),
         p("DocType", "BÁO CÁO TỔNG HỢP"),

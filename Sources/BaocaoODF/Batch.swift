@@ -25,7 +25,8 @@ public enum BatchRecords {
         let stem = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
         do {
           let v = try DataLoader.load(path: file)
-          if !isDir.boolValue, case .array(let items) = v, inputs.count == 1 || (file as NSString).pathExtension.lowercased() != "csv" {
+          // A file holding an array (JSON, or CSV rows) gives one record per element.
+          if !isDir.boolValue, case .array(let items) = v {
             for (i, item) in items.enumerated() {
               out.append(BatchRecord(source: "\(file)[\(i)]", name: "\(stem)-\(i + 1)", value: .success(item)))
             }

@@ -77,7 +77,6 @@ public struct MarkerScanner {
     i = start + 1
     var parens = 0
     var inQuote = false
-    var brackets = 0
     while i < bytes.count {
       let b = bytes[i]
       if !inQuote && isTagStart(i) {
@@ -92,8 +91,6 @@ public struct MarkerScanner {
       } else {
         switch b {
         case UInt8(ascii: "("): parens = 1; inQuote = false
-        case UInt8(ascii: "["): brackets += 1
-        case UInt8(ascii: "]"): brackets -= 1
         case UInt8(ascii: "}"): return i
         case UInt8(ascii: "{"):
           // A new brace before this one closed: the first was never closed.

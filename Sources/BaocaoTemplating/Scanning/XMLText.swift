@@ -75,9 +75,8 @@ public enum XMLText {
       if spaces > 1 { out += spaces == 2 ? "<text:s/>" : "<text:s text:c=\"\(spaces - 1)\"/>" }
       spaces = 0
     }
-    var previous: UnicodeScalar = "\0"
     for u in s.unicodeScalars {
-      if u == " " { spaces += 1; previous = u; continue }
+      if u == " " { spaces += 1; continue }
       flushSpaces()
       switch u {
       case "\r": break
@@ -90,9 +89,7 @@ public enum XMLText {
         if isForbidden(u) { continue }
         out.unicodeScalars.append(u)
       }
-      previous = u
     }
-    _ = previous
     flushSpaces()
     return out
   }
