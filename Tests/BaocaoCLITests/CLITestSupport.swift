@@ -44,6 +44,15 @@ enum CLI {
     return try run(b, arguments, stdin: stdin)
   }
 
+  /// Runs LibreOffice with a profile of its own, so that tests running in parallel never share
+  /// (and lock) one user installation.
+  static func soffice(_ arguments: [String]) throws -> Result? {
+    guard let path = which("soffice") else { return nil }
+    let profile = FileManager.default.temporaryDirectory.appendingPathComponent("baocao-lo-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: profile) }
+    return try run(path, ["-env:UserInstallation=\(profile.absoluteString)", "--headless"] + arguments)
+  }
+
   static func which(_ name: String) -> String? {
     for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
       let p = "\(dir)/\(name)"

@@ -18,11 +18,10 @@ import Testing
       """, out])
     #expect(content.stdout.hasPrefix("mimetype 0 0"), "mimetype must come first, stored, without extra field")
     #expect(!content.stdout.contains("{d."), "no tag may be left over")
-    guard let soffice = CLI.which("soffice") else {
+    guard let conv = try CLI.soffice(["--convert-to", "txt:Text (encoded):UTF8", "--outdir", dir.path, out]) else {
       print("skipped LibreOffice text export: soffice is not installed")
       return
     }
-    let conv = try CLI.run(soffice, ["--headless", "--convert-to", "txt:Text (encoded):UTF8", "--outdir", dir.path, out])
     #expect(conv.status == 0, "\(conv.stderr)")
     let text = try String(contentsOf: dir.appendingPathComponent("out.txt"), encoding: .utf8)
     let expected = try String(contentsOf: fixtures.appendingPathComponent("lo-report.expected.txt"), encoding: .utf8)

@@ -40,7 +40,7 @@ import Testing
   }
 
   @Test func monthlyReportsHoldNameDateAndTasks() throws {
-    guard let soffice = CLI.which("soffice") else {
+    guard CLI.which("soffice") != nil else {
       print("skipped: soffice is not installed")
       return
     }
@@ -51,9 +51,9 @@ import Testing
     #expect(r.status == 0, "\(r.stderr)")
     let odts = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".odt") }.sorted()
     #expect(odts.count == 34)
-    let conv = try CLI.run(soffice, ["--headless", "--convert-to", "txt:Text (encoded):UTF8", "--outdir", dir.path]
+    let conv = try CLI.soffice(["--convert-to", "txt:Text (encoded):UTF8", "--outdir", dir.path]
       + odts.map { dir.appendingPathComponent($0).path })
-    #expect(conv.status == 0)
+    #expect(conv?.status == 0)
     for sample in try samples() {
       let stem = sample.file.deletingPathExtension().lastPathComponent
       let text = try String(contentsOf: dir.appendingPathComponent(stem + ".txt"), encoding: .utf8)
