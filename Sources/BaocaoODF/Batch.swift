@@ -67,58 +67,114 @@ public struct BatchJob: Sendable {
     self.jobs = max(1, jobs)
   }
 
-  public struct Summary: Sendable {
+  /// What happened to one record.
+  public struct RecordResult: Sendable, Encodable {
+    public struct Output: Sendable, Encodable {
+      public var path: String
+      public var bytes: Int
+    }
+    public var source: String
+    public var outputs: [Output] = []
+    public var milliseconds: Double = 0
+    public var warnings: [String] = []
+    public var errors: [String] = []
+  }
+
+  public struct Summary: Sendable, Encodable {
+    public var template: String
     public var written: Int
     public var failed: Int
     public var seconds: Double
+    public var records: [RecordResult]
     public var line: String {
-      "\(written) written, \(failed) failed in \(String(format: "%.2f", seconds)) s"
+      "\(records.count) records: \(written) files written, \(failed) records failed, in \(String(format: "%.2f", seconds)) s"
     }
   }
 
-  public func run(log: @escaping @Sendable (String) -> Void) -> Summary {
+  /// Renders every record on all workers; `progress` is called after each record (from any thread).
+  public func run(progress: @escaping @Sendable (_ done: Int, _ total: Int, RecordResult) -> Void) -> Summary {
     let start = Date()
     try? FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
+    removeStaleTemporaryFiles()
     let nameProgram: TextTemplate? = namePattern.flatMap { try? TextTemplate(bytes: Array($0.utf8), file: "--name") }
     let lock = NSLock()
-    nonisolated(unsafe) var written = 0
-    nonisolated(unsafe) var failed = 0
+    nonisolated(unsafe) var results = [RecordResult?](repeating: nil, count: records.count)
+    nonisolated(unsafe) var done = 0
     let records = self.records
-    DispatchQueue.concurrentPerform(iterations: records.count) { i in
-      let record = records[i]
-      var problems: [String] = []
-      var count = 0
-      switch record.value {
-      case .failure(let e):
-        problems.append("error: \(e.description)")
-      case .success(let value):
-        var base = record.name
-        if let nameProgram {
-          var o = options
-          o.outputMode = .text
-          if let b = try? nameProgram.render(data: value, complement: complement, options: o) {
-            let s = String(decoding: b, as: UTF8.self).replacingOccurrences(of: "/", with: "-")
-            if !s.isEmpty { base = s }
-          }
-        }
-        for format in formats {
-          let out = (outputDirectory as NSString).appendingPathComponent(base + "." + format.rawValue)
-          do {
-            try document.write(data: value, complement: complement, options: options, format: format, to: out)
-            count += 1
-          } catch let list as DiagnosticList {
-            problems += list.diagnostics.map { "\(record.source): \($0.description)" }
-          } catch {
-            problems.append("error: \(record.source): \(error)")
-          }
+    let queue = DispatchQueue(label: "baocao.batch", attributes: .concurrent)
+    let group = DispatchGroup()
+    let slots = DispatchSemaphore(value: jobs)
+    for i in records.indices {
+      slots.wait()
+      group.enter()
+      queue.async {
+        let result = render(records[i], nameProgram: nameProgram)
+        lock.lock()
+        results[i] = result
+        done += 1
+        let n = done
+        lock.unlock()
+        progress(n, records.count, result)
+        slots.signal()
+        group.leave()
+      }
+    }
+    group.wait()
+    let all = results.compactMap { $0 }
+    return Summary(
+      template: document.path, written: all.reduce(0) { $0 + $1.outputs.count }, failed: all.filter { !$0.errors.isEmpty }.count,
+      seconds: Date().timeIntervalSince(start), records: all)
+  }
+
+  func render(_ record: BatchRecord, nameProgram: TextTemplate?) -> RecordResult {
+    let t0 = Date()
+    var result = RecordResult(source: record.source)
+    switch record.value {
+    case .failure(let e):
+      result.errors.append(e.description)
+    case .success(let value):
+      var base = record.name
+      if let nameProgram {
+        var o = options
+        o.outputMode = .text
+        if let b = try? nameProgram.render(data: value, complement: complement, options: o) {
+          let s = String(decoding: b, as: UTF8.self).replacingOccurrences(of: "/", with: "-")
+          if !s.isEmpty { base = s }
         }
       }
-      lock.lock()
-      written += count
-      if !problems.isEmpty { failed += 1 }
-      lock.unlock()
-      for p in problems { log(p) }
+      for format in formats {
+        let out = (outputDirectory as NSString).appendingPathComponent(base + "." + format.rawValue)
+        do {
+          try document.write(data: value, complement: complement, options: options, format: format, to: out)
+          let size = (try? FileManager.default.attributesOfItem(atPath: out)[.size] as? Int) ?? 0
+          result.outputs.append(.init(path: out, bytes: size ?? 0))
+        } catch let list as DiagnosticList {
+          // Merge problems point into the template; say which record caused them.
+          result.errors += list.diagnostics.map { "\(record.source): " + $0.description.replacingOccurrences(of: "error: ", with: "") }
+        } catch {
+          result.errors.append("\(record.source): \(error)")
+        }
+      }
     }
-    return Summary(written: written, failed: failed, seconds: Date().timeIntervalSince(start))
+    result.milliseconds = Date().timeIntervalSince(t0) * 1000
+    return result
+  }
+
+  /// Temporary files of a run that was killed outright (SIGKILL) are removed before a new run.
+  func removeStaleTemporaryFiles() {
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: outputDirectory)) ?? []
+    for name in names where OutputWriter.isTemporaryName(name) {
+      unlink((outputDirectory as NSString).appendingPathComponent(name))
+    }
+  }
+
+  /// Writes `OUTDIR/run-report.json` atomically.
+  public func writeReport(_ summary: Summary) throws(DocumentError) {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    guard let data = try? encoder.encode(summary) else {
+      throw DocumentError(file: outputDirectory, message: "cannot encode the run report")
+    }
+    try OutputWriter.write([UInt8](data), to: (outputDirectory as NSString).appendingPathComponent("run-report.json"))
   }
 }

@@ -152,6 +152,7 @@ public final class TemplateDocument: @unchecked Sendable {
         try writePackage(data: data, complement: complement, options: options, to: temp)
       } catch {
         unlink(temp)
+        InFlight.shared.remove(temp)
         throw error
       }
       if output == "-" {
@@ -170,12 +171,12 @@ public final class TemplateDocument: @unchecked Sendable {
     let zip = try ZipReader(path: self.path)
     var parts: [ZipWriter.Part] = []
     let mimetype = zip.entry(named: "mimetype")
-    if let mimetype { parts.append(.bytes(name: "mimetype", data: try zip.read(mimetype))) }
+    if let mimetype { parts.append(.bytes(name: "mimetype", data: try zip.read(mimetype), mtime: mimetype.mtime)) }
     for entry in zip.entries where entry.name != "mimetype" {
       if let bytes = try renderPart(entry.name, data: data, complement: complement, options: options) {
-        parts.append(.bytes(name: entry.name, data: bytes))
+        parts.append(.bytes(name: entry.name, data: bytes, mtime: entry.mtime))
       } else {
-        parts.append(.copy(name: entry.name, index: entry.index))
+        parts.append(.copy(name: entry.name, index: entry.index, mtime: entry.mtime))
       }
     }
     try ZipWriter.write(parts, from: zip, to: path)

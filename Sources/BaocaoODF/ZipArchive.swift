@@ -9,6 +9,8 @@ final class ZipReader {
     var size: UInt64
     var compressedSize: UInt64
     var method: Int32
+    /// The entry's own modification time; outputs reuse it so that the same inputs give the same bytes.
+    var mtime: time_t
   }
 
   static let maxEntrySize: UInt64 = 256 << 20
@@ -46,7 +48,8 @@ final class ZipReader {
         throw DocumentError(file: path, message: "the entry '\(name)' is too large once uncompressed (\(st.size) bytes); refusing a possible zip bomb")
       }
       total += st.size
-      entries.append(Entry(index: i, name: name, size: st.size, compressedSize: st.comp_size, method: Int32(st.comp_method)))
+      entries.append(
+        Entry(index: i, name: name, size: st.size, compressedSize: st.comp_size, method: Int32(st.comp_method), mtime: st.mtime))
     }
     if total > ZipReader.maxTotalSize {
       zip_discard(h)
@@ -84,9 +87,9 @@ final class ZipReader {
 /// Writes an OpenDocument package: `mimetype` first and stored, then the other parts.
 enum ZipWriter {
   enum Part {
-    case bytes(name: String, data: [UInt8])
+    case bytes(name: String, data: [UInt8], mtime: time_t)
     /// Copied from the template without recompression, byte for byte.
-    case copy(name: String, index: UInt64)
+    case copy(name: String, index: UInt64, mtime: time_t)
   }
 
   static func write(_ parts: [Part], from source: ZipReader, to path: String) throws(DocumentError) {
@@ -98,7 +101,7 @@ enum ZipWriter {
     defer { for b in buffers { b.deallocate() } }
     for part in parts {
       switch part {
-      case .bytes(let name, let data):
+      case .bytes(let name, let data, let mtime):
         let buf = UnsafeMutableRawPointer.allocate(byteCount: max(1, data.count), alignment: 1)
         buffers.append(buf)
         data.withUnsafeBytes { src in if let base = src.baseAddress { buf.copyMemory(from: base, byteCount: data.count) } }
@@ -114,17 +117,19 @@ enum ZipWriter {
         }
         let method = name == "mimetype" ? ZIP_CM_STORE : ZIP_CM_DEFLATE
         zip_set_file_compression(z, UInt64(idx), Int32(method), 0)
-        zip_file_set_mtime(z, UInt64(idx), 315_532_800 + 86400, 0)
-      case .copy(let name, let index):
+        zip_file_set_mtime(z, UInt64(idx), mtime, 0)
+      case .copy(let name, let index, let mtime):
         guard let src = zip_source_zip(z, source.handle, index, ZIP_FL_COMPRESSED, 0, -1) else {
           zip_discard(z)
           throw DocumentError(file: path, message: "cannot copy '\(name)' to the output")
         }
-        if zip_file_add(z, name, src, ZIP_FL_ENC_UTF_8) < 0 {
+        let idx = zip_file_add(z, name, src, ZIP_FL_ENC_UTF_8)
+        if idx < 0 {
           zip_source_free(src)
           zip_discard(z)
           throw DocumentError(file: path, message: "cannot copy '\(name)' to the output")
         }
+        zip_file_set_mtime(z, UInt64(idx), mtime, 0)
       }
     }
     if zip_close(z) != 0 {

@@ -89,10 +89,14 @@ struct BatchCommand: ParsableCommand {
   @Option(name: .long, help: "Parallel workers (default: all cores).")
   var jobs: Int?
 
+  @Flag(name: .long, help: "Print only errors and the summary line.")
+  var quiet = false
+
   @OptionGroup var merge: MergeOptions
 
   func run() throws {
     do {
+      InFlight.shared.cleanUpOnSignals()
       let (options, complement) = try merge.resolve()
       let document = try TemplateDocument.open(path: template)
       let formats = try (format?.split(separator: ",").map(String.init) ?? [document.kind.defaultFormat.rawValue])
@@ -104,13 +108,48 @@ struct BatchCommand: ParsableCommand {
       let job = BatchJob(
         document: document, records: records, complement: complement, options: options, formats: formats,
         namePattern: name, outputDirectory: output, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
-      let summary = job.run { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }
-      print(summary.line)
+      let progress = Progress(quiet: quiet)
+      let summary = job.run { done, total, result in progress.report(done: done, total: total, result) }
+      progress.finish()
+      try job.writeReport(summary)
+      print(summary.line + "; report: " + (output as NSString).appendingPathComponent("run-report.json"))
       if summary.failed > 0 { throw ExitCode(1) }
     } catch let e as ExitCode {
       throw e
     } catch {
       fail(error)
     }
+  }
+}
+
+/// Progress on standard error: a bar on a terminal, one line per record otherwise; errors always.
+final class Progress: @unchecked Sendable {
+  let quiet: Bool
+  let terminal = isatty(STDERR_FILENO) != 0
+  let lock = NSLock()
+
+  init(quiet: Bool) { self.quiet = quiet }
+
+  func report(done: Int, total: Int, _ result: BatchJob.RecordResult) {
+    lock.lock()
+    defer { lock.unlock() }
+    var text = ""
+    if terminal && !quiet { text += "\r\u{1B}[K" }
+    for e in result.errors { text += "error: \(e)\n" }
+    if !quiet {
+      let name = (result.source as NSString).lastPathComponent
+      if terminal {
+        let width = 30
+        let filled = total == 0 ? width : width * done / total
+        text += "[" + String(repeating: "#", count: filled) + String(repeating: " ", count: width - filled) + "] \(done)/\(total) \(name)"
+      } else {
+        text += "[\(done)/\(total)] \(name): " + (result.errors.isEmpty ? "\(result.outputs.count) written" : "failed") + "\n"
+      }
+    }
+    FileHandle.standardError.write(Data(text.utf8))
+  }
+
+  func finish() {
+    if terminal && !quiet { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
   }
 }
