@@ -12,33 +12,44 @@ public struct CheckReport: Sendable {
   public var diagnostics: [Diagnostic]
   let expressions: [(Tag, TagExpression)]
 
-  /// Paths the tags use that `data` does not have (warnings: a missing optional field is allowed).
-  public func missingPaths(in data: Value) -> [Diagnostic] {
+  /// Checks `data` against the paths the tags use: a missing field is a warning (optional fields
+  /// are allowed); a value of the wrong kind (a list where the template loops, an object where it
+  /// reads a field) is an error.
+  public func missingPaths(in data: Value, file: String = "") -> [Diagnostic] {
     var out: [Diagnostic] = []
     var seen = Set<String>()
     for (tag, expr) in expressions where expr.root == .data {
       var v: Value? = data
       var path = "d"
-      var missing = false
-      for step in expr.steps {
+      var problem: (Diagnostic.Severity, String)? = nil
+      walk: for step in expr.steps {
         switch step {
         case .key(let k):
+          guard let current = v, !current.isNull else { break walk }
+          if k == "length", current.arrayValue != nil || current.stringValue != nil { break walk }
+          guard case .object(let o) = current else {
+            problem = (.error, "'\(path)' is \(current.kindName), but the template reads '\(path).\(k)' from it")
+            break walk
+          }
           path += "." + k
-          guard case .object(let o)? = v else { missing = true; break }
           v = o[k]
-          if v == nil { missing = true }
-        case .bracket:
+          if v == nil { problem = (.warning, "the data has no '\(path)'"); break walk }
+        case .bracket(let b):
+          guard let current = v, !current.isNull else { break walk }
+          if b.isIterating, case .object = current { break walk }  // loops over an object's properties
+          guard case .array(let a) = current else {
+            problem = (.error, "'\(path)' is \(current.kindName), but the template needs a list there")
+            break walk
+          }
           path += "[]"
-          guard case .array(let a)? = v else { missing = true; break }
-          guard let first = a.first else { v = nil; break }
+          guard let first = a.first else { break walk }
           v = first
         case .up:
-          v = nil
+          break walk
         }
-        if missing || v == nil { break }
       }
-      if missing, seen.insert(path).inserted {
-        out.append(Diagnostic(.warning, message: "the data has no '\(path)'", tag: tag.text, hint: "used at \(tag.location)"))
+      if let (severity, message) = problem, seen.insert(message).inserted {
+        out.append(Diagnostic(severity, file: file, message: message, tag: tag.text, hint: "used at \(tag.location)"))
       }
     }
     return out
@@ -65,5 +76,19 @@ extension TemplateDocument {
       }
     }
     return CheckReport(tags: tags, diagnostics: diagnostics, expressions: expressions)
+  }
+}
+
+extension Value {
+  /// "a number", "a text", … for messages.
+  var kindName: String {
+    switch self {
+    case .null: return "null"
+    case .bool: return "a true/false value"
+    case .number: return "a number"
+    case .string: return "a text"
+    case .array: return "a list"
+    case .object: return "an object"
+    }
   }
 }

@@ -92,6 +92,9 @@ struct BatchCommand: ParsableCommand {
   @Flag(name: .long, help: "Print only errors and the summary line.")
   var quiet = false
 
+  @Flag(name: .long, help: "Check every record against the template's tags, report all problems, render nothing.")
+  var validateOnly = false
+
   @OptionGroup var merge: MergeOptions
 
   func run() throws {
@@ -105,6 +108,24 @@ struct BatchCommand: ParsableCommand {
           return of
         }
       let records = try CLIError.wrap { () throws(DataError) in try BatchRecords.collect(data) }
+      if validateOnly {
+        let report = try TemplateDocument.check(path: template)
+        var errors = 0, warnings = 0
+        for record in records {
+          let problems: [Diagnostic]
+          switch record.value {
+          case .failure(let e): problems = [Diagnostic(file: e.file, line: e.line ?? 0, column: e.column ?? 0, message: e.message)]
+          case .success(let v): problems = report.missingPaths(in: v, file: record.source)
+          }
+          for p in problems {
+            if p.severity == .error { errors += 1 } else { warnings += 1 }
+            FileHandle.standardError.write(Data((p.description + "\n").utf8))
+          }
+        }
+        print("\(records.count) records checked: \(errors) errors, \(warnings) warnings; nothing rendered")
+        if errors > 0 { throw ExitCode(1) }
+        return
+      }
       let job = BatchJob(
         document: document, records: records, complement: complement, options: options, formats: formats,
         namePattern: name, outputDirectory: output, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount)

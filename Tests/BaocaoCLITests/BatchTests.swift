@@ -32,6 +32,21 @@ import Testing
     #expect(r.stdout.contains("34 records: 33 files written, 1 records failed"), "\(r.stdout)")
   }
 
+  @Test func validateOnlyReportsEveryProblemAndRendersNothing() throws {
+    let input = try CLI.temporaryDirectory()
+    try #"{"agency": "UBND", "tasks": {"items": "none"}}"#.write(to: input.appendingPathComponent("a.json"), atomically: true, encoding: .utf8)
+    try #"{"province": "Cà Mau", "tasks": {"items": []}}"#.write(to: input.appendingPathComponent("b.json"), atomically: true, encoding: .utf8)
+    try #"{"province": "#.write(to: input.appendingPathComponent("c.json"), atomically: true, encoding: .utf8)
+    let out = try CLI.temporaryDirectory().appendingPathComponent("out")
+    let r = try CLI.baocao(["batch", root.appendingPathComponent("templates/bao-cao-thang.odt").path, input.path, "-o", out.path, "--validate-only"])
+    #expect(r.status == 1)
+    #expect(r.stderr.contains("a.json: 'd.agency' is a text, but the template reads 'd.agency.parent'"), "\(r.stderr)")
+    #expect(r.stderr.contains("a.json: 'd.tasks.items' is a text, but the template needs a list"), "\(r.stderr)")
+    #expect(r.stderr.contains("warning: ") && r.stderr.contains("b.json: the data has no 'd.agency'"), "\(r.stderr)")
+    #expect(r.stderr.contains("c.json:1:"), "\(r.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: out.path), "nothing may be rendered")
+  }
+
   @Test func sameInputsGiveIdenticalBytes() throws {
     let a = try CLI.temporaryDirectory(), b = try CLI.temporaryDirectory()
     for dir in [a, b] {
