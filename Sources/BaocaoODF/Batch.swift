@@ -146,8 +146,8 @@ public struct BatchJob: Sendable {
         let out = (outputDirectory as NSString).appendingPathComponent(base + "." + format.rawValue)
         do {
           try document.write(data: value, complement: complement, options: options, format: format, to: out)
-          let size = (try? FileManager.default.attributesOfItem(atPath: out)[.size] as? Int) ?? 0
-          result.outputs.append(.init(path: out, bytes: size ?? 0))
+          let size = (try? FileManager.default.attributesOfItem(atPath: out))?[.size] as? Int ?? 0
+          result.outputs.append(.init(path: out, bytes: size))
         } catch let list as DiagnosticList {
           // Merge problems point into the template; say which record caused them.
           result.errors += list.diagnostics.map { "\(record.source): " + $0.description.replacingOccurrences(of: "error: ", with: "") }

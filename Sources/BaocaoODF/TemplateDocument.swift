@@ -36,12 +36,16 @@ public final class TemplateDocument: @unchecked Sendable {
     return document
   }
 
-  static func readFile(_ path: String) throws(DocumentError) -> [UInt8] {
+  static func requireFile(_ path: String) throws(DocumentError) {
     var isDir: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
       throw DocumentError(file: path, message: "no such file")
     }
     if isDir.boolValue { throw DocumentError(file: path, message: "is a folder, not a template file") }
+  }
+
+  static func readFile(_ path: String) throws(DocumentError) -> [UInt8] {
+    try requireFile(path)
     guard let data = FileManager.default.contents(atPath: path) else {
       throw DocumentError(file: path, message: "cannot read the file")
     }
@@ -81,13 +85,12 @@ public final class TemplateDocument: @unchecked Sendable {
   }
 
   static func loadPackage(path: String, spreadsheet: Bool) throws -> (TemplateDocument, [Diagnostic]) {
-    _ = try readFile(path)
+    try requireFile(path)
     let zip = try ZipReader(path: path)
-    guard let content = zip.entry(named: "content.xml") else {
+    guard zip.entry(named: "content.xml") != nil else {
       throw DocumentError(file: path, message: "the package has no content.xml; it is not an OpenDocument file",
         hint: "save it again from LibreOffice as .odt or .ods")
     }
-    _ = content
     var partBytes: [String: [UInt8]] = [:]
     for name in templatedParts {
       guard let e = zip.entry(named: name) else { continue }

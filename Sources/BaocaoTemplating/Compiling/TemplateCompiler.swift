@@ -195,7 +195,7 @@ public struct TemplateCompiler {
     var instances: [LoopInstance] = []
     var open: [String: Int] = [:]  // key → instance index
     for ref in refs {
-      guard case .value(let expr) = slotExpression(slots[ref.slot]) else { continue }
+      guard let expr = expression(of: slots[ref.slot]) else { continue }
       let iterating = expr.iteratingBrackets
       if iterating.isEmpty { continue }
       var anyOdd = false
@@ -243,7 +243,7 @@ public struct TemplateCompiler {
       instances[i].end = r.end
     }
     // A loop that starts in the [i+1] part of another is a copy of one already found: drop it.
-    let deadZones = instances.filter { $0.bodyEnd < $0.end || $0.endAnchor != nil }.map { ($0.bodyEnd, $0.end) }
+    let deadZones = instances.map { ($0.bodyEnd, $0.end) }
     func isDead(_ anchor: Int) -> Bool { deadZones.contains { anchor >= $0.0 && anchor < $0.1 } }
     for inst in instances where !isDead(inst.startAnchor) && inst.bodyEnd > inst.bodyStart {
       regions.append(
@@ -296,10 +296,11 @@ public struct TemplateCompiler {
     return (TemplateProgram(nodes: nodes, slots: slots, tags: tags), diagnostics)
   }
 
-  func slotExpression(_ slot: Slot) -> Slot.Kind {
+  /// The data path of a value tag or of a block's `showBegin`/`hideBegin` tag.
+  func expression(of slot: Slot) -> TagExpression? {
     switch slot.kind {
-    case .value(let e), .conditionBegin(let e, _): return .value(e)
-    default: return slot.kind
+    case .value(let e), .conditionBegin(let e, _): return e
+    default: return nil
     }
   }
 

@@ -197,11 +197,7 @@ struct RenderState {
           // `[]`: every element; the rest of the path is taken in each (for aggregates).
           guard case .array(let items)? = container else { return (nil, chain) }
           let rest = steps[(index + 1)...]
-          let mapped = items.map { item -> Value in
-            var sub = self
-            sub.scopes = scopes
-            return sub.resolveFrom(item, root: root, steps: rest) ?? .null
-          }
+          let mapped = items.map { resolveFrom($0, steps: rest) ?? .null }
           return (.array(mapped), chain)
         } else {
           chain.append(lookup(container, b))
@@ -212,7 +208,7 @@ struct RenderState {
     return (value, chain)
   }
 
-  func resolveFrom(_ start: Value, root: TagExpression.Root, steps: ArraySlice<PathStep>) -> Value? {
+  func resolveFrom(_ start: Value, steps: ArraySlice<PathStep>) -> Value? {
     var v: Value? = start
     for step in steps {
       switch step {
