@@ -29,6 +29,12 @@ func render(_ template: String, _ json: String, lang: String = "vi", mode: Rende
     #expect(out == "<l><i>Cà Mau 0,50</i><i>Điện Biên 2,00</i><i>Đồng Nai 1.234.567,89</i></l>")
   }
 
+  @Test func syllablesSortBeforeLongerSyllables() throws {
+    let t = "<l><i>{d[n,i].n}</i><i>{d[n+1,i+1].n}</i></l>"
+    let out = try render(t, #"[{"n":"Cao Bằng"},{"n":"Cà Mau"},{"n":"Ca Mau"},{"n":"An Giang"}]"#)
+    #expect(out == "<l><i>An Giang</i><i>Ca Mau</i><i>Cà Mau</i><i>Cao Bằng</i></l>")
+  }
+
   @Test func officialDateAndPercent() throws {
     let out = try render("{d.a:officialDate} / {d.b:officialDate} / {d.p:percent}", #"{"a":"2026-01-05","b":"2025-09-24","p":0.3611}"#)
     #expect(out == "ngày 05 tháng 01 năm 2026 / ngày 24 tháng 9 năm 2025 / 36,11%")

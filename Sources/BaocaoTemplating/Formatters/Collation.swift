@@ -48,7 +48,10 @@ struct Collation {
         }
       }
       let letter = Character(base.precomposedStringWithCanonicalMapping)
-      if let r = letterRank[letter] {
+      if letter.isWhitespace {
+        // Names sort syllable by syllable: "Cà Mau" comes before "Cao Bằng".
+        primary.append(0)
+      } else if let r = letterRank[letter] {
         primary.append(r)
       } else {
         primary.append(1000 + Int(letter.unicodeScalars.first?.value ?? 0))
