@@ -16,6 +16,8 @@ let package = Package(
   ],
   targets: [
     .systemLibrary(name: "CLibZip", pkgConfig: "libzip", providers: [.apt(["libzip-dev"])]),
+    .systemLibrary(name: "CHarfBuzz", pkgConfig: "harfbuzz-subset", providers: [.apt(["libharfbuzz-dev"])]),
+    .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
     // Layer 1: the data model and its readers (JSON, YAML, CSV).
     .target(
       name: "BaocaoData",
@@ -34,17 +36,25 @@ let package = Package(
     .target(name: "BaocaoXML", dependencies: ["CXMLCheck"]),
     // Layer 3: OpenDocument packages (libzip) around the templating layer.
     .target(name: "BaocaoODF", dependencies: ["BaocaoTemplating", "BaocaoData", "BaocaoXML", "CLibZip"]),
+    // Native PDF: fonts (HarfBuzz shaping and subsetting), layout (ODF text → pages), the PDF writer,
+    // and the conversion that ties them to merged documents (with LibreOffice as the other engine).
+    .target(name: "BaocaoFonts", dependencies: ["CHarfBuzz"]),
+    .target(name: "BaocaoLayout", dependencies: ["BaocaoFonts", "BaocaoXML"]),
+    .target(name: "BaocaoPDF", dependencies: ["BaocaoLayout", "BaocaoFonts", "CZlib"]),
+    .target(name: "BaocaoConvert", dependencies: ["BaocaoODF", "BaocaoLayout", "BaocaoPDF", "BaocaoFonts"]),
     // The thin command line.
     .executableTarget(
       name: "baocao",
       dependencies: [
-        "BaocaoODF", "BaocaoTemplating", "BaocaoData",
+        "BaocaoODF", "BaocaoTemplating", "BaocaoData", "BaocaoConvert", "BaocaoFonts",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     // Benchmarks print figures; they never run as tests.
-    .executableTarget(name: "baocao-bench", dependencies: ["BaocaoODF", "BaocaoTemplating", "BaocaoData"]),
+    .executableTarget(
+      name: "baocao-bench", dependencies: ["BaocaoODF", "BaocaoTemplating", "BaocaoData", "BaocaoConvert", "BaocaoFonts"]),
     .testTarget(name: "BaocaoDataTests", dependencies: ["BaocaoData"]),
     .testTarget(name: "BaocaoTemplatingTests", dependencies: ["BaocaoTemplating", "BaocaoData"]),
     .testTarget(name: "BaocaoCLITests", dependencies: ["BaocaoODF", "BaocaoData"]),
+    .testTarget(name: "BaocaoLayoutTests", dependencies: ["BaocaoLayout", "BaocaoFonts", "BaocaoPDF", "BaocaoXML"]),
   ]
 )

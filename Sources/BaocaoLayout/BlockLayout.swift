@@ -1,0 +1,90 @@
+/// A horizontal slice of a block that pagination cannot cut: one line of a paragraph (with the
+/// paragraph's space, borders and padding attached to its first and last lines). Items are in the
+/// box's own coordinates: x from the left of the column the block sits in, y from the box's top.
+struct LineBox {
+  var height: Twips
+  var items: [DisplayItem]
+}
+
+/// A paragraph cut into line boxes, plus what pagination needs to know about it.
+struct ParagraphBoxes {
+  var boxes: [LineBox]
+  var spaceAfter: Twips
+  var props: ParagraphProps
+  /// The space above, already included in boxes[0] (dropped when the paragraph starts a page without it).
+  var spaceBefore: Twips
+}
+
+extension DisplayItem {
+  func offset(dx: Double, dy: Double) -> DisplayItem {
+    switch self {
+    case .glyphs(var run):
+      run.x += dx
+      run.y += dy
+      return .glyphs(run)
+    case .line(let x1, let y1, let x2, let y2, let w, let c):
+      return .line(x1: x1 + dx, y1: y1 + dy, x2: x2 + dx, y2: y2 + dy, width: w, color: c)
+    case .rect(let x, let y, let w, let h, let c):
+      return .rect(x: x + dx, y: y + dy, width: w, height: h, color: c)
+    }
+  }
+}
+
+extension ParagraphLayout {
+  /// Lays out a paragraph `width` twips wide into line boxes; `spaceBefore` is the space above it
+  /// (the previous block's space below plus its own space above, as AddParaTableSpacing sums them).
+  func boxes(_ p: ParagraphNode, width: Twips, spaceBefore: Twips, fieldText: (Field) -> String) throws(LayoutError) -> ParagraphBoxes {
+    let lines = try layout(p, width: width, fieldText: fieldText)
+    let props = p.props
+    let b = props.borders
+    let left = Double(props.marginLeft)
+    let right = Double(width - props.marginRight)
+    let contentLeft = left + Double(b.leftSpace)
+    var boxes: [LineBox] = []
+    for (i, line) in lines.enumerated() {
+      var items: [DisplayItem] = []
+      var top: Twips = 0
+      if i == 0 {
+        top += spaceBefore
+        if let t = b.top {
+          let y = Double(top) + Double(t.width) / 2
+          items.append(.line(x1: left, y1: y, x2: right, y2: y, width: Double(t.width), color: t.color))
+        }
+        top += b.topSpace
+      }
+      let baseline = Double(top + line.ascent)
+      for piece in line.pieces {
+        items.append(.glyphs(GlyphRun(
+          font: piece.font, size: piece.size, color: piece.color, x: contentLeft + piece.x, y: baseline,
+          glyphs: piece.glyphs, advances: piece.advances, texts: piece.texts)))
+        if piece.underline || piece.strike {
+          let thickness = Double(piece.size) / 20
+          let dy = piece.underline ? Double(piece.size) / 8 : -Double(piece.size) / 4
+          items.append(.line(x1: contentLeft + piece.x, y1: baseline + dy, x2: contentLeft + piece.x + piece.width, y2: baseline + dy, width: thickness, color: piece.color))
+        }
+      }
+      var height = top + line.height
+      if i == lines.count - 1 {
+        if let bt = b.bottom {
+          let y = Double(height + b.padding.bottom) + Double(bt.width) / 2
+          items.append(.line(x1: left, y1: y, x2: right, y2: y, width: Double(bt.width), color: bt.color))
+        }
+        height += b.bottomSpace
+      }
+      let boxTop = Double(i == 0 ? spaceBefore : 0)
+      if let l = b.left {
+        let x = left + Double(l.width) / 2
+        items.append(.line(x1: x, y1: boxTop, x2: x, y2: Double(height), width: Double(l.width), color: l.color))
+      }
+      if let r = b.right {
+        let x = right - Double(r.width) / 2
+        items.append(.line(x1: x, y1: boxTop, x2: x, y2: Double(height), width: Double(r.width), color: r.color))
+      }
+      if let bg = props.background {
+        items.insert(.rect(x: left, y: boxTop, width: right - left, height: Double(height) - boxTop, color: bg), at: 0)
+      }
+      boxes.append(LineBox(height: height, items: items))
+    }
+    return ParagraphBoxes(boxes: boxes, spaceAfter: props.marginBottom, props: props, spaceBefore: spaceBefore)
+  }
+}

@@ -1,0 +1,35 @@
+import BaocaoFonts
+
+/// What layout produces and a PDF writer paints: pages of positioned glyphs, lines and rectangles.
+/// Coordinates are twips from the page's top-left corner, y downwards.
+
+public struct GlyphRun: Sendable {
+  public var font: Font
+  public var size: Twips
+  public var color: RGB
+  /// The baseline origin of the first glyph.
+  public var x: Double
+  public var y: Double
+  public var glyphs: [UInt32]
+  /// The pen advance after each glyph (shaping, kerning and justification included).
+  public var advances: [Double]
+  /// The text each glyph stands for (empty for the second and later glyphs of a cluster).
+  public var texts: [String]
+}
+
+public enum DisplayItem: Sendable {
+  case glyphs(GlyphRun)
+  case line(x1: Double, y1: Double, x2: Double, y2: Double, width: Double, color: RGB)
+  case rect(x: Double, y: Double, width: Double, height: Double, color: RGB)
+}
+
+public struct Page: Sendable {
+  public var width: Twips
+  public var height: Twips
+  public var items: [DisplayItem] = []
+}
+
+public struct LaidOutDocument: Sendable {
+  public var pages: [Page]
+  public var info: DocumentInfo
+}

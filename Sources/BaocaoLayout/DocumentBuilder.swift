@@ -1,0 +1,318 @@
+import BaocaoXML
+
+/// The parts of an OpenDocument text that layout reads.
+public struct DocumentParts: Sendable {
+  public var content: [UInt8]
+  public var styles: [UInt8]?
+  public var meta: [UInt8]?
+  public var settings: [UInt8]?
+
+  public init(content: [UInt8], styles: [UInt8]?, meta: [UInt8]?, settings: [UInt8]?) {
+    self.content = content
+    self.styles = styles
+    self.meta = meta
+    self.settings = settings
+  }
+}
+
+/// Document information for the PDF's Info dictionary.
+public struct DocumentInfo: Sendable, Equatable {
+  public var title: String?
+  public var subject: String?
+  public var author: String?
+  public var keywords: String?
+}
+
+/// Turns the XML parts into blocks with resolved formatting.
+final class DocumentBuilder {
+  let content: StyleSheet
+  let masterSheet: StyleSheet
+  private var paragraphCache: [String: (ParagraphProps, TextProps)] = [:]
+  private var textCache: [String: [[String: String]]] = [:]
+
+  init(parts: DocumentParts) throws(LayoutError) {
+    let base = StyleSheet()
+    var stylesRoot: XMLElement?
+    if let styles = parts.styles {
+      do { stylesRoot = try XMLTree.parse(styles) } catch { throw .badDocument("styles.xml: \(error)") }
+      base.addFontFaces(stylesRoot?.first("office:font-face-decls"))
+      base.add(stylesRoot?.first("office:styles"), automatic: false)
+      // Page layouts live among styles.xml's automatic styles; master pages in its master styles.
+      for e in stylesRoot?.first("office:automatic-styles")?.all("style:page-layout") ?? [] {
+        if let n = e["style:name"] { base.pageLayouts[n] = e }
+      }
+      base.add(stylesRoot?.first("office:master-styles"), automatic: false)
+    }
+    let contentRoot: XMLElement
+    do { contentRoot = try XMLTree.parse(parts.content) } catch { throw .badDocument("content.xml: \(error)") }
+    base.addFontFaces(contentRoot.first("office:font-face-decls"))
+    self.masterSheet = base.withAutomatic(stylesRoot?.first("office:automatic-styles"))
+    self.content = base.withAutomatic(contentRoot.first("office:automatic-styles"))
+    self.contentRoot = contentRoot
+  }
+
+  let contentRoot: XMLElement
+
+  func bodyBlocks() throws(LayoutError) -> [Block] {
+    guard let body = contentRoot.first("office:body") else { throw .badDocument("content.xml has no office:body") }
+    guard let text = body.first("office:text") else {
+      throw .unsupported("this kind of document (only text documents, .odt, can be converted to PDF natively)")
+    }
+    return try blocks(in: text, sheet: content)
+  }
+
+  // MARK: - Blocks
+
+  func blocks(in container: XMLElement, sheet: StyleSheet) throws(LayoutError) -> [Block] {
+    var out: [Block] = []
+    for e in container.elements {
+      switch e.name {
+      case "text:p", "text:h":
+        out.append(.paragraph(try paragraph(e, sheet: sheet)))
+      case "table:table":
+        out.append(.table(try table(e, sheet: sheet)))
+      case "text:section":
+        out += try blocks(in: e, sheet: sheet)
+      case "text:list":
+        throw .unsupported("lists (bulleted or numbered paragraphs)")
+      case "text:sequence-decls", "text:variable-decls", "text:user-field-decls", "office:forms", "text:tracked-changes",
+        "text:soft-page-break", "office:scripts", "text:bookmark", "text:bookmark-start", "text:bookmark-end",
+        "text:alphabetical-index-auto-mark-file", "text:dde-connection-decls", "table:named-expressions":
+        continue
+      case "text:table-of-content", "text:illustration-index", "text:table-index", "text:object-index",
+        "text:user-index", "text:alphabetical-index", "text:bibliography":
+        throw .unsupported("indexes and tables of contents (\(e.name))")
+      case "draw:frame", "draw:a", "draw:custom-shape", "draw:rect", "draw:line", "draw:g":
+        throw .unsupported("drawings and frames anchored to the page (\(e.name))")
+      default:
+        throw .unsupported("the element <\(e.name)> in the document body")
+      }
+    }
+    return out
+  }
+
+  func paragraphStyle(_ name: String?, sheet: StyleSheet) throws(LayoutError) -> (ParagraphProps, TextProps) {
+    let key = ObjectIdentifier(sheet).hashValue.description + ":" + (name ?? "")
+    if let cached = paragraphCache[key] { return cached }
+    var props = ParagraphProps()
+    var text = TextProps()
+    for style in sheet.chain(family: "paragraph", name: name) {
+      if let p = style.properties["style:paragraph-properties"] { try props.apply(p) }
+      if let t = style.properties["style:text-properties"] { try text.apply(t, fonts: sheet.fontFamilies) }
+      if let stops = style.element.first("style:paragraph-properties")?.first("style:tab-stops") {
+        props.tabStops = stops.all("style:tab-stop").compactMap { s in
+          guard let pos = Units.twips(s["style:position"]) else { return nil }
+          let kind: TabStop.Kind = switch s["style:type"] ?? "left" {
+          case "center": .center
+          case "right": .right
+          case "char": .char
+          default: .left
+          }
+          let leader = s["style:leader-text"].flatMap { $0 == " " ? nil : $0 }
+            ?? ((s["style:leader-style"] ?? "none") == "none" ? nil : ".")
+          return TabStop(position: pos, kind: kind, leader: leader)
+        }
+      }
+    }
+    paragraphCache[key] = (props, text)
+    return (props, text)
+  }
+
+  func paragraph(_ e: XMLElement, sheet: StyleSheet) throws(LayoutError) -> ParagraphNode {
+    let name = e["text:style-name"]
+    let (props, base) = try paragraphStyle(name, sheet: sheet)
+    let node = ParagraphNode(props: props, base: base)
+    if let name { node.masterPage = sheet.style(family: "paragraph", name: name)?.masterPageName }
+    var state = InlineState()
+    try inlines(e, props: base, sheet: sheet, into: node, state: &state)
+    return node
+  }
+
+  struct InlineState {
+    var lastWasSpace = true
+  }
+
+  func spanProps(_ name: String?, over base: TextProps, sheet: StyleSheet) throws(LayoutError) -> TextProps {
+    guard let name else { return base }
+    var p = base
+    for layer in sheet.chain(family: "text", name: name).compactMap({ $0.properties["style:text-properties"] })
+    where !layer.isEmpty {
+      try p.apply(layer, fonts: sheet.fontFamilies)
+    }
+    return p
+  }
+
+  func inlines(_ e: XMLElement, props: TextProps, sheet: StyleSheet, into node: ParagraphNode, state: inout InlineState) throws(LayoutError) {
+    for child in e.children {
+      switch child {
+      case .text(let t):
+        var s = ""
+        s.reserveCapacity(t.utf8.count)
+        for ch in t.unicodeScalars {
+          if ch == " " || ch == "\n" || ch == "\t" || ch == "\r" {
+            if !state.lastWasSpace { s.unicodeScalars.append(" ") }
+            state.lastWasSpace = true
+          } else {
+            s.unicodeScalars.append(ch)
+            state.lastWasSpace = false
+          }
+        }
+        if !s.isEmpty { node.inlines.append(.text(s, props)) }
+      case .element(let c):
+        switch c.name {
+        case "text:span":
+          try inlines(c, props: try spanProps(c["text:style-name"], over: props, sheet: sheet), sheet: sheet, into: node, state: &state)
+        case "text:a", "text:meta", "text:ruby-base", "text:date", "text:time", "text:title", "text:subject",
+          "text:author-name", "text:author-initials", "text:creator", "text:creation-date", "text:file-name",
+          "text:sequence", "text:chapter", "text:variable-get", "text:variable-set", "text:user-defined",
+          "text:user-field-get", "text:description", "text:keywords", "text:initial-creator", "text:sender-firstname",
+          "text:sender-lastname", "text:sender-company", "text:expression", "text:text-input", "text:placeholder",
+          "text:modification-date", "text:print-date", "text:reference-ref", "text:bookmark-ref", "text:sequence-ref",
+          "text:word-count", "text:character-count", "text:paragraph-count":
+          // Fields keep their last displayed value in the document; that is what gets printed.
+          try inlines(c, props: c.name == "text:a" ? try spanProps(c["text:style-name"], over: props, sheet: sheet) : props,
+            sheet: sheet, into: node, state: &state)
+        case "text:s":
+          let n = Int(c["text:c"] ?? "1") ?? 1
+          node.inlines.append(.text(String(repeating: " ", count: max(1, n)), props))
+          state.lastWasSpace = false
+        case "text:tab":
+          node.inlines.append(.tab(props))
+          state.lastWasSpace = false
+        case "text:line-break":
+          node.inlines.append(.lineBreak(props))
+          state.lastWasSpace = true
+        case "text:page-number":
+          let adjust = Int(c["text:page-adjust"] ?? "0") ?? 0
+          let select = c["text:select-page"] ?? "current"
+          let offset = adjust + (select == "previous" ? -1 : select == "next" ? 1 : 0)
+          node.inlines.append(.field(.pageNumber(offset: offset), props))
+          state.lastWasSpace = false
+        case "text:page-count":
+          node.inlines.append(.field(.pageCount, props))
+          state.lastWasSpace = false
+        case "text:bookmark", "text:bookmark-start", "text:bookmark-end", "text:reference-mark", "text:reference-mark-start",
+          "text:reference-mark-end", "text:soft-page-break", "office:annotation", "office:annotation-end",
+          "text:alphabetical-index-mark", "text:alphabetical-index-mark-start", "text:alphabetical-index-mark-end",
+          "text:toc-mark", "text:toc-mark-start", "text:toc-mark-end", "text:change", "text:change-start", "text:change-end":
+          continue
+        case "text:note":
+          throw .unsupported("footnotes and endnotes")
+        case "draw:frame", "draw:a", "draw:custom-shape", "draw:rect", "draw:line", "draw:g", "draw:ellipse":
+          throw .unsupported("images and drawings in a paragraph (\(c.name))")
+        default:
+          throw .unsupported("the element <\(c.name)> inside a paragraph")
+        }
+      }
+    }
+  }
+
+  // MARK: - Tables
+
+  func table(_ e: XMLElement, sheet: StyleSheet) throws(LayoutError) -> TableNode {
+    let node = TableNode()
+    let tableStyle = e["table:style-name"]
+    let tp = sheet.merged("style:table-properties", family: "table", name: tableStyle)
+    node.props.width = Units.twips(tp["style:width"])
+    node.props.align = tp["table:align"] ?? "margins"
+    node.props.marginLeft = Units.twips(tp["fo:margin-left"]) ?? 0
+    node.props.marginRight = Units.twips(tp["fo:margin-right"]) ?? 0
+    node.props.marginTop = Units.twips(tp["fo:margin-top"]) ?? 0
+    node.props.marginBottom = Units.twips(tp["fo:margin-bottom"]) ?? 0
+    node.props.breakBefore = tp["fo:break-before"] == "page"
+    node.props.keepWithNext = tp["fo:keep-with-next"] == "always"
+    node.props.mayBreakBetweenRows = tp["style:may-break-between-rows"] != "false"
+    node.props.background = tp["fo:background-color"].flatMap(Units.color)
+    if let tableStyle { node.masterPage = sheet.style(family: "table", name: tableStyle)?.masterPageName }
+
+    var widths: [Twips] = []
+    var relative: [Int] = []
+    func addColumns(_ container: XMLElement) {
+      for c in container.all("table:table-column") {
+        let repeatCount = Int(c["table:number-columns-repeated"] ?? "1") ?? 1
+        let cp = sheet.merged("style:table-column-properties", family: "table-column", name: c["table:style-name"])
+        for _ in 0..<repeatCount {
+          widths.append(Units.twips(cp["style:column-width"]) ?? 0)
+          relative.append(Int((cp["style:rel-column-width"] ?? "").trimmingCharacters(in: "*")) ?? 0)
+        }
+      }
+    }
+    for child in e.elements {
+      switch child.name {
+      case "table:table-column": continue
+      case "table:table-columns", "table:table-header-columns", "table:table-column-group": addColumns(child)
+      default: continue
+      }
+    }
+    addColumns(e)
+    node.columnWidths = widths
+    if relative.allSatisfy({ $0 > 0 }) && !relative.isEmpty { node.relativeWidths = relative }
+
+    func addRows(_ container: XMLElement, header: Bool) throws(LayoutError) {
+      for r in container.elements {
+        switch r.name {
+        case "table:table-row":
+          let repeatCount = Int(r["table:number-rows-repeated"] ?? "1") ?? 1
+          for _ in 0..<max(1, min(repeatCount, 1000)) {
+            node.rows.append(try row(r, sheet: sheet))
+            if header { node.headerRowCount += 1 }
+          }
+        case "table:table-header-rows": try addRows(r, header: true)
+        case "table:table-rows", "table:table-row-group": try addRows(r, header: header)
+        case "table:table-column", "table:table-columns", "table:table-header-columns", "table:table-column-group",
+          "text:soft-page-break", "office:forms":
+          continue
+        case "table:table-source", "table:title", "table:desc": continue
+        default: throw .unsupported("the element <\(r.name)> in a table")
+        }
+      }
+    }
+    try addRows(e, header: false)
+    if node.columnWidths.isEmpty { throw .badDocument("a table has no columns") }
+    return node
+  }
+
+  func row(_ r: XMLElement, sheet: StyleSheet) throws(LayoutError) -> RowNode {
+    let node = RowNode()
+    let rp = sheet.merged("style:table-row-properties", family: "table-row", name: r["table:style-name"])
+    node.minHeight = Units.twips(rp["style:min-row-height"]) ?? 0
+    node.fixedHeight = Units.twips(rp["style:row-height"])
+    node.keepTogether = rp["fo:keep-together"] == "always"
+    for c in r.elements {
+      guard c.name == "table:table-cell" || c.name == "table:covered-table-cell" else {
+        if c.name == "text:soft-page-break" { continue }
+        throw .unsupported("the element <\(c.name)> in a table row")
+      }
+      let repeatCount = Int(c["table:number-columns-repeated"] ?? "1") ?? 1
+      for _ in 0..<max(1, min(repeatCount, 1000)) {
+        let cell = CellNode()
+        cell.covered = c.name == "table:covered-table-cell"
+        cell.columnSpan = Int(c["table:number-columns-spanned"] ?? "1") ?? 1
+        cell.rowSpan = Int(c["table:number-rows-spanned"] ?? "1") ?? 1
+        let cp = sheet.merged("style:table-cell-properties", family: "table-cell", name: c["table:style-name"])
+        cell.borders = try Borders.read(cp)
+        cell.background = cp["fo:background-color"].flatMap { $0 == "transparent" ? nil : Units.color($0) }
+        cell.verticalAlign = cp["style:vertical-align"] ?? "top"
+        if !cell.covered { cell.blocks = try blocks(in: c, sheet: sheet) }
+        node.cells.append(cell)
+      }
+    }
+    return node
+  }
+
+  // MARK: - Meta
+
+  static func info(_ meta: [UInt8]?) -> DocumentInfo {
+    guard let meta, let root = try? XMLTree.parse(meta), let m = root.first("office:meta") else { return DocumentInfo() }
+    func text(_ n: String) -> String? {
+      let t = m.first(n)?.textContent
+      return (t?.isEmpty ?? true) ? nil : t
+    }
+    return DocumentInfo(title: text("dc:title"), subject: text("dc:subject"),
+      author: text("dc:creator") ?? text("meta:initial-creator"), keywords: m.all("meta:keyword").map(\.textContent).joined(separator: ", ").nilIfEmpty)
+  }
+}
+
+extension String {
+  var nilIfEmpty: String? { isEmpty ? nil : self }
+}

@@ -1,0 +1,86 @@
+import BaocaoXML
+
+/// What the native engine cannot lay out; the message names the feature so that the user can change
+/// the template or pass `--pdf-engine libreoffice`.
+public enum LayoutError: Error, Equatable, CustomStringConvertible {
+  case unsupported(String)
+  case missingFont(String)
+  case missingGlyph(font: String, scalar: UInt32)
+  case badDocument(String)
+
+  public var description: String {
+    switch self {
+    case .unsupported(let f): return "the native PDF engine does not support \(f)"
+    case .missingFont(let f): return "no font for the family '\(f)' (neither it nor a metric-compatible substitute is installed)"
+    case .missingGlyph(let f, let s): return "the font '\(f)' has no glyph for U+\(String(s, radix: 16, uppercase: true))"
+    case .badDocument(let m): return m
+    }
+  }
+}
+
+enum Field: Equatable {
+  case pageNumber(offset: Int)
+  case pageCount
+}
+
+enum Inline {
+  case text(String, TextProps)
+  case tab(TextProps)
+  case lineBreak(TextProps)
+  case field(Field, TextProps)
+}
+
+final class ParagraphNode {
+  var props: ParagraphProps
+  var base: TextProps
+  var inlines: [Inline] = []
+  var masterPage: String?
+  init(props: ParagraphProps, base: TextProps) {
+    self.props = props
+    self.base = base
+  }
+}
+
+struct TableProps {
+  var width: Twips?
+  var align = "margins"
+  var marginLeft: Twips = 0
+  var marginRight: Twips = 0
+  var marginTop: Twips = 0
+  var marginBottom: Twips = 0
+  var breakBefore = false
+  var keepWithNext = false
+  var mayBreakBetweenRows = true
+  var background: RGB?
+}
+
+final class CellNode {
+  var blocks: [Block] = []
+  var columnSpan = 1
+  var rowSpan = 1
+  var covered = false
+  var borders = Borders()
+  var background: RGB?
+  var verticalAlign = "top"
+}
+
+final class RowNode {
+  var cells: [CellNode] = []
+  var minHeight: Twips = 0
+  var fixedHeight: Twips?
+  var keepTogether = false
+}
+
+final class TableNode {
+  var props = TableProps()
+  var columnWidths: [Twips] = []
+  var relativeWidths: [Int]? = nil
+  var headerRowCount = 0
+  var rows: [RowNode] = []
+  var masterPage: String?
+}
+
+enum Block {
+  case paragraph(ParagraphNode)
+  case table(TableNode)
+}

@@ -1,0 +1,57 @@
+import BaocaoFonts
+
+/// Line metrics of a font at a size, in twips, by LibreOffice's rule: ascent, descent and line gap are
+/// each rounded to whole pixels of its 8640-dpi layout device (6 pixels per twip), then converted.
+struct LineMetrics: Equatable {
+  var ascent: Twips
+  var descent: Twips
+  var height: Twips { ascent + descent }
+
+  init(ascent: Twips, descent: Twips) {
+    self.ascent = ascent
+    self.descent = descent
+  }
+
+  init(font: Font, size: Twips) {
+    let px = Double(size * 6)
+    let upem = Double(font.unitsPerEm)
+    let asc = (Double(font.ascender) * px / upem).rounded(.toNearestOrAwayFromZero)
+    let desc = (Double(font.descender) * px / upem).rounded(.toNearestOrAwayFromZero)
+    let gap = (Double(font.lineGap) * px / upem).rounded(.toNearestOrAwayFromZero)
+    let height = Int(((asc + desc) / 6).rounded(.toNearestOrAwayFromZero)) + Int((gap / 6).rounded(.toNearestOrAwayFromZero))
+    // The external leading sits above the ascent (AddExternalLeading).
+    let ascent = Int((asc / 6).rounded(.toNearestOrAwayFromZero)) + Int((gap / 6).rounded(.toNearestOrAwayFromZero))
+    self.ascent = ascent
+    self.descent = height - ascent
+  }
+}
+
+/// Resolves text properties to fonts from a catalog, caching per family and style.
+final class FontResolver {
+  let catalog: FontCatalog
+  private var cache: [String: Font] = [:]
+  private var metricsCache: [MetricsKey: LineMetrics] = [:]
+
+  struct MetricsKey: Hashable {
+    var font: ObjectIdentifier
+    var size: Twips
+  }
+
+  init(catalog: FontCatalog) { self.catalog = catalog }
+
+  func font(_ p: TextProps) throws(LayoutError) -> Font {
+    let key = "\(p.fontName)|\(p.bold)|\(p.italic)"
+    if let f = cache[key] { return f }
+    guard let f = catalog.font(family: p.fontName, bold: p.bold, italic: p.italic) else { throw .missingFont(p.fontName) }
+    cache[key] = f
+    return f
+  }
+
+  func metrics(_ font: Font, size: Twips) -> LineMetrics {
+    let key = MetricsKey(font: ObjectIdentifier(font), size: size)
+    if let m = metricsCache[key] { return m }
+    let m = LineMetrics(font: font, size: size)
+    metricsCache[key] = m
+    return m
+  }
+}

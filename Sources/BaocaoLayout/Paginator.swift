@@ -1,0 +1,315 @@
+import BaocaoFonts
+
+/// Lays out an OpenDocument text into pages.
+public enum DocumentLayout {
+  public static func layout(_ parts: DocumentParts, fonts: FontCatalog) throws(LayoutError) -> LaidOutDocument {
+    let builder = try DocumentBuilder(parts: parts)
+    let blocks = try builder.bodyBlocks()
+    let paginator = Paginator(builder: builder, fonts: FontResolver(catalog: fonts))
+    let pages = try paginator.run(blocks)
+    return LaidOutDocument(pages: pages, info: DocumentBuilder.info(parts.meta))
+  }
+}
+
+final class Paginator {
+  struct PageState {
+    var style: PageStyle
+    var items: [DisplayItem] = []
+    var bodyTop: Twips
+    var bodyBottom: Twips
+  }
+
+  let builder: DocumentBuilder
+  let paragraphs: ParagraphLayout
+  private var styles: [String: PageStyle] = [:]
+  private var headerHeights: [String: (Twips, Twips)] = [:]
+  private var pages: [PageState] = []
+  private var y: Twips = 0
+  /// Nothing placed yet in the current page's body.
+  private var atTop = true
+  /// The space below the previous block, added to the next block's space above.
+  private var pendingSpace: Twips = 0
+
+  init(builder: DocumentBuilder, fonts: FontResolver) {
+    self.builder = builder
+    self.paragraphs = ParagraphLayout(fonts: fonts)
+  }
+
+  private var page: PageState {
+    get { pages[pages.count - 1] }
+    set { pages[pages.count - 1] = newValue }
+  }
+  private var bodyLeft: Twips { page.style.marginLeft }
+  private var bodyWidth: Twips { page.style.bodyWidth }
+
+  func run(_ blocks: [Block]) throws(LayoutError) -> [Page] {
+    let first: String? = switch blocks.first {
+    case .paragraph(let p): p.masterPage
+    case .table(let t): t.masterPage
+    case nil: nil
+    }
+    let defaultMaster = builder.masterSheet.masterPages["Standard"] != nil ? "Standard" : builder.masterSheet.masterPageOrder.first
+    guard let startName = first ?? defaultMaster else { throw .badDocument("styles.xml defines no master page") }
+    try startPage(startName)
+    for (index, block) in blocks.enumerated() {
+      switch block {
+      case .paragraph(let p):
+        if index > 0, let m = p.masterPage { try startPage(m) } else if p.props.breakBefore && !(atTop && index == 0) { try startPage(nil) }
+        try place(p, following: blocks[(index + 1)...])
+        if p.props.breakAfter { try startPage(nil) }
+      case .table(let t):
+        if index > 0, let m = t.masterPage { try startPage(m) } else if t.props.breakBefore && !(atTop && index == 0) { try startPage(nil) }
+        try place(t, following: blocks[(index + 1)...])
+      }
+    }
+    return try finish()
+  }
+
+  // MARK: - Pages
+
+  private func style(_ name: String) throws(LayoutError) -> PageStyle {
+    if let s = styles[name] { return s }
+    let s = try PageStyle.read(name: name, builder: builder)
+    styles[name] = s
+    return s
+  }
+
+  /// Heights of the header and footer frames (content or minimum height, plus spacing to the body).
+  private func frameHeights(_ s: PageStyle) throws(LayoutError) -> (Twips, Twips) {
+    if let h = headerHeights[s.name] { return h }
+    func height(_ blocks: [Block]?, minHeight: Twips, spacing: Twips, width: Twips) throws(LayoutError) -> Twips {
+      guard let blocks else { return 0 }
+      let content = try stack(blocks, width: width, fieldText: { _ in "9" }).reduce(0) { $0 + $1.height }
+      // LibreOffice's frame: at least fo:min-height, spacing to the body included (measured).
+      return max(minHeight, content + spacing)
+    }
+    let h = (
+      try height(s.header, minHeight: s.headerMinHeight, spacing: s.headerSpacing, width: s.bodyWidth - s.headerMarginLeft - s.headerMarginRight),
+      try height(s.footer, minHeight: s.footerMinHeight, spacing: s.footerSpacing, width: s.bodyWidth - s.footerMarginLeft - s.footerMarginRight))
+    headerHeights[s.name] = h
+    return h
+  }
+
+  /// Starts a new page with the named master page, or the current one's follower.
+  private func startPage(_ name: String?) throws(LayoutError) {
+    let s: PageStyle
+    if let name { s = try style(name) } else if let current = pages.last?.style { s = try style(current.nextStyle ?? current.name) } else {
+      throw .badDocument("no master page")
+    }
+    let (header, footer) = try frameHeights(s)
+    pages.append(PageState(style: s, bodyTop: s.marginTop + header, bodyBottom: s.height - s.marginBottom - footer))
+    y = page.bodyTop
+    atTop = true
+    pendingSpace = 0
+  }
+
+  private func finish() throws(LayoutError) -> [Page] {
+    let count = pages.count
+    var out: [Page] = []
+    for (index, state) in pages.enumerated() {
+      var p = Page(width: state.style.width, height: state.style.height)
+      if let bg = state.style.background {
+        p.items.append(.rect(x: 0, y: 0, width: Double(p.width), height: Double(p.height), color: bg))
+      }
+      let number = index + 1
+      let fieldText: (Field) -> String = { f in
+        switch f {
+        case .pageNumber(let offset): return String(number + offset)
+        case .pageCount: return String(count)
+        }
+      }
+      let s = state.style
+      if let header = s.header {
+        let width = s.bodyWidth - s.headerMarginLeft - s.headerMarginRight
+        var top = s.marginTop
+        for box in try stack(header, width: width, fieldText: fieldText) {
+          p.items += box.items.map { $0.offset(dx: Double(s.marginLeft + s.headerMarginLeft), dy: Double(top)) }
+          top += box.height
+        }
+      }
+      if let footer = s.footer {
+        let width = s.bodyWidth - s.footerMarginLeft - s.footerMarginRight
+        let boxes = try stack(footer, width: width, fieldText: fieldText)
+        let content = boxes.reduce(0) { $0 + $1.height }
+        var top = s.height - s.marginBottom - max(s.footerMinHeight, content + s.footerSpacing) + s.footerSpacing
+        for box in boxes {
+          p.items += box.items.map { $0.offset(dx: Double(s.marginLeft + s.footerMarginLeft), dy: Double(top)) }
+          top += box.height
+        }
+      }
+      p.items += state.items
+      out.append(p)
+    }
+    return out
+  }
+
+  private func bodyFieldText(_ f: Field) -> String {
+    switch f {
+    case .pageNumber(let offset): return String(pages.count + offset)
+    // The count is not known while the body is laid out; body page counts are rare (headers and
+    // footers, laid out at the end, get the real count).
+    case .pageCount: return String(max(pages.count, 1))
+    }
+  }
+
+  /// Blocks stacked in one column of unlimited height (headers, footers, table cells).
+  func stack(_ blocks: [Block], width: Twips, fieldText: (Field) -> String) throws(LayoutError) -> [LineBox] {
+    var out: [LineBox] = []
+    var pending: Twips = 0
+    for block in blocks {
+      switch block {
+      case .paragraph(let p):
+        let pb = try paragraphs.boxes(p, width: width, spaceBefore: pending + p.props.marginTop, fieldText: fieldText)
+        out += pb.boxes
+        pending = pb.spaceAfter
+      case .table:
+        throw .unsupported("tables inside headers, footers or table cells")
+      }
+    }
+    if pending > 0 { out.append(LineBox(height: pending, items: [])) }
+    return out
+  }
+
+  private func emit(_ box: LineBox, x: Twips) {
+    page.items += box.items.map { $0.offset(dx: Double(x), dy: Double(y)) }
+    y += box.height
+    atTop = false
+  }
+
+  // MARK: - Paragraphs
+
+  private func boxes(_ p: ParagraphNode) throws(LayoutError) -> ParagraphBoxes {
+    // AddParaTableSpacingAtStart: a paragraph at the top of a page keeps its space above.
+    try paragraphs.boxes(p, width: bodyWidth, spaceBefore: pendingSpace + p.props.marginTop, fieldText: bodyFieldText)
+  }
+
+  /// The height that must fit below a keep-with-next block: the next block's first lines (as many as
+  /// its orphans setting asks), or all of it and its own follower when it keeps with next too.
+  private func keepHeight(_ following: ArraySlice<Block>, pending: Twips) throws(LayoutError) -> Twips {
+    guard let next = following.first else { return 0 }
+    switch next {
+    case .paragraph(let p):
+      if p.masterPage != nil || p.props.breakBefore { return 0 }
+      let pb = try paragraphs.boxes(p, width: bodyWidth, spaceBefore: pending + p.props.marginTop, fieldText: bodyFieldText)
+      if p.props.keepWithNext {
+        return pb.boxes.reduce(0) { $0 + $1.height } + (try keepHeight(following.dropFirst(), pending: pb.spaceAfter))
+      }
+      let n = min(pb.boxes.count, max(1, p.props.orphans))
+      return pb.boxes.prefix(n).reduce(0) { $0 + $1.height }
+    case .table(let t):
+      if t.masterPage != nil || t.props.breakBefore { return 0 }
+      let layout = try TableLayout(table: t, width: bodyWidth, paginator: self)
+      let rows = layout.rows.prefix(t.headerRowCount + 1)
+      return pending + t.props.marginTop + rows.reduce(0) { $0 + $1.height }
+    }
+  }
+
+  private func place(_ p: ParagraphNode, following: ArraySlice<Block>) throws(LayoutError) {
+    var pb = try boxes(p)
+    if p.props.keepWithNext && !atTop {
+      let total = pb.boxes.reduce(0) { $0 + $1.height }
+      let need = total + (try keepHeight(following, pending: pb.spaceAfter))
+      if y + need > page.bodyBottom && need <= page.bodyBottom - page.bodyTop {
+        try startPage(nil)
+        pb = try boxes(p)
+      }
+    }
+    let n = pb.boxes.count
+    var start = 0
+    while start < n {
+      let avail = page.bodyBottom - y
+      var k = 0
+      var h: Twips = 0
+      while start + k < n, h + pb.boxes[start + k].height <= avail {
+        h += pb.boxes[start + k].height
+        k += 1
+      }
+      if start + k == n {
+        for box in pb.boxes[start...] { emit(box, x: bodyLeft) }
+        break
+      }
+      var take = k
+      if p.props.keepTogether && start == 0 {
+        take = 0
+      } else {
+        if start == 0 && take < min(p.props.orphans, n) { take = 0 }
+        if take > 0 && n - start - take < p.props.widows {
+          take = n - start - p.props.widows
+          if take <= 0 || (start == 0 && take < p.props.orphans) { take = 0 }
+        }
+      }
+      if take == 0 && atTop { take = max(1, k) }
+      if take == 0 {
+        try startPage(nil)
+        if start == 0 { pb = try boxes(p) }
+        continue
+      }
+      for box in pb.boxes[start..<(start + take)] { emit(box, x: bodyLeft) }
+      start += take
+      try startPage(nil)
+    }
+    pendingSpace = pb.spaceAfter
+  }
+
+  // MARK: - Tables
+
+  private func place(_ t: TableNode, following: ArraySlice<Block>) throws(LayoutError) {
+    var layout = try TableLayout(table: t, width: bodyWidth, paginator: self)
+    let headerCount = min(t.headerRowCount, layout.rows.count)
+    let headers = Array(layout.rows.prefix(headerCount))
+    let headerHeight = headers.reduce(0) { $0 + $1.height }
+    var spaceBefore = pendingSpace + t.props.marginTop
+    // The header rows and the first body row go together.
+    let firstNeed = spaceBefore + headerHeight + (layout.rows.count > headerCount ? layout.rows[headerCount].firstLineHeight : 0)
+    if !atTop && y + firstNeed > page.bodyBottom {
+      try startPage(nil)
+      spaceBefore = t.props.marginTop
+      layout = try TableLayout(table: t, width: bodyWidth, paginator: self)
+    }
+    y += spaceBefore
+    atTop = false
+    let x = bodyLeft + layout.x
+    // Whether the current page holds nothing but this table's rows (and its repeated headers).
+    var tableOnlyPage = spaceBefore == t.props.marginTop && y - spaceBefore == page.bodyTop
+    var bodyRowsOnPage = 0
+    func continueOnNewPage() throws(LayoutError) {
+      try startPage(nil)
+      atTop = false
+      tableOnlyPage = true
+      bodyRowsOnPage = 0
+      for h in headers {
+        layout.draw(h, x: x, y: y, into: &page.items)
+        y += h.height
+      }
+    }
+    for r in layout.rows.indices {
+      var row = layout.rows[r]
+      let isHeader = r < headerCount
+      while true {
+        let avail = page.bodyBottom - y
+        if row.height <= avail || isHeader || (tableOnlyPage && bodyRowsOnPage == 0 && row.keepTogether) {
+          layout.draw(row, x: x, y: y, into: &page.items)
+          y += row.height
+          if !isHeader { bodyRowsOnPage += 1 }
+          break
+        }
+        // Rows split across pages unless they must keep together.
+        if !row.keepTogether, let (part, rest) = row.split(at: avail) {
+          layout.draw(part, x: x, y: y, into: &page.items)
+          try continueOnNewPage()
+          row = rest
+          continue
+        }
+        if tableOnlyPage && bodyRowsOnPage == 0 {
+          // Not even one line fits on a page of its own: let it overflow rather than loop.
+          layout.draw(row, x: x, y: y, into: &page.items)
+          y += row.height
+          bodyRowsOnPage += 1
+          break
+        }
+        try continueOnNewPage()
+      }
+    }
+    pendingSpace = t.props.marginBottom
+  }
+}

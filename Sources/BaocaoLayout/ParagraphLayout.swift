@@ -1,0 +1,308 @@
+import BaocaoFonts
+import Foundation
+
+/// One laid-out line of a paragraph: glyph pieces positioned relative to the paragraph's left edge
+/// (after its left margin) and the line's baseline.
+struct LaidLine {
+  struct Piece {
+    var font: Font
+    var size: Twips
+    var color: RGB
+    var x: Double
+    var glyphs: [UInt32]
+    var advances: [Double]
+    var texts: [String]
+    var underline: Bool
+    var strike: Bool
+    var width: Double { advances.reduce(0, +) }
+  }
+
+  var pieces: [Piece] = []
+  var ascent: Twips
+  var descent: Twips
+  var height: Twips
+}
+
+/// Breaks a paragraph into lines as LibreOffice Writer does: greedy first fit at UAX #14 opportunities
+/// (spaces, and after hyphens and dashes between words), trailing spaces hanging past the margin,
+/// extra width of justified lines shared equally among their spaces.
+struct ParagraphLayout {
+  let fonts: FontResolver
+
+  /// A text run with one set of properties over scalars[range].
+  private struct Run {
+    var range: Range<Int>
+    var props: TextProps
+    var font: Font
+    var metrics: LineMetrics
+    var glyphs: [ShapedGlyph] = []
+  }
+
+  private enum Special { case tab, lineBreak }
+
+  func layout(_ p: ParagraphNode, width: Twips, fieldText: (Field) -> String) throws(LayoutError) -> [LaidLine] {
+    // 1. Flatten the inlines into one scalar array with runs of equal properties.
+    var scalars: [UInt32] = []
+    var runs: [Run] = []
+    var specials: [Int: Special] = [:]
+    func append(_ s: String, _ props: TextProps) throws(LayoutError) {
+      guard !props.hidden else { return }
+      var text = s.precomposedStringWithCanonicalMapping
+      if props.uppercase { text = text.uppercased() }
+      let start = scalars.count
+      scalars.append(contentsOf: text.unicodeScalars.map(\.value))
+      if let last = runs.last, last.props == props, last.range.upperBound == start {
+        runs[runs.count - 1].range = last.range.lowerBound..<scalars.count
+      } else {
+        let font = try fonts.font(props)
+        runs.append(Run(range: start..<scalars.count, props: props, font: font, metrics: fonts.metrics(font, size: props.size)))
+      }
+    }
+    for item in p.inlines {
+      switch item {
+      case .text(let s, let props): try append(s, props)
+      case .tab(let props):
+        specials[scalars.count] = .tab
+        try append("\t", props)
+      case .lineBreak(let props):
+        specials[scalars.count] = .lineBreak
+        try append("\u{2028}", props)
+      case .field(let f, let props): try append(fieldText(f), props)
+      }
+    }
+    let baseFont = try fonts.font(p.base)
+    let baseMetrics = fonts.metrics(baseFont, size: p.base.size)
+    let props = p.props
+    let available = Double(max(0, width - props.marginLeft - props.marginRight - p.props.borders.leftSpace - p.props.borders.rightSpace))
+
+    if scalars.isEmpty {
+      // An empty paragraph is one line as high as its own font.
+      var line = LaidLine(ascent: baseMetrics.ascent, descent: baseMetrics.descent, height: baseMetrics.height)
+      applySpacing(&line, props.lineSpacing, first: true)
+      return [line]
+    }
+
+    // 2. Shape each run; collect advances per scalar (twips).
+    var advance = [Double](repeating: 0, count: scalars.count)
+    var runOf = [Int](repeating: 0, count: scalars.count)
+    for r in runs.indices {
+      let run = runs[r]
+      for i in run.range { runOf[i] = r }
+      var glyphs = run.font.shape(scalars, range: run.range, kerning: run.props.kerning)
+      let scale = Double(run.props.size) / Double(run.font.unitsPerEm)
+      for (k, g) in glyphs.enumerated() {
+        if g.glyph == 0, let s = Unicode.Scalar(scalars[g.cluster]), !(specials[g.cluster] != nil || s.properties.isWhitespace || s.value < 0x20) {
+          throw .missingGlyph(font: run.font.family, scalar: scalars[g.cluster])
+        }
+        if specials[g.cluster] != nil { glyphs[k].advance = 0 }
+        advance[g.cluster] += Double(glyphs[k].advance) * scale
+      }
+      runs[r].glyphs = glyphs
+    }
+
+    // 3. Break opportunities: after a space; after a hyphen or dash that follows a letter.
+    func isSpace(_ v: UInt32) -> Bool { v == 0x20 || v == 0x3000 }
+    func isLetter(_ v: UInt32) -> Bool { Unicode.Scalar(v)?.properties.isAlphabetic ?? false }
+    var breakAfter = [Bool](repeating: false, count: scalars.count)
+    for i in scalars.indices {
+      let v = scalars[i]
+      if isSpace(v) {
+        if i + 1 < scalars.count, !isSpace(scalars[i + 1]) { breakAfter[i] = true }
+      } else if v == 0x2D || v == 0x2010 || v == 0x2013 || v == 0x2014 {
+        let prevLetter = i > 0 && isLetter(scalars[i - 1])
+        let nextOK = i + 1 < scalars.count && !isSpace(scalars[i + 1]) && !(Unicode.Scalar(scalars[i + 1])?.properties.numericType != nil)
+        if (v == 0x2D || v == 0x2010) ? (prevLetter && nextOK) : (i > 0 && !isSpace(scalars[i - 1]) && nextOK) {
+          breakAfter[i] = true
+        }
+      } else if v == 0x09 {
+        breakAfter[i] = true
+      }
+    }
+
+    // 4. Greedy first fit.
+    var lines: [(range: Range<Int>, width: Double, ends: Bool)] = []
+    var lineStart = 0
+    var i = 0
+    let n = scalars.count
+    var firstLine = true
+    func lineWidth() -> Double { available - Double(firstLine ? props.textIndent : 0) }
+    var x = 0.0
+    var lastBreak: Int? = nil  // index after which the line may end
+    var widthAtBreak = 0.0
+    var tabStopsUsed = 0
+    while i < n {
+      if specials[i] == .lineBreak {
+        lines.append((lineStart..<(i + 1), x, true))
+        i += 1
+        lineStart = i
+        x = 0
+        lastBreak = nil
+        firstLine = false
+        continue
+      }
+      if specials[i] == .tab {
+        let indent = Double(firstLine ? props.textIndent : 0)
+        let pos = x + indent
+        let stop = nextTabStop(after: pos, props: props)
+        advance[i] = max(0, stop - pos)
+        tabStopsUsed += 1
+      }
+      let w = advance[i]
+      if isSpace(scalars[i]) || x + w <= lineWidth() + 0.5 {
+        x += w
+        if breakAfter[i] {
+          lastBreak = i
+          widthAtBreak = x
+        }
+        i += 1
+        continue
+      }
+      // Overflow at scalar i.
+      if let b = lastBreak {
+        lines.append((lineStart..<(b + 1), widthAtBreak, false))
+        lineStart = b + 1
+      } else if i > lineStart {
+        lines.append((lineStart..<i, x, false))
+        lineStart = i
+      } else {
+        lines.append((lineStart..<(i + 1), w, false))
+        lineStart = i + 1
+      }
+      i = lineStart
+      x = 0
+      lastBreak = nil
+      firstLine = false
+    }
+    if lineStart < n || lines.isEmpty || lines.last?.ends == true {
+      lines.append((lineStart..<n, x, true))
+    }
+    _ = tabStopsUsed
+
+    // 5. Position glyphs per line.
+    var out: [LaidLine] = []
+    for (li, line) in lines.enumerated() {
+      let isFirst = li == 0
+      let isLast = li == lines.count - 1 || line.ends
+      // Drop trailing spaces and the line-break marker from what is drawn and measured.
+      var end = line.range.upperBound
+      while end > line.range.lowerBound, isSpace(scalars[end - 1]) || specials[end - 1] == .lineBreak { end -= 1 }
+      let visible = line.range.lowerBound..<end
+      var used = 0.0
+      var spaces = 0
+      for k in visible {
+        used += advance[k]
+        if isSpace(scalars[k]) { spaces += 1 }
+      }
+      // Spaces before a tab are not stretched.
+      if let lastTab = visible.last(where: { specials[$0] == .tab }) {
+        spaces = visible.filter { $0 > lastTab && isSpace(scalars[$0]) }.count
+      }
+      let indent = Double(isFirst ? props.textIndent : 0)
+      let room = available - indent - used
+      let align: TextAlign = isLast ? (props.align == .justify ? (props.alignLast == .justify ? .justify : props.alignLast) : props.align) : props.align
+      var xStart = indent
+      var extraPerSpace = 0.0
+      switch align {
+      case .start: break
+      case .center: xStart += (room / 2).rounded(.down)
+      case .end: xStart += room
+      case .justify:
+        if spaces > 0 && room > 0 { extraPerSpace = room / Double(spaces) }
+      }
+      var ascent = 0, descent = 0
+      var pieces: [LaidLine.Piece] = []
+      var pen = xStart
+      var r = visible.isEmpty ? runOf[min(line.range.lowerBound, n - 1)] : runOf[visible.lowerBound]
+      if visible.isEmpty {
+        let m = runs[r].metrics
+        ascent = m.ascent
+        descent = m.descent
+      }
+      var k = visible.lowerBound
+      while k < visible.upperBound {
+        r = runOf[k]
+        let run = runs[r]
+        let segEnd = min(run.range.upperBound, visible.upperBound)
+        ascent = max(ascent, run.metrics.ascent)
+        descent = max(descent, run.metrics.descent)
+        let scale = Double(run.props.size) / Double(run.font.unitsPerEm)
+        var piece = LaidLine.Piece(
+          font: run.font, size: run.props.size, color: run.props.color, x: pen, glyphs: [], advances: [], texts: [],
+          underline: run.props.underline, strike: run.props.strike)
+        let segment = k..<segEnd
+        for gi in run.glyphs.indices where segment.contains(run.glyphs[gi].cluster) {
+          let g = run.glyphs[gi]
+          if specials[g.cluster] != nil {
+            // A tab is white space up to its stop: no glyph, only an advance.
+            if let last = piece.advances.indices.last { piece.advances[last] += advance[g.cluster] } else { piece.x += advance[g.cluster] }
+            pen += advance[g.cluster]
+            continue
+          }
+          var adv = Double(g.advance) * scale
+          if isSpace(scalars[g.cluster]) { adv += extraPerSpace }
+          piece.glyphs.append(g.glyph)
+          piece.advances.append(adv)
+          // The cluster's text goes with its first glyph.
+          let repeatGlyph = gi > 0 && run.glyphs[gi - 1].cluster == g.cluster
+          piece.texts.append(repeatGlyph ? "" : clusterText(scalars, run.glyphs, from: gi, within: segment))
+          pen += adv
+        }
+        if !piece.glyphs.isEmpty { pieces.append(piece) }
+        k = segEnd
+      }
+      var laid = LaidLine(pieces: pieces, ascent: ascent, descent: descent, height: ascent + descent)
+      applySpacing(&laid, props.lineSpacing, first: isFirst)
+      out.append(laid)
+    }
+    return out
+  }
+
+  /// The scalars of the cluster that starts at glyphs[index]: up to the next cluster's start.
+  private func clusterText(_ scalars: [UInt32], _ glyphs: [ShapedGlyph], from index: Int, within segment: Range<Int>) -> String {
+    let start = glyphs[index].cluster
+    var end = segment.upperBound
+    var k = index + 1
+    while k < glyphs.count {
+      if glyphs[k].cluster > start { end = min(end, glyphs[k].cluster); break }
+      k += 1
+    }
+    var s = String.UnicodeScalarView()
+    for k in start..<end { if let u = Unicode.Scalar(scalars[k]) { s.append(u) } }
+    return String(s)
+  }
+
+  func nextTabStop(after pos: Double, props: ParagraphProps) -> Double {
+    for stop in props.tabStops where Double(stop.position) > pos + 0.5 { return Double(stop.position) }
+    let d = Double(props.tabDistance)
+    return ((pos / d).rounded(.down) + 1) * d
+  }
+
+  func applySpacing(_ line: inout LaidLine, _ spacing: LineSpacing, first: Bool) {
+    switch spacing {
+    case .proportional(let p):
+      guard p != 100 else { return }
+      let h = line.height * p / 100
+      if p > 100 {
+        line.ascent += h - line.height
+      } else if first {
+        // PropLineSpacingShrinksFirstLine: the first line shrinks too.
+        line.ascent = line.ascent * p / 100
+      } else {
+        line.ascent = line.ascent * p / 100
+      }
+      line.height = h
+      line.descent = h - line.ascent
+    case .atLeast(let m):
+      if line.height < m {
+        line.ascent += m - line.height
+        line.height = m
+      }
+    case .fixed(let f):
+      line.ascent = line.ascent + (f - line.height)
+      line.height = f
+    case .leading(let l):
+      line.height += l
+      line.descent += l
+    }
+  }
+}

@@ -1,0 +1,119 @@
+import BaocaoXML
+
+/// The styles of a document as written (attribute maps per properties element), resolved through
+/// default styles and parent chains. Automatic styles of a part shadow the common styles, so the
+/// content and the master pages each get their own sheet.
+final class StyleSheet {
+  struct Style {
+    var name: String
+    var family: String
+    var parent: String?
+    var masterPageName: String?
+    var listStyleName: String?
+    /// properties element name ("style:text-properties") → its attributes
+    var properties: [String: [String: String]]
+    var element: XMLElement
+  }
+
+  private(set) var common: [String: Style] = [:]
+  private(set) var automatic: [String: Style] = [:]
+  private(set) var defaults: [String: Style] = [:]
+  private(set) var listStyles: [String: XMLElement] = [:]
+  var fontFamilies: [String: String] = [:]
+  var pageLayouts: [String: XMLElement] = [:]
+  var masterPages: [String: XMLElement] = [:]
+  var masterPageOrder: [String] = []
+
+  init() {}
+
+  /// A sheet sharing `base`'s common styles, with `automaticStyles` as its own automatic styles.
+  func withAutomatic(_ automaticStyles: XMLElement?) -> StyleSheet {
+    let s = StyleSheet()
+    s.common = common
+    s.defaults = defaults
+    s.listStyles = listStyles
+    s.fontFamilies = fontFamilies
+    s.pageLayouts = pageLayouts
+    s.masterPages = masterPages
+    s.masterPageOrder = masterPageOrder
+    if let automaticStyles { s.add(automaticStyles, automatic: true) }
+    return s
+  }
+
+  func addFontFaces(_ decls: XMLElement?) {
+    guard let decls else { return }
+    for face in decls.all("style:font-face") {
+      guard let name = face["style:name"] else { continue }
+      var family = face["svg:font-family"] ?? name
+      family = family.trimmingCharacters(in: "'").trimmingCharacters(in: "\"")
+      fontFamilies[name] = family
+    }
+  }
+
+  func add(_ container: XMLElement?, automatic isAutomatic: Bool) {
+    guard let container else { return }
+    for e in container.elements {
+      switch e.name {
+      case "style:style":
+        guard let name = e["style:name"], let family = e["style:family"] else { continue }
+        let s = Self.style(e, name: name, family: family)
+        if isAutomatic { automatic[family + ":" + name] = s } else { common[family + ":" + name] = s }
+      case "style:default-style":
+        guard let family = e["style:family"] else { continue }
+        defaults[family] = Self.style(e, name: "", family: family)
+      case "text:list-style":
+        if let name = e["style:name"] { listStyles[name] = e }
+      case "style:page-layout":
+        if let name = e["style:name"] { pageLayouts[name] = e }
+      case "style:master-page":
+        if let name = e["style:name"] {
+          masterPages[name] = e
+          masterPageOrder.append(name)
+        }
+      default:
+        continue
+      }
+    }
+  }
+
+  static func style(_ e: XMLElement, name: String, family: String) -> Style {
+    var props: [String: [String: String]] = [:]
+    for child in e.elements where child.name.hasSuffix("-properties") {
+      var attrs: [String: String] = [:]
+      for a in child.attributes { attrs[a.name] = a.value }
+      props[child.name] = attrs
+    }
+    return Style(
+      name: name, family: family, parent: e["style:parent-style-name"], masterPageName: e["style:master-page-name"],
+      listStyleName: e["style:list-style-name"], properties: props, element: e)
+  }
+
+  func style(family: String, name: String) -> Style? {
+    automatic[family + ":" + name] ?? common[family + ":" + name]
+  }
+
+  /// The chain from the family's default style down to the named style (most general first).
+  func chain(family: String, name: String?) -> [Style] {
+    var out: [Style] = []
+    var seen = Set<String>()
+    var current = name
+    while let n = current, seen.insert(n).inserted, let s = style(family: family, name: n) {
+      out.append(s)
+      current = s.parent
+    }
+    if let d = defaults[family] { out.append(d) }
+    return out.reversed()
+  }
+
+  /// The attribute maps of one properties element along the chain, most general first.
+  func layers(_ properties: String, family: String, name: String?) -> [[String: String]] {
+    chain(family: family, name: name).compactMap { $0.properties[properties] }
+  }
+
+  /// The merged attributes of one properties element.
+  func merged(_ properties: String, family: String, name: String?) -> [String: String] {
+    var out: [String: String] = [:]
+    for layer in layers(properties, family: family, name: name) { out.merge(layer) { _, new in new } }
+    return out
+  }
+}

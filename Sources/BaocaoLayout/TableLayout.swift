@@ -1,0 +1,139 @@
+/// A table's columns and rows laid out at a width: each cell's content as line boxes, each row's height.
+struct TableLayout {
+  struct CellPart {
+    var x: Twips
+    var width: Twips
+    var boxes: [LineBox]
+    var cell: CellNode
+    var contentHeight: Twips { boxes.reduce(0) { $0 + $1.height } }
+  }
+
+  struct RowPart {
+    var cells: [CellPart]
+    var height: Twips
+    var minHeight: Twips
+    var keepTogether: Bool
+    var isLast: Bool
+
+    /// The height of the row's first line in every cell: what must fit for the row to start on a page.
+    var firstLineHeight: Twips {
+      cells.map { topSpace($0) + ($0.boxes.first?.height ?? 0) + bottomSpace($0) }.max() ?? 0
+    }
+
+    /// Collapsing borders as LibreOffice measures them: a row holds its top border; the bottom border
+    /// only on the table's last row (the next row's top border is the shared line).
+    func topSpace(_ c: CellPart) -> Twips { c.cell.borders.topSpace }
+    func bottomSpace(_ c: CellPart) -> Twips { c.cell.borders.padding.bottom + (isLast ? c.cell.borders.bottom?.width ?? 0 : 0) }
+
+    static func measure(_ cells: [CellPart], minHeight: Twips, fixed: Twips?, keepTogether: Bool, isLast: Bool) -> RowPart {
+      var row = RowPart(cells: cells, height: 0, minHeight: minHeight, keepTogether: keepTogether, isLast: isLast)
+      let content = cells.map { row.topSpace($0) + $0.contentHeight + row.bottomSpace($0) }.max() ?? 0
+      row.height = fixed ?? max(minHeight, content)
+      return row
+    }
+
+    /// The part of the row that fits in `height` and the rest, or nil when no line of it fits.
+    func split(at height: Twips) -> (RowPart, RowPart)? {
+      var first: [CellPart] = []
+      var rest: [CellPart] = []
+      var moved = false
+      for c in cells {
+        let room = height - topSpace(c) - bottomSpace(c)
+        var used: Twips = 0
+        var k = 0
+        while k < c.boxes.count, used + c.boxes[k].height <= room {
+          used += c.boxes[k].height
+          k += 1
+        }
+        if k > 0 { moved = true }
+        var a = c
+        a.boxes = Array(c.boxes.prefix(k))
+        var b = c
+        b.boxes = Array(c.boxes.dropFirst(k))
+        first.append(a)
+        rest.append(b)
+      }
+      guard moved, rest.contains(where: { !$0.boxes.isEmpty }) else { return nil }
+      return (RowPart.measure(first, minHeight: 0, fixed: nil, keepTogether: false, isLast: isLast),
+        RowPart.measure(rest, minHeight: 0, fixed: nil, keepTogether: false, isLast: isLast))
+    }
+  }
+
+  var x: Twips
+  var width: Twips
+  var rows: [RowPart] = []
+
+  init(table t: TableNode, width available: Twips, paginator: Paginator) throws(LayoutError) {
+    let p = t.props
+    switch p.align {
+    case "margins":
+      width = available - p.marginLeft - p.marginRight
+      x = p.marginLeft
+    case "center":
+      width = p.width ?? available
+      x = (available - width) / 2
+    case "right":
+      width = p.width ?? available
+      x = available - width - p.marginRight
+    default:
+      width = p.width ?? (available - p.marginLeft - p.marginRight)
+      x = p.marginLeft
+    }
+    // Column edges: relative widths scaled to the table width, as LibreOffice does; else absolute widths.
+    var weights = t.relativeWidths ?? t.columnWidths
+    if weights.reduce(0, +) == 0 { weights = weights.map { _ in 1 } }
+    let total = max(1, weights.reduce(0, +))
+    var edges: [Twips] = [0]
+    var sum = 0
+    for w in weights {
+      sum += w
+      edges.append(Int((Double(sum) * Double(width) / Double(total)).rounded()))
+    }
+    for (index, row) in t.rows.enumerated() {
+      var cells: [CellPart] = []
+      var column = 0
+      for cell in row.cells {
+        defer { column += 1 }
+        guard !cell.covered else { continue }
+        if cell.rowSpan > 1 { throw .unsupported("table cells merged across rows (table:number-rows-spanned)") }
+        guard column < edges.count - 1 else { throw .badDocument("a table row has more cells than the table has columns") }
+        let end = min(column + cell.columnSpan, edges.count - 1)
+        let cx = edges[column]
+        let cw = edges[end] - cx
+        // Horizontally only the padding insets the content: LibreOffice lets the borders take no room.
+        let contentWidth = cw - cell.borders.padding.left - cell.borders.padding.right
+        let boxes = try paginator.stack(cell.blocks, width: contentWidth, fieldText: { _ in "" })
+        cells.append(CellPart(x: cx, width: cw, boxes: boxes, cell: cell))
+      }
+      rows.append(RowPart.measure(
+        cells, minHeight: row.minHeight, fixed: row.fixedHeight, keepTogether: row.keepTogether, isLast: index == t.rows.count - 1))
+    }
+  }
+
+  /// Paints a row (or the part of it on this page) with its top-left corner at (x, y).
+  func draw(_ row: RowPart, x: Twips, y: Twips, into items: inout [DisplayItem]) {
+    let top = Double(y)
+    let bottom = Double(y + row.height)
+    for c in row.cells {
+      let left = Double(x + c.x)
+      let right = left + Double(c.width)
+      if let bg = c.cell.background {
+        items.append(.rect(x: left, y: top, width: Double(c.width), height: Double(row.height), color: bg))
+      }
+      let b = c.cell.borders
+      var contentTop = y + b.topSpace
+      let free = row.height - row.topSpace(c) - row.bottomSpace(c) - c.contentHeight
+      if c.cell.verticalAlign == "middle" { contentTop += max(0, free) / 2 } else if c.cell.verticalAlign == "bottom" { contentTop += max(0, free) }
+      let contentLeft = Double(x + c.x + b.padding.left)
+      for box in c.boxes {
+        items += box.items.map { $0.offset(dx: contentLeft, dy: Double(contentTop)) }
+        contentTop += box.height
+      }
+      // Borders sit on the cell's edges, so that neighbours' borders coincide (collapsing model).
+      if let t = b.top { items.append(.line(x1: left, y1: top, x2: right, y2: top, width: Double(t.width), color: t.color)) }
+      if let bt = b.bottom { items.append(.line(x1: left, y1: bottom, x2: right, y2: bottom, width: Double(bt.width), color: bt.color)) }
+      if let l = b.left { items.append(.line(x1: left, y1: top, x2: left, y2: bottom, width: Double(l.width), color: l.color)) }
+      if let r = b.right { items.append(.line(x1: right, y1: top, x2: right, y2: bottom, width: Double(r.width), color: r.color)) }
+    }
+  }
+}

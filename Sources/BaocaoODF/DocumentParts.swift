@@ -1,0 +1,87 @@
+import BaocaoData
+import BaocaoTemplating
+import BaocaoXML
+import Foundation
+
+/// The XML parts of a text document that a layout engine reads, held in memory.
+public struct TextDocumentParts: Sendable {
+  public var content: [UInt8]
+  public var styles: [UInt8]?
+  public var meta: [UInt8]?
+  public var settings: [UInt8]?
+  /// Other package entries a layout may need (pictures), by name.
+  public var files: [String: [UInt8]]
+}
+
+extension TemplateDocument {
+  /// Merges `data` into a text template and returns the document's parts without writing a file.
+  public func mergedTextParts(data: Value?, complement: Value?, options: RenderOptions) throws -> TextDocumentParts {
+    var options = options
+    options.outputMode = .odf
+    options.fileExtension = options.fileExtension ?? "odt"
+    switch kind {
+    case .text:
+      throw DocumentError(file: path, message: "a text or XML template cannot be turned into PDF", hint: "use an .odt or .fodt template")
+    case .flat(let spreadsheet), .package(let spreadsheet) where spreadsheet:
+      _ = spreadsheet
+      throw DocumentError(file: path, message: "PDF output is made from text documents (.odt, .fodt), not spreadsheets",
+        hint: "render the workbook as .ods")
+    case .flat:
+      let bytes = try renderPart("", data: data, complement: complement, options: options) ?? []
+      return TextDocumentParts(content: bytes, styles: bytes, meta: bytes, settings: bytes, files: [:])
+    case .package:
+      let zip = try ZipReader(path: path)
+      func part(_ name: String) throws -> [UInt8]? {
+        if let merged = try renderPart(name, data: data, complement: complement, options: options) { return merged }
+        guard let e = zip.entry(named: name) else { return nil }
+        return try zip.read(e)
+      }
+      guard let content = try part("content.xml") else {
+        throw DocumentError(file: path, message: "the package has no content.xml")
+      }
+      return TextDocumentParts(
+        content: content, styles: try part("styles.xml"), meta: try part("meta.xml"), settings: try part("settings.xml"),
+        files: try pictures(zip))
+    }
+  }
+
+  func pictures(_ zip: ZipReader) throws -> [String: [UInt8]] {
+    var files: [String: [UInt8]] = [:]
+    for e in zip.entries where e.name.hasPrefix("Pictures/") { files[e.name] = try zip.read(e) }
+    return files
+  }
+
+  /// Reads the parts of an existing .odt or .fodt (no merging), checking each XML part first.
+  public static func textParts(path: String) throws -> TextDocumentParts {
+    let ext = (path as NSString).pathExtension.lowercased()
+    switch ext {
+    case "odt", "ott":
+      try requireFile(path)
+      let zip = try ZipReader(path: path)
+      func part(_ name: String) throws(DocumentError) -> [UInt8]? {
+        guard let e = zip.entry(named: name) else { return nil }
+        let bytes = try zip.read(e)
+        if let problem = XMLSafety.check(bytes) {
+          throw DocumentError(file: path, part: name, message: "line \(problem.line): \(problem.message)")
+        }
+        return bytes
+      }
+      guard let content = try part("content.xml") else {
+        throw DocumentError(file: path, message: "the package has no content.xml; it is not an OpenDocument file",
+          hint: "save it again from LibreOffice as .odt")
+      }
+      var files: [String: [UInt8]] = [:]
+      for e in zip.entries where e.name.hasPrefix("Pictures/") { files[e.name] = try zip.read(e) }
+      return TextDocumentParts(
+        content: content, styles: try part("styles.xml"), meta: try part("meta.xml"), settings: try part("settings.xml"), files: files)
+    case "fodt":
+      let bytes = try readFile(path)
+      if let problem = XMLSafety.check(bytes) {
+        throw DocumentError(file: path, message: "line \(problem.line): \(problem.message)")
+      }
+      return TextDocumentParts(content: bytes, styles: bytes, meta: bytes, settings: bytes, files: [:])
+    default:
+      throw DocumentError(file: path, message: "only text documents (.odt, .fodt) can be converted to PDF")
+    }
+  }
+}

@@ -1,0 +1,319 @@
+import BaocaoFonts
+import BaocaoLayout
+import CZlib
+
+/// Writes laid-out pages as a PDF 1.7 file: fonts as Type0/CIDFontType2 subsets (hb-subset, glyph ids
+/// kept) with a ToUnicode map, Flate-compressed streams, a cross-reference table. The same pages give
+/// the same bytes: no dates, and the file ID is a hash of the content.
+public enum PDFWriter {
+  public static func write(_ document: LaidOutDocument) throws(PDFError) -> [UInt8] {
+    var w = ObjectWriter()
+    var fonts = FontRegistry()
+
+    // Content streams first, so that the fonts know every glyph they must hold.
+    var contents: [[UInt8]] = []
+    for page in document.pages { contents.append(content(of: page, fonts: &fonts)) }
+
+    let catalogID = w.reserve()
+    let pagesID = w.reserve()
+    var fontIDs: [Int] = []
+    for font in fonts.used { fontIDs.append(try writeFont(font, into: &w)) }
+    let fontResources = fonts.used.indices.map { "/F\($0 + 1) \(fontIDs[$0]) 0 R" }.joined(separator: " ")
+    var pageIDs: [Int] = []
+    for (index, page) in document.pages.enumerated() {
+      let streamID = w.add(stream: contents[index], dictionary: "", compress: true)
+      let pageID = w.add(
+        "<< /Type /Page /Parent \(pagesID) 0 R /MediaBox [0 0 \(pt(page.width)) \(pt(page.height))] "
+          + "/Resources << /Font << \(fontResources) >> /ProcSet [/PDF /Text] >> /Contents \(streamID) 0 R >>")
+      pageIDs.append(pageID)
+    }
+    w.set(pagesID, "<< /Type /Pages /Kids [\(pageIDs.map { "\($0) 0 R" }.joined(separator: " "))] /Count \(pageIDs.count) >>")
+    w.set(catalogID, "<< /Type /Catalog /Pages \(pagesID) 0 R >>")
+    var info = "<< /Producer \(textString("baocao"))"
+    if let t = document.info.title { info += " /Title \(textString(t))" }
+    if let s = document.info.subject { info += " /Subject \(textString(s))" }
+    if let a = document.info.author { info += " /Author \(textString(a))" }
+    if let k = document.info.keywords { info += " /Keywords \(textString(k))" }
+    let infoID = w.add(info + " >>")
+    return w.finish(root: catalogID, info: infoID)
+  }
+
+  // MARK: - Page content
+
+  static func content(of page: Page, fonts: inout FontRegistry) -> [UInt8] {
+    var s = ""
+    s.reserveCapacity(page.items.count * 120)
+    let height = Double(page.height)
+    var fill: RGB? = nil
+    var stroke: RGB? = nil
+    var lineWidth: Double? = nil
+    func setFill(_ c: RGB) {
+      if fill != c { s += "\(num(c.r)) \(num(c.g)) \(num(c.b)) rg\n"; fill = c }
+    }
+    for item in page.items {
+      switch item {
+      case .rect(let x, let y, let w, let h, let c):
+        setFill(c)
+        s += "\(num(x / 20)) \(num((height - y - h) / 20)) \(num(w / 20)) \(num(h / 20)) re f\n"
+      case .line(let x1, let y1, let x2, let y2, let width, let c):
+        if stroke != c { s += "\(num(c.r)) \(num(c.g)) \(num(c.b)) RG\n"; stroke = c }
+        if lineWidth != width { s += "\(num(width / 20)) w\n"; lineWidth = width }
+        s += "\(num(x1 / 20)) \(num((height - y1) / 20)) m \(num(x2 / 20)) \(num((height - y2) / 20)) l S\n"
+      case .glyphs(let run):
+        let f = fonts.index(of: run.font)
+        setFill(run.color)
+        let size = Double(run.size) / 20
+        s += "BT /F\(f + 1) \(num(size)) Tf \(num(run.x / 20)) \(num((height - run.y) / 20)) Td ["
+        var hex = ""
+        for k in run.glyphs.indices {
+          let g = run.glyphs[k]
+          fonts.use(g, text: run.texts[k], in: f)
+          hex += hexGlyph(g)
+          // TJ moves by the font's own width; the difference to the shaped advance is an adjustment.
+          let natural = fonts.width(of: g, in: f) * size / 1000
+          let actual = run.advances[k] / 20
+          let adjust = (natural - actual) * 1000 / size
+          if abs(adjust) >= 0.001 && k < run.glyphs.count - 1 {
+            s += "<\(hex)> \(num(adjust)) "
+            hex = ""
+          }
+        }
+        if !hex.isEmpty { s += "<\(hex)>" }
+        s += "] TJ ET\n"
+      }
+    }
+    return Array(s.utf8)
+  }
+
+  static func hexGlyph(_ g: UInt32) -> String {
+    let digits = Array("0123456789ABCDEF")
+    return String([digits[Int(g >> 12 & 0xF)], digits[Int(g >> 8 & 0xF)], digits[Int(g >> 4 & 0xF)], digits[Int(g & 0xF)]])
+  }
+
+  // MARK: - Fonts
+
+  static func writeFont(_ entry: FontRegistry.Entry, into w: inout ObjectWriter) throws(PDFError) -> Int {
+    let font = entry.font
+    var glyphs = Array(entry.glyphs.keys).sorted()
+    if glyphs.first != 0 { glyphs.insert(0, at: 0) }
+    guard let program = font.subset(glyphs: glyphs) else {
+      throw PDFError(message: "HarfBuzz could not subset the font \(font.path)")
+    }
+    let tag = subsetTag(glyphs, name: font.postScriptName)
+    let name = "\(tag)+\(font.postScriptName)"
+    let scale = 1000 / Double(font.unitsPerEm)
+    let fileID = w.add(stream: program, dictionary: "/Length1 \(program.count)", compress: true)
+    var flags = 4
+    if font.fixedPitch { flags |= 1 }
+    if font.serif { flags |= 2 }
+    if font.italic { flags |= 64 }
+    // Ascent and Descent 0, as LibreOffice writes them: the font is embedded, so viewers draw from it,
+    // and text-extraction tools (poppler) then box our lines exactly as they box LibreOffice's.
+    let bb = font.boundingBox
+    let descriptorID = w.add(
+      "<< /Type /FontDescriptor /FontName /\(name) /Flags \(flags) /FontBBox [\(Int((Double(bb.0) * scale).rounded())) "
+        + "\(Int((Double(bb.1) * scale).rounded())) \(Int((Double(bb.2) * scale).rounded())) \(Int((Double(bb.3) * scale).rounded()))] "
+        + "/ItalicAngle \(num(font.italicAngle)) /Ascent 0 /Descent 0 /CapHeight \(Int((Double(font.capHeight) * scale).rounded())) "
+        + "/StemV \(font.bold ? 120 : 80) /FontFile2 \(fileID) 0 R >>")
+    // Widths of the used glyphs, in runs of consecutive ids.
+    var widths = ""
+    var k = 0
+    while k < glyphs.count {
+      var end = k
+      while end + 1 < glyphs.count, glyphs[end + 1] == glyphs[end] + 1 { end += 1 }
+      widths += "\(glyphs[k]) [" + glyphs[k...end].map { num(entry.widths[$0] ?? 0) }.joined(separator: " ") + "] "
+      k = end + 1
+    }
+    let cidID = w.add(
+      "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /\(name) /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> "
+        + "/FontDescriptor \(descriptorID) 0 R /W [\(widths)] /CIDToGIDMap /Identity >>")
+    let toUnicodeID = w.add(stream: toUnicode(entry.glyphs), dictionary: "", compress: true)
+    return w.add(
+      "<< /Type /Font /Subtype /Type0 /BaseFont /\(name) /Encoding /Identity-H /DescendantFonts [\(cidID) 0 R] /ToUnicode \(toUnicodeID) 0 R >>")
+  }
+
+  /// Six capital letters derived from the glyph set, so the same subset always gets the same name.
+  static func subsetTag(_ glyphs: [UInt32], name: String) -> String {
+    var h: UInt64 = 0xcbf29ce484222325
+    for g in glyphs { h = (h ^ UInt64(g)) &* 0x100000001b3 }
+    for b in name.utf8 { h = (h ^ UInt64(b)) &* 0x100000001b3 }
+    var tag = ""
+    for _ in 0..<6 {
+      tag.append(Character(Unicode.Scalar(UInt8(65 + h % 26))))
+      h /= 26
+    }
+    return tag
+  }
+
+  static func toUnicode(_ glyphs: [UInt32: String]) -> [UInt8] {
+    var s = """
+      /CIDInit /ProcSet findresource begin
+      12 dict begin
+      begincmap
+      /CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def
+      /CMapName /Adobe-Identity-UCS def
+      /CMapType 2 def
+      1 begincodespacerange
+      <0000> <FFFF>
+      endcodespacerange
+
+      """
+    let mapped = glyphs.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }
+    var i = 0
+    while i < mapped.count {
+      let chunk = mapped[i..<min(i + 100, mapped.count)]
+      s += "\(chunk.count) beginbfchar\n"
+      for (g, text) in chunk {
+        s += "<\(hexGlyph(g))> <" + text.utf16.map { hexGlyph(UInt32($0)) }.joined() + ">\n"
+      }
+      s += "endbfchar\n"
+      i += 100
+    }
+    s += "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n"
+    return Array(s.utf8)
+  }
+
+  // MARK: - Numbers and strings
+
+  static func pt(_ twips: Int) -> String { num(Double(twips) / 20) }
+
+  /// A PDF real with at most three decimals and no exponent.
+  static func num(_ v: Double) -> String {
+    let scaled = (v * 1000).rounded()
+    if scaled == 0 { return "0" }
+    let negative = scaled < 0
+    let a = Int64(abs(scaled))
+    var s = String(a / 1000)
+    let frac = a % 1000
+    if frac != 0 {
+      var f = String(frac)
+      while f.count < 3 { f = "0" + f }
+      while f.hasSuffix("0") { f.removeLast() }
+      s += "." + f
+    }
+    return negative ? "-" + s : s
+  }
+
+  /// A text string: UTF-16BE with a byte-order mark, written in hex.
+  static func textString(_ s: String) -> String {
+    "<FEFF" + s.utf16.map { hexGlyph(UInt32($0)) }.joined() + ">"
+  }
+}
+
+public struct PDFError: Error, CustomStringConvertible, Sendable {
+  public var message: String
+  public var description: String { message }
+}
+
+/// The fonts a document uses, with the glyphs each needs and the text each glyph stands for.
+struct FontRegistry {
+  struct Entry {
+    var font: Font
+    var glyphs: [UInt32: String] = [:]
+    var widths: [UInt32: Double] = [:]
+  }
+
+  private(set) var used: [Entry] = []
+  private var indexByFont: [ObjectIdentifier: Int] = [:]
+
+  mutating func index(of font: Font) -> Int {
+    if let i = indexByFont[ObjectIdentifier(font)] { return i }
+    used.append(Entry(font: font))
+    indexByFont[ObjectIdentifier(font)] = used.count - 1
+    return used.count - 1
+  }
+
+  mutating func use(_ glyph: UInt32, text: String, in index: Int) {
+    if let existing = used[index].glyphs[glyph], !existing.isEmpty { return }
+    used[index].glyphs[glyph] = text
+  }
+
+  /// The glyph's width in the PDF's 1/1000 em, as written in the font's /W array.
+  mutating func width(of glyph: UInt32, in index: Int) -> Double {
+    if let w = used[index].widths[glyph] { return w }
+    let font = used[index].font
+    let w = (Double(font.advance(of: glyph)) * 1000 / Double(font.unitsPerEm) * 1000).rounded() / 1000
+    used[index].widths[glyph] = w
+    return w
+  }
+}
+
+/// Numbered objects, written in order, with their byte offsets for the cross-reference table.
+struct ObjectWriter {
+  private var bodies: [Int: [UInt8]] = [:]
+  private var count = 0
+
+  mutating func reserve() -> Int {
+    count += 1
+    return count
+  }
+
+  mutating func set(_ id: Int, _ dictionary: String) { bodies[id] = Array(dictionary.utf8) }
+
+  mutating func add(_ dictionary: String) -> Int {
+    let id = reserve()
+    set(id, dictionary)
+    return id
+  }
+
+  mutating func add(stream data: [UInt8], dictionary: String, compress: Bool) -> Int {
+    let id = reserve()
+    var payload = data
+    var filter = ""
+    if compress, let z = deflate(data) {
+      payload = z
+      filter = " /Filter /FlateDecode"
+    }
+    var body = Array("<< /Length \(payload.count)\(filter)\(dictionary.isEmpty ? "" : " " + dictionary) >>\nstream\n".utf8)
+    body += payload
+    body += Array("\nendstream".utf8)
+    bodies[id] = body
+    return id
+  }
+
+  func deflate(_ data: [UInt8]) -> [UInt8]? {
+    var length = compressBound(uLong(data.count))
+    var out = [UInt8](repeating: 0, count: Int(length))
+    let status = data.withUnsafeBufferPointer { src in
+      compress2(&out, &length, src.baseAddress, uLong(data.count), 6)
+    }
+    guard status == Z_OK else { return nil }
+    out.removeSubrange(Int(length)...)
+    return out
+  }
+
+  func finish(root: Int, info: Int) -> [UInt8] {
+    var out = Array("%PDF-1.7\n%\u{E2}\u{E3}\u{CF}\u{D3}\n".utf8)
+    var offsets: [Int] = []
+    var hash1: UInt64 = 0xcbf29ce484222325
+    var hash2: UInt64 = 0x84222325cbf29ce4
+    for id in 1...count {
+      offsets.append(out.count)
+      out += Array("\(id) 0 obj\n".utf8)
+      let body = bodies[id] ?? Array("null".utf8)
+      for b in body {
+        hash1 = (hash1 ^ UInt64(b)) &* 0x100000001b3
+        hash2 = (hash2 ^ UInt64(b)) &* 0x100000001b3 &+ 1
+      }
+      out += body
+      out += Array("\nendobj\n".utf8)
+    }
+    let xref = out.count
+    var table = "xref\n0 \(count + 1)\n0000000000 65535 f \n"
+    for o in offsets {
+      var s = String(o)
+      while s.count < 10 { s = "0" + s }
+      table += s + " 00000 n \n"
+    }
+    let id = hex64(hash1) + hex64(hash2)
+    table += "trailer\n<< /Size \(count + 1) /Root \(root) 0 R /Info \(info) 0 R /ID [<\(id)> <\(id)>] >>\nstartxref\n\(xref)\n%%EOF\n"
+    out += Array(table.utf8)
+    return out
+  }
+
+  func hex64(_ v: UInt64) -> String {
+    var s = String(v, radix: 16, uppercase: true)
+    while s.count < 16 { s = "0" + s }
+    return s
+  }
+}
