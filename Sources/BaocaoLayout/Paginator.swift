@@ -29,6 +29,8 @@ final class Paginator {
   private var atTop = true
   /// The space below the previous block, added to the next block's space above.
   private var pendingSpace: Twips = 0
+  /// The current page began at a soft break and nothing is on it yet.
+  private var softTop = false
 
   init(builder: DocumentBuilder, fonts: FontResolver) {
     self.builder = builder
@@ -90,8 +92,9 @@ final class Paginator {
     return h
   }
 
-  /// Starts a new page with the named master page, or the current one's follower.
-  private func startPage(_ name: String?) throws(LayoutError) {
+  /// Starts a new page with the named master page, or the current one's follower. A soft break (text
+  /// flowing over) drops the space above the first block of the new page; a hard break keeps it.
+  private func startPage(_ name: String?, soft: Bool = false) throws(LayoutError) {
     let s: PageStyle
     if let name { s = try style(name) } else if let current = pages.last?.style { s = try style(current.nextStyle ?? current.name) } else {
       throw .badDocument("no master page")
@@ -100,6 +103,7 @@ final class Paginator {
     pages.append(PageState(style: s, bodyTop: s.marginTop + header, bodyBottom: s.height - s.marginBottom - footer))
     y = page.bodyTop
     atTop = true
+    softTop = soft
     pendingSpace = 0
   }
 
@@ -174,13 +178,15 @@ final class Paginator {
     page.items += box.items.map { $0.offset(dx: Double(x), dy: Double(y)) }
     y += box.height
     atTop = false
+    softTop = false
   }
 
   // MARK: - Paragraphs
 
   private func boxes(_ p: ParagraphNode) throws(LayoutError) -> ParagraphBoxes {
-    // AddParaTableSpacingAtStart: a paragraph at the top of a page keeps its space above.
-    try paragraphs.boxes(p, width: bodyWidth, spaceBefore: pendingSpace + p.props.marginTop, fieldText: bodyFieldText)
+    // At the top of a page the space above stays after a hard break (AddParaTableSpacingAtStart) and
+    // goes after a soft one, as LibreOffice does.
+    try paragraphs.boxes(p, width: bodyWidth, spaceBefore: softTop ? 0 : pendingSpace + p.props.marginTop, fieldText: bodyFieldText)
   }
 
   /// The height that must fit below a keep-with-next block: the next block's first lines (as many as
@@ -210,7 +216,7 @@ final class Paginator {
       let total = pb.boxes.reduce(0) { $0 + $1.height }
       let need = total + (try keepHeight(following, pending: pb.spaceAfter))
       if y + need > page.bodyBottom && need <= page.bodyBottom - page.bodyTop {
-        try startPage(nil)
+        try startPage(nil, soft: true)
         pb = try boxes(p)
       }
     }
@@ -240,13 +246,13 @@ final class Paginator {
       }
       if take == 0 && atTop { take = max(1, k) }
       if take == 0 {
-        try startPage(nil)
+        try startPage(nil, soft: true)
         if start == 0 { pb = try boxes(p) }
         continue
       }
       for box in pb.boxes[start..<(start + take)] { emit(box, x: bodyLeft) }
       start += take
-      try startPage(nil)
+      try startPage(nil, soft: true)
     }
     pendingSpace = pb.spaceAfter
   }
@@ -258,23 +264,26 @@ final class Paginator {
     let headerCount = min(t.headerRowCount, layout.rows.count)
     let headers = Array(layout.rows.prefix(headerCount))
     let headerHeight = headers.reduce(0) { $0 + $1.height }
-    var spaceBefore = pendingSpace + t.props.marginTop
+    var spaceBefore = softTop ? 0 : pendingSpace + t.props.marginTop
     // The header rows and the first body row go together.
     let firstNeed = spaceBefore + headerHeight + (layout.rows.count > headerCount ? layout.rows[headerCount].firstLineHeight : 0)
     if !atTop && y + firstNeed > page.bodyBottom {
-      try startPage(nil)
-      spaceBefore = t.props.marginTop
+      try startPage(nil, soft: true)
+      spaceBefore = 0
       layout = try TableLayout(table: t, width: bodyWidth, paginator: self)
     }
+    let tableStartsPage = atTop
     y += spaceBefore
     atTop = false
+    softTop = false
     let x = bodyLeft + layout.x
     // Whether the current page holds nothing but this table's rows (and its repeated headers).
-    var tableOnlyPage = spaceBefore == t.props.marginTop && y - spaceBefore == page.bodyTop
+    var tableOnlyPage = tableStartsPage
     var bodyRowsOnPage = 0
     func continueOnNewPage() throws(LayoutError) {
-      try startPage(nil)
+      try startPage(nil, soft: true)
       atTop = false
+      softTop = false
       tableOnlyPage = true
       bodyRowsOnPage = 0
       for h in headers {
