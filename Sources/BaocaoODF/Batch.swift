@@ -52,11 +52,13 @@ public struct BatchJob: Sendable {
   public var namePattern: String?
   public var outputDirectory: String
   public var jobs: Int
+  public var pdf: PDFMaker?
 
   public init(
     document: TemplateDocument, records: [BatchRecord], complement: Value?, options: RenderOptions,
-    formats: [OutputFormat], namePattern: String?, outputDirectory: String, jobs: Int
+    formats: [OutputFormat], namePattern: String?, outputDirectory: String, jobs: Int, pdf: PDFMaker? = nil
   ) {
+    self.pdf = pdf
     self.document = document
     self.records = records
     self.complement = complement
@@ -145,7 +147,7 @@ public struct BatchJob: Sendable {
       for format in formats {
         let out = (outputDirectory as NSString).appendingPathComponent(base + "." + format.rawValue)
         do {
-          try document.write(data: value, complement: complement, options: options, format: format, to: out)
+          try document.write(data: value, complement: complement, options: options, format: format, to: out, pdf: pdf)
           let size = (try? FileManager.default.attributesOfItem(atPath: out))?[.size] as? Int ?? 0
           result.outputs.append(.init(path: out, bytes: size))
         } catch let list as DiagnosticList {

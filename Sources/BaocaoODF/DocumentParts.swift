@@ -13,6 +13,11 @@ public struct TextDocumentParts: Sendable {
   public var files: [String: [UInt8]]
 }
 
+/// Makes the PDF of a merged text document (the native engine, or LibreOffice).
+public protocol PDFMaker: Sendable {
+  func makePDF(document: TemplateDocument, data: Value?, complement: Value?, options: RenderOptions) throws -> [UInt8]
+}
+
 extension TemplateDocument {
   /// Merges `data` into a text template and returns the document's parts without writing a file.
   public func mergedTextParts(data: Value?, complement: Value?, options: RenderOptions) throws -> TextDocumentParts {

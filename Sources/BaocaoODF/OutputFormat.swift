@@ -2,7 +2,7 @@ import Foundation
 
 /// What `render` writes.
 public enum OutputFormat: String, Sendable, CaseIterable {
-  case odt, ods, fodt, fods, xml, html, txt
+  case odt, ods, fodt, fods, xml, html, txt, pdf
 
   public static func resolve(explicit: String?, output: String, template: TemplateDocument) throws(DocumentError) -> OutputFormat {
     if let explicit {
@@ -15,10 +15,6 @@ public enum OutputFormat: String, Sendable, CaseIterable {
     }
     let ext = (output as NSString).pathExtension.lowercased()
     if output == "-" || ext.isEmpty { return template.kind.defaultFormat }
-    if ext == "pdf" {
-      throw DocumentError(file: output, message: "PDF output is not available yet",
-        hint: "render to .odt and convert it with LibreOffice for now")
-    }
     guard let f = OutputFormat(rawValue: ext) else {
       // Text templates may be written under any extension (e.g. .csv, .md).
       if case .text = template.kind { return .txt }
@@ -41,13 +37,14 @@ extension TemplateDocument.Kind {
   func check(_ f: OutputFormat, file: String) throws(DocumentError) {
     let ok: Bool
     switch self {
-    case .package(let s): ok = f == (s ? .ods : .odt)
-    case .flat(let s): ok = f == (s ? .fods : .fodt)
+    case .package(let s): ok = f == (s ? .ods : .odt) || (!s && f == .pdf)
+    case .flat(let s): ok = f == (s ? .fods : .fodt) || (!s && f == .pdf)
     case .text: ok = [.xml, .html, .txt].contains(f)
     }
     if !ok {
-      throw DocumentError(file: file, message: "the template makes .\(defaultFormat.rawValue) files; it cannot be written as .\(f.rawValue)",
-        hint: "give the output the extension .\(defaultFormat.rawValue)")
+      let also = defaultFormat == .odt || defaultFormat == .fodt ? " or .pdf" : ""
+      throw DocumentError(file: file, message: "the template makes .\(defaultFormat.rawValue)\(also) files; it cannot be written as .\(f.rawValue)",
+        hint: "give the output the extension .\(defaultFormat.rawValue)\(also)")
     }
   }
 }

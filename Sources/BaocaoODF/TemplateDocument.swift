@@ -133,8 +133,15 @@ public final class TemplateDocument: @unchecked Sendable {
   }
 
   /// Merges `data` and writes the result to `output` atomically (`-` for standard output).
-  public func write(data: Value?, complement: Value?, options: RenderOptions, format: OutputFormat, to output: String) throws {
+  public func write(
+    data: Value?, complement: Value?, options: RenderOptions, format: OutputFormat, to output: String, pdf: PDFMaker? = nil
+  ) throws {
     var options = options
+    if format == .pdf {
+      guard let pdf else { throw DocumentError(file: output, message: "no PDF engine was given") }
+      try OutputWriter.write(try pdf.makePDF(document: self, data: data, complement: complement, options: options), to: output)
+      return
+    }
     switch kind {
     case .text:
       options.outputMode = format == .txt ? .text : .xml

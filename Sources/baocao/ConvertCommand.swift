@@ -18,8 +18,21 @@ struct ConvertCommand: ParsableCommand {
 
   func run() throws {
     do {
-      let parts = try TemplateDocument.textParts(path: document)
-      let bytes = try pdf.convert(parts, source: document)
+      guard (output as NSString).pathExtension.lowercased() == "pdf" || output == "-" else {
+        throw CLIError("\(output): convert writes PDF; give the output the extension .pdf")
+      }
+      let bytes: [UInt8]
+      switch try pdf.engineKind() {
+      case .native:
+        bytes = try PDFConverter.pdf(try TemplateDocument.textParts(path: document), fonts: pdf.catalog(), source: document)
+      case .libreoffice:
+        let work = (NSTemporaryDirectory() as NSString).appendingPathComponent("baocao-convert.\(getpid())")
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let copy = (work as NSString).appendingPathComponent("document." + (document as NSString).pathExtension)
+        try FileManager.default.copyItem(atPath: document, toPath: copy)
+        bytes = try LibreOfficePDF.convert(copy, in: work, source: document)
+      }
       try OutputWriter.write(bytes, to: output)
     } catch {
       fail(error)
@@ -32,9 +45,31 @@ struct PDFOptions: ParsableArguments {
   @Option(name: .long, help: "A folder of fonts to use before the fonts shipped with baocao (repeatable).")
   var fonts: [String] = []
 
-  func catalog() -> FontCatalog { FontCatalog(userDirectories: fonts) }
+  @Option(name: .long, help: "native (default) or libreoffice: hand the merged document to soffice --headless.")
+  var pdfEngine: String = "native"
 
-  func convert(_ parts: TextDocumentParts, source: String) throws -> [UInt8] {
-    try PDFConverter.pdf(parts, fonts: catalog(), source: source)
+  func catalog() throws(CLIError) -> FontCatalog {
+    for dir in fonts {
+      var isDir: ObjCBool = false
+      guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else {
+        throw CLIError("--fonts \(dir): no such folder")
+      }
+    }
+    return FontCatalog(userDirectories: fonts)
+  }
+
+  func engineKind() throws(CLIError) -> PDFEngineKind {
+    guard let kind = PDFEngineKind(rawValue: pdfEngine.lowercased()) else {
+      throw CLIError("--pdf-engine \(pdfEngine): use native or libreoffice")
+    }
+    return kind
+  }
+
+  /// The PDF maker the options ask for.
+  func maker() throws(CLIError) -> PDFMaker {
+    switch try engineKind() {
+    case .native: return NativePDF(fonts: try catalog())
+    case .libreoffice: return LibreOfficePDF()
+    }
   }
 }

@@ -17,10 +17,11 @@ struct RenderCommand: ParsableCommand {
   @Option(name: .shortAndLong, help: "The output file, or '-' for standard output.")
   var output: String
 
-  @Option(name: .long, help: "odt|ods|fodt|fods|xml|html|txt; by default the output's extension.")
+  @Option(name: .long, help: "odt|ods|fodt|fods|xml|html|txt|pdf; by default the output's extension.")
   var format: String?
 
   @OptionGroup var merge: MergeOptions
+  @OptionGroup var pdf: PDFOptions
 
   func run() throws {
     do {
@@ -28,7 +29,8 @@ struct RenderCommand: ParsableCommand {
       let document = try TemplateDocument.open(path: template)
       let format = try OutputFormat.resolve(explicit: format, output: output, template: document)
       let value = try CLIError.wrap { () throws(DataError) in try DataLoader.load(path: data) }
-      try document.write(data: value, complement: complement, options: options, format: format, to: output)
+      let maker = format == .pdf ? try pdf.maker() : nil
+      try document.write(data: value, complement: complement, options: options, format: format, to: output, pdf: maker)
     } catch {
       fail(error)
     }
@@ -80,7 +82,7 @@ struct BatchCommand: ParsableCommand {
   @Option(name: .shortAndLong, help: "The output folder.")
   var output: String
 
-  @Option(name: .long, help: "Comma-separated output formats (default: the template's own).")
+  @Option(name: .long, help: "Comma-separated output formats, e.g. odt,pdf (default: the template's own).")
   var format: String?
 
   @Option(name: .long, help: "Output name pattern; tags allowed (default: the record's file name).")
@@ -96,6 +98,7 @@ struct BatchCommand: ParsableCommand {
   var validateOnly = false
 
   @OptionGroup var merge: MergeOptions
+  @OptionGroup var pdf: PDFOptions
 
   func run() throws {
     do {
@@ -103,10 +106,7 @@ struct BatchCommand: ParsableCommand {
       let (options, complement) = try merge.resolve()
       let document = try TemplateDocument.open(path: template)
       let formats = try (format?.split(separator: ",").map(String.init) ?? [document.kind.defaultFormat.rawValue])
-        .map { (f: String) throws(CLIError) -> OutputFormat in
-          guard let of = OutputFormat(rawValue: f.lowercased()) else { throw CLIError("unknown format '\(f)'") }
-          return of
-        }
+        .map { (f: String) throws -> OutputFormat in try OutputFormat.resolve(explicit: f, output: output, template: document) }
       let records = try CLIError.wrap { () throws(DataError) in try BatchRecords.collect(data) }
       if validateOnly {
         let report = try TemplateDocument.check(path: template)
@@ -128,7 +128,8 @@ struct BatchCommand: ParsableCommand {
       }
       let job = BatchJob(
         document: document, records: records, complement: complement, options: options, formats: formats,
-        namePattern: name, outputDirectory: output, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
+        namePattern: name, outputDirectory: output, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
+        pdf: formats.contains(.pdf) ? try pdf.maker() : nil)
       let progress = Progress(quiet: quiet)
       let summary = job.run { done, total, result in progress.report(done: done, total: total, result) }
       progress.finish()
