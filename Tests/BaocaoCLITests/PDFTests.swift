@@ -1,0 +1,159 @@
+import Foundation
+import Testing
+
+/// The native PDF engine against LibreOffice and the PDF tools: same lines and pages, embedded subset
+/// fonts with Unicode maps, the exact Vietnamese text back from pdftotext.
+@Suite struct PDFTests {
+  let root = CLI.packageRoot
+
+  /// Renders the 34 monthly reports and the national summary as ODT and PDF into a new folder.
+  func renderSamples() throws -> URL {
+    let dir = try CLI.temporaryDirectory()
+    let b = try CLI.baocao(["batch", root.appendingPathComponent("templates/bao-cao-thang.odt").path,
+                            root.appendingPathComponent("samples/provinces").path,
+                            "--complement", root.appendingPathComponent("samples/meeting.json").path,
+                            "-o", dir.path, "--format", "odt,pdf", "--quiet"])
+    #expect(b.status == 0, "\(b.stderr)")
+    for ext in ["odt", "pdf"] {
+      let s = try CLI.baocao(["render", root.appendingPathComponent("templates/bao-cao-tong-hop.odt").path,
+                              root.appendingPathComponent("samples/provinces").path,
+                              "--complement", root.appendingPathComponent("samples/meeting.json").path,
+                              "-o", dir.appendingPathComponent("bao-cao-tong-hop." + ext).path])
+      #expect(s.status == 0, "\(s.stderr)")
+    }
+    return dir
+  }
+
+  @Test func nativePDFBreaksLinesAndPagesLikeLibreOffice() throws {
+    let compare = CLI.shared.appendingPathComponent("tools/pdf-layout-compare").path
+    guard CLI.which("soffice") != nil, CLI.which("pdftotext") != nil, FileManager.default.fileExists(atPath: compare) else {
+      print("skipped: needs soffice, pdftotext and ../shared/tools/pdf-layout-compare")
+      return
+    }
+    let dir = try renderSamples()
+    let lo = dir.appendingPathComponent("lo")
+    try FileManager.default.createDirectory(at: lo, withIntermediateDirectories: true)
+    let odts = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".odt") }.sorted()
+    #expect(odts.count == 35)
+    let conv = try CLI.soffice(["--convert-to", "pdf", "--outdir", lo.path] + odts.map { dir.appendingPathComponent($0).path })
+    #expect(conv?.status == 0)
+    var matched = 0.0, total = 0.0
+    for odt in odts {
+      let name = (odt as NSString).deletingPathExtension + ".pdf"
+      let r = try CLI.run("/usr/bin/env", ["python3", compare, "--json", dir.appendingPathComponent(name).path, lo.appendingPathComponent(name).path])
+      let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+      let pages = json["pages"] as! [Int]
+      let lines = json["lines"] as! [Int]
+      let agreement = json["agreement"] as! Double
+      #expect(pages[0] == pages[1], "\(name): \(pages[0]) pages, LibreOffice \(pages[1])")
+      #expect(agreement >= 0.98, "\(name): \(agreement) of lines break at the same word")
+      #expect((json["dy_max"] as? Double ?? 99) <= 1.0, "\(name): baselines \(json["dy_max"] ?? "-") pt apart")
+      #expect(json["text_equal"] as? Bool == true, "\(name): words differ from LibreOffice's")
+      matched += agreement * Double(lines.max()!)
+      total += Double(lines.max()!)
+    }
+    print("native vs LibreOffice: \(Int(matched))/\(Int(total)) lines break at the same word")
+  }
+
+  @Test func fontsAreEmbeddedSubsetWithUnicodeMapsAndTheFileIsClean() throws {
+    guard CLI.which("pdffonts") != nil, CLI.which("qpdf") != nil, CLI.which("pdftotext") != nil else {
+      print("skipped: needs poppler-utils and qpdf")
+      return
+    }
+    let dir = try renderSamples()
+    let pdfs = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".pdf") }.sorted()
+    #expect(pdfs.count == 35)
+    for pdf in pdfs {
+      let path = dir.appendingPathComponent(pdf).path
+      let q = try CLI.run(CLI.which("qpdf")!, ["--check", path])
+      #expect(q.status == 0 && q.stdout.contains("No syntax or stream encoding errors"), "\(pdf): \(q.stdout)\(q.stderr)")
+      let f = try CLI.run(CLI.which("pdffonts")!, [path])
+      let rows = f.stdout.split(separator: "\n").dropFirst(2)
+      #expect(!rows.isEmpty)
+      for row in rows {
+        let cols = row.split(separator: " ", omittingEmptySubsequences: true)
+        // name type... encoding emb sub uni object ID
+        let flags = cols.suffix(5).prefix(3)
+        #expect(flags.allSatisfy { $0 == "yes" }, "\(pdf): \(row)")
+        #expect(row.contains("CID TrueType") && row.contains("Identity-H"), "\(pdf): \(row)")
+      }
+    }
+  }
+
+  @Test func pdftotextGivesBackTheVietnameseText() throws {
+    guard CLI.which("pdftotext") != nil else {
+      print("skipped: needs pdftotext (poppler-utils)")
+      return
+    }
+    let dir = try renderSamples()
+    let shipped = ShippedTemplateTests()
+    let nfc = { (s: String) in s.precomposedStringWithCanonicalMapping }
+    let squash = { (s: String) in s.split(whereSeparator: { $0 == " " || $0 == "\n" }).joined(separator: " ") }
+    for sample in try shipped.samples() {
+      let stem = sample.file.deletingPathExtension().lastPathComponent
+      // -raw keeps the content stream's order: each table cell's lines together.
+      let r = try CLI.run(CLI.which("pdftotext")!, ["-raw", dir.appendingPathComponent(stem + ".pdf").path, "-"])
+      let text = squash(r.stdout)
+      let hasProvince = text.contains(nfc(sample.province))
+      #expect(hasProvince, "\(stem): province")
+      let hasDate = text.contains(nfc(sample.place) + ", " + ShippedTemplateTests.officialDate(sample.issueDate))
+      #expect(hasDate, "\(stem): date line")
+      for task in sample.tasks {
+        let found = text.contains(squash(nfc(task)))
+        #expect(found, "\(stem): task '\(task)'")
+      }
+      let isNFC = text == nfc(text)
+      #expect(isNFC, "\(stem): text must come back NFC")
+    }
+  }
+
+  @Test func samePDFBytesEveryRun() throws {
+    let dir = try CLI.temporaryDirectory()
+    var outputs: [Data] = []
+    for i in 0..<2 {
+      let out = dir.appendingPathComponent("r\(i).pdf")
+      let r = try CLI.baocao(["render", root.appendingPathComponent("templates/bao-cao-thang.odt").path,
+                              root.appendingPathComponent("samples/provinces/79-ho-chi-minh.json").path,
+                              "--complement", root.appendingPathComponent("samples/meeting.json").path, "-o", out.path])
+      #expect(r.status == 0, "\(r.stderr)")
+      outputs.append(try Data(contentsOf: out))
+    }
+    #expect(outputs[0] == outputs[1])
+    #expect(outputs[0].starts(with: Data("%PDF-1.7".utf8)))
+  }
+
+  @Test func unsupportedFeatureFailsNamingItAndLeavesNoFile() throws {
+    let dir = try CLI.temporaryDirectory()
+    let doc = dir.appendingPathComponent("note.fodt")
+    try """
+      <?xml version="1.0" encoding="UTF-8"?>
+      <office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.text">
+      <office:automatic-styles><style:page-layout style:name="pm1"><style:page-layout-properties fo:page-width="21cm" fo:page-height="29.7cm"/></style:page-layout></office:automatic-styles>
+      <office:master-styles><style:master-page style:name="Standard" style:page-layout-name="pm1"/></office:master-styles>
+      <office:body><office:text><text:p>Text<text:note text:note-class="footnote"><text:note-citation>1</text:note-citation><text:note-body><text:p>n</text:p></text:note-body></text:note></text:p></office:text></office:body>
+      </office:document>
+      """.write(to: doc, atomically: true, encoding: .utf8)
+    let out = dir.appendingPathComponent("note.pdf")
+    let r = try CLI.baocao(["convert", doc.path, "-o", out.path])
+    #expect(r.status == 1)
+    #expect(r.stderr.contains("note.fodt") && r.stderr.contains("footnotes") && r.stderr.contains("--pdf-engine libreoffice"), "\(r.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: out.path))
+    #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["note.fodt"])
+  }
+
+  @Test func libreOfficeEngineOnRequest() throws {
+    guard CLI.which("soffice") != nil, CLI.which("pdfinfo") != nil else {
+      print("skipped: needs soffice and pdfinfo")
+      return
+    }
+    let dir = try CLI.temporaryDirectory()
+    let out = dir.appendingPathComponent("lc.pdf")
+    let r = try CLI.baocao(["render", root.appendingPathComponent("templates/bao-cao-thang.odt").path,
+                            root.appendingPathComponent("samples/provinces/12-lai-chau.json").path,
+                            "--complement", root.appendingPathComponent("samples/meeting.json").path,
+                            "-o", out.path, "--pdf-engine", "libreoffice"])
+    #expect(r.status == 0, "\(r.stderr)")
+    let info = try CLI.run(CLI.which("pdfinfo")!, [out.path])
+    #expect(info.stdout.contains("LibreOffice"))
+  }
+}
