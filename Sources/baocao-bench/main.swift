@@ -1,39 +1,112 @@
+import BaocaoConvert
 import BaocaoData
+import BaocaoFonts
 import BaocaoODF
 import BaocaoTemplating
 import Foundation
 
-// Times the merge of one record into a compiled template, the figure issue #2 asks for
-// (under 5 ms per report once the template is compiled). Prints figures; asserts nothing.
+// Benchmarks print figures; they never assert. scripts/bench runs them beside LibreOffice.
 //
-// usage: baocao-bench TEMPLATE DATA [ITERATIONS]
+// usage: baocao-bench report TEMPLATE DATA [--complement FILE] [--iterations N]
+//          one record: compile once, then median times of merge, merge + ODT, merge + native PDF
+//        baocao-bench batch TEMPLATE DIR [--complement FILE] --odt-out DIR [--runs N]
+//          every record of DIR on all cores: merge + ODT, and merge + native PDF; writes the merged
+//          ODTs to --odt-out so that LibreOffice can convert the very same files
 
-let args = CommandLine.arguments
-guard args.count >= 3 else {
-  print("usage: baocao-bench TEMPLATE DATA [ITERATIONS]")
+func milliseconds(since t0: DispatchTime) -> Double { Double(DispatchTime.now().uptimeNanoseconds - t0.uptimeNanoseconds) / 1e6 }
+
+func median(_ v: [Double]) -> Double { v.sorted()[v.count / 2] }
+
+func peakMiB() -> Int {
+  var usage = rusage()
+  getrusage(RUSAGE_SELF.rawValue, &usage)
+  return usage.ru_maxrss / 1024
+}
+
+var args = Array(CommandLine.arguments.dropFirst())
+func option(_ name: String, _ args: inout [String]) -> String? {
+  guard let i = args.firstIndex(of: name), i + 1 < args.count else { return nil }
+  let v = args[i + 1]
+  args.removeSubrange(i...(i + 1))
+  return v
+}
+let complementPath = option("--complement", &args)
+let iterations = Int(option("--iterations", &args) ?? "") ?? 300
+let runs = Int(option("--runs", &args) ?? "") ?? 5
+let odtOut = option("--odt-out", &args)
+guard args.count == 3, ["report", "batch"].contains(args[0]) else {
+  print("usage: baocao-bench report TEMPLATE DATA [--complement FILE] [--iterations N]")
+  print("       baocao-bench batch TEMPLATE DIR [--complement FILE] --odt-out DIR [--runs N]")
   exit(2)
 }
-let iterations = args.count > 3 ? Int(args[3]) ?? 200 : 200
-let compileStart = DispatchTime.now()
+let complement = try complementPath.map { try DataLoader.load(path: $0) }
+let t0 = DispatchTime.now()
 let document = try TemplateDocument.open(path: args[1])
-let compileMs = Double(DispatchTime.now().uptimeNanoseconds - compileStart.uptimeNanoseconds) / 1e6
-let data = try DataLoader.load(path: args[2])
-let out = FileManager.default.temporaryDirectory.appendingPathComponent("baocao-bench.\(getpid())").path
-let format = document.kind.defaultFormat
-var times: [Double] = []
-for i in 0..<(iterations + 20) {
-  let t0 = DispatchTime.now()
-  try document.write(data: data, complement: nil, options: RenderOptions(), format: format, to: out)
-  let ms = Double(DispatchTime.now().uptimeNanoseconds - t0.uptimeNanoseconds) / 1e6
-  if i >= 20 { times.append(ms) }  // the first runs warm caches up
+let compileMs = milliseconds(since: t0)
+let t1 = DispatchTime.now()
+let fonts = FontCatalog()
+let fontsMs = milliseconds(since: t1)
+let native = NativePDF(fonts: fonts)
+let options = RenderOptions()
+print(String(format: "compile template %.2f ms; load fonts %.2f ms (%d families)", compileMs, fontsMs, fonts.families.count))
+
+if args[0] == "report" {
+  let data = try DataLoader.load(path: args[2])
+  let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("baocao-bench.\(getpid()).odt").path
+  defer { unlink(tmp) }
+  var merge: [Double] = [], odt: [Double] = [], pdf: [Double] = []
+  var pages = 0, pdfBytes = 0
+  for i in 0..<(iterations + 30) {
+    var t = DispatchTime.now()
+    _ = try document.mergedTextParts(data: data, complement: complement, options: options)
+    let m = milliseconds(since: t)
+    t = DispatchTime.now()
+    try document.write(data: data, complement: complement, options: options, format: .odt, to: tmp)
+    let o = milliseconds(since: t)
+    t = DispatchTime.now()
+    let bytes = try native.makePDF(document: document, data: data, complement: complement, options: options)
+    let p = milliseconds(since: t)
+    if i >= 30 {  // the first runs warm caches up
+      merge.append(m)
+      odt.append(o)
+      pdf.append(p)
+    }
+    pdfBytes = bytes.count
+    if i == 0 { pages = String(decoding: bytes, as: UTF8.self).components(separatedBy: "/Type /Page ").count - 1 }
+  }
+  print(String(format: "merge only (in memory): median %.3f ms", median(merge)))
+  print(String(format: "merge + write ODT:      median %.3f ms", median(odt)))
+  print(String(format: "merge + native PDF:     median %.3f ms for %d pages (%d bytes), over %d runs", median(pdf), pages, pdfBytes, pdf.count))
+  print("peak memory: \(peakMiB()) MiB")
+} else {
+  guard let odtOut else { print("batch needs --odt-out DIR"); exit(2) }
+  let records = try BatchRecords.collect([args[2]])
+  try? FileManager.default.removeItem(atPath: odtOut)
+  let pdfOut = odtOut + "-native-pdf"
+  try? FileManager.default.removeItem(atPath: pdfOut)
+  func job(_ formats: [OutputFormat], _ dir: String) -> BatchJob {
+    BatchJob(
+      document: document, records: records, complement: complement, options: options, formats: formats, namePattern: nil,
+      outputDirectory: dir, jobs: ProcessInfo.processInfo.activeProcessorCount, pdf: native)
+  }
+  var odtTimes: [Double] = [], pdfTimes: [Double] = [], bothTimes: [Double] = []
+  for _ in 0..<runs {
+    var s = job([.odt], odtOut).run { _, _, _ in }
+    precondition(s.failed == 0, "a record failed")
+    odtTimes.append(s.seconds * 1000)
+    s = job([.pdf], pdfOut).run { _, _, _ in }
+    precondition(s.failed == 0, "a record failed")
+    pdfTimes.append(s.seconds * 1000)
+    s = job([.odt, .pdf], pdfOut + "-both").run { _, _, _ in }
+    bothTimes.append(s.seconds * 1000)
+  }
+  let n = Double(records.count)
+  print(String(format: "%d records on %d cores, median of %d runs:", records.count, ProcessInfo.processInfo.activeProcessorCount, runs))
+  print(String(format: "  merge + ODT:        %.1f ms (%.2f ms/document, %.0f documents/s)", median(odtTimes), median(odtTimes) / n, n * 1000 / median(odtTimes)))
+  print(String(format: "  merge + native PDF: %.1f ms (%.2f ms/document, %.0f documents/s)", median(pdfTimes), median(pdfTimes) / n, n * 1000 / median(pdfTimes)))
+  print(String(format: "  merge + ODT + PDF:  %.1f ms", median(bothTimes)))
+  print("NATIVE_PDF_BATCH_MS \(median(pdfTimes))")
+  print("peak memory: \(peakMiB()) MiB")
+  try? FileManager.default.removeItem(atPath: pdfOut)
+  try? FileManager.default.removeItem(atPath: pdfOut + "-both")
 }
-try? FileManager.default.removeItem(atPath: out)
-times.sort()
-let median = times[times.count / 2]
-let p90 = times[times.count * 9 / 10]
-var usage = rusage()
-getrusage(RUSAGE_SELF.rawValue, &usage)
-print(String(format: "template %@: compile %.2f ms", args[1], compileMs))
-print(String(format: "merge + write %@: median %.3f ms, p90 %.3f ms over %d runs (%.0f documents/s)",
-  format.rawValue, median, p90, times.count, 1000 / median))
-print("peak memory: \(usage.ru_maxrss / 1024) MiB")
