@@ -147,25 +147,36 @@ public final class Font: @unchecked Sendable {
     Int(hb_font_get_glyph_h_advance(hbFont, glyph))
   }
 
-  /// A subset font program holding `glyphs` (glyph ids kept, so the content stream's ids stay valid).
-  public func subset(glyphs: [UInt32]) -> [UInt8]? {
+  /// A subset font program holding `glyphs` (and the glyphs their composites use), with the new id of
+  /// each requested glyph: subset fonts number their glyphs afresh, which keeps them small.
+  public func subset(glyphs: [UInt32]) -> (program: [UInt8], newIDs: [UInt32: UInt32])? {
     guard let input = hb_subset_input_create_or_fail() else { return nil }
     defer { hb_subset_input_destroy(input) }
     let set = hb_subset_input_glyph_set(input)
     for g in glyphs { hb_set_add(set, g) }
-    hb_subset_input_set_flags(input, HB_SUBSET_FLAGS_RETAIN_GIDS.rawValue | HB_SUBSET_FLAGS_NO_HINTING.rawValue)
+    hb_subset_input_set_flags(input, HB_SUBSET_FLAGS_NO_HINTING.rawValue)
     // Keep only what a PDF viewer reads from an embedded TrueType font.
     let drop = hb_subset_input_set(input, HB_SUBSET_SETS_DROP_TABLE_TAG)
     for tag in ["GSUB", "GPOS", "GDEF", "kern", "name", "DSIG", "gasp", "hdmx", "VDMX", "LTSH", "vhea", "vmtx", "morx", "meta"] {
       let t = Array(tag.utf8)
       hb_set_add(drop, UInt32(t[0]) << 24 | UInt32(t[1]) << 16 | UInt32(t[2]) << 8 | UInt32(t[3]))
     }
-    guard let result = hb_subset_or_fail(face, input) else { return nil }
+    guard let plan = hb_subset_plan_create_or_fail(face, input) else { return nil }
+    defer { hb_subset_plan_destroy(plan) }
+    var newIDs: [UInt32: UInt32] = [:]
+    let mapping = hb_subset_plan_old_to_new_glyph_mapping(plan)
+    for g in glyphs {
+      let n = hb_map_get(mapping, g)
+      guard n != UInt32.max else { return nil }
+      newIDs[g] = n
+    }
+    guard let result = hb_subset_plan_execute_or_fail(plan) else { return nil }
     defer { hb_face_destroy(result) }
     guard let blob = hb_face_reference_blob(result) else { return nil }
     defer { hb_blob_destroy(blob) }
     var length: UInt32 = 0
     guard let data = hb_blob_get_data(blob, &length), length > 0 else { return nil }
-    return data.withMemoryRebound(to: UInt8.self, capacity: Int(length)) { Array(UnsafeBufferPointer(start: $0, count: Int(length))) }
+    let program = data.withMemoryRebound(to: UInt8.self, capacity: Int(length)) { Array(UnsafeBufferPointer(start: $0, count: Int(length))) }
+    return (program, newIDs)
   }
 }

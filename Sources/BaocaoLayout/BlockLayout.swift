@@ -56,7 +56,7 @@ extension ParagraphLayout {
       for piece in line.pieces {
         items.append(.glyphs(GlyphRun(
           font: piece.font, size: piece.size, color: piece.color, x: contentLeft + piece.x, y: baseline,
-          glyphs: piece.glyphs, advances: piece.advances, texts: piece.texts)))
+          glyphs: piece.glyphs, advances: piece.advances, source: piece.source, clusters: piece.clusters)))
         if piece.underline || piece.strike {
           let thickness = Double(piece.size) / 20
           let dy = piece.underline ? Double(piece.size) / 8 : -Double(piece.size) / 4

@@ -13,8 +13,17 @@ public struct GlyphRun: Sendable {
   public var glyphs: [UInt32]
   /// The pen advance after each glyph (shaping, kerning and justification included).
   public var advances: [Double]
-  /// The text each glyph stands for (empty for the second and later glyphs of a cluster).
-  public var texts: [String]
+  /// The text each glyph stands for: `source[clusters[k]]` (an empty range for the second and later
+  /// glyphs of a cluster). `source` is the paragraph's scalars, shared by all its runs.
+  public var source: [UInt32]
+  public var clusters: [Range<Int32>]
+
+  /// The text glyph `k` stands for, for a ToUnicode map.
+  public func text(of k: Int) -> String {
+    var s = String.UnicodeScalarView()
+    for i in clusters[k] { if let u = Unicode.Scalar(source[Int(i)]) { s.append(u) } }
+    return String(s)
+  }
 }
 
 public enum DisplayItem: Sendable {

@@ -289,15 +289,33 @@ final class DocumentBuilder {
         cell.covered = c.name == "table:covered-table-cell"
         cell.columnSpan = Int(c["table:number-columns-spanned"] ?? "1") ?? 1
         cell.rowSpan = Int(c["table:number-rows-spanned"] ?? "1") ?? 1
-        let cp = sheet.merged("style:table-cell-properties", family: "table-cell", name: c["table:style-name"])
-        cell.borders = try Borders.read(cp)
-        cell.background = cp["fo:background-color"].flatMap { $0 == "transparent" ? nil : Units.color($0) }
-        cell.verticalAlign = cp["style:vertical-align"] ?? "top"
+        let look = try cellLook(c["table:style-name"], sheet: sheet)
+        cell.borders = look.borders
+        cell.background = look.background
+        cell.verticalAlign = look.verticalAlign
         if !cell.covered { cell.blocks = try blocks(in: c, sheet: sheet) }
         node.cells.append(cell)
       }
     }
     return node
+  }
+
+  struct CellLook {
+    var borders: Borders
+    var background: RGB?
+    var verticalAlign: String
+  }
+  private var cellLooks: [String: CellLook] = [:]
+
+  func cellLook(_ name: String?, sheet: StyleSheet) throws(LayoutError) -> CellLook {
+    let key = "\(ObjectIdentifier(sheet).hashValue):\(name ?? "")"
+    if let look = cellLooks[key] { return look }
+    let cp = sheet.merged("style:table-cell-properties", family: "table-cell", name: name)
+    let look = CellLook(
+      borders: try Borders.read(cp), background: cp["fo:background-color"].flatMap { $0 == "transparent" ? nil : Units.color($0) },
+      verticalAlign: cp["style:vertical-align"] ?? "top")
+    cellLooks[key] = look
+    return look
   }
 
   // MARK: - Meta

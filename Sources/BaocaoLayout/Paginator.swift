@@ -186,7 +186,24 @@ final class Paginator {
   private func boxes(_ p: ParagraphNode) throws(LayoutError) -> ParagraphBoxes {
     // At the top of a page the space above stays after a hard break (AddParaTableSpacingAtStart) and
     // goes after a soft one, as LibreOffice does.
-    try paragraphs.boxes(p, width: bodyWidth, spaceBefore: softTop ? 0 : pendingSpace + p.props.marginTop, fieldText: bodyFieldText)
+    try bodyBoxes(p, spaceBefore: softTop ? 0 : pendingSpace + p.props.marginTop)
+  }
+
+  private struct BoxesKey: Hashable {
+    var node: ObjectIdentifier
+    var width: Twips
+    var spaceBefore: Twips
+  }
+  private var boxesCache: [BoxesKey: ParagraphBoxes] = [:]
+
+  /// A body paragraph's boxes; cached, since keep-with-next looks at the next paragraph before it is placed.
+  private func bodyBoxes(_ p: ParagraphNode, spaceBefore: Twips) throws(LayoutError) -> ParagraphBoxes {
+    let key = BoxesKey(node: ObjectIdentifier(p), width: bodyWidth, spaceBefore: spaceBefore)
+    if let cached = boxesCache[key] { return cached }
+    let pb = try paragraphs.boxes(p, width: bodyWidth, spaceBefore: spaceBefore, fieldText: bodyFieldText)
+    // Page-number fields depend on the page: never reuse those.
+    if !p.inlines.contains(where: { if case .field = $0 { true } else { false } }) { boxesCache[key] = pb }
+    return pb
   }
 
   /// The height that must fit below a keep-with-next block: the next block's first lines (as many as
@@ -196,7 +213,7 @@ final class Paginator {
     switch next {
     case .paragraph(let p):
       if p.masterPage != nil || p.props.breakBefore { return 0 }
-      let pb = try paragraphs.boxes(p, width: bodyWidth, spaceBefore: pending + p.props.marginTop, fieldText: bodyFieldText)
+      let pb = try bodyBoxes(p, spaceBefore: pending + p.props.marginTop)
       if p.props.keepWithNext {
         return pb.boxes.reduce(0) { $0 + $1.height } + (try keepHeight(following.dropFirst(), pending: pb.spaceAfter))
       }
@@ -268,9 +285,10 @@ final class Paginator {
     // The header rows and the first body row go together.
     let firstNeed = spaceBefore + headerHeight + (layout.rows.count > headerCount ? layout.rows[headerCount].firstLineHeight : 0)
     if !atTop && y + firstNeed > page.bodyBottom {
+      let width = bodyWidth
       try startPage(nil, soft: true)
       spaceBefore = 0
-      layout = try TableLayout(table: t, width: bodyWidth, paginator: self)
+      if bodyWidth != width { layout = try TableLayout(table: t, width: bodyWidth, paginator: self) }
     }
     let tableStartsPage = atTop
     y += spaceBefore

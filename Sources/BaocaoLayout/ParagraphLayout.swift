@@ -11,7 +11,8 @@ struct LaidLine {
     var x: Double
     var glyphs: [UInt32]
     var advances: [Double]
-    var texts: [String]
+    var source: [UInt32]
+    var clusters: [Range<Int32>]
     var underline: Bool
     var strike: Bool
     var width: Double { advances.reduce(0, +) }
@@ -44,10 +45,12 @@ struct ParagraphLayout {
     // 1. Flatten the inlines into one scalar array with runs of equal properties.
     var scalars: [UInt32] = []
     var runs: [Run] = []
-    var specials: [Int: Special] = [:]
+    var specialAt: [Int: Special] = [:]
     func append(_ s: String, _ props: TextProps) throws(LayoutError) {
       guard !props.hidden else { return }
-      var text = s.precomposedStringWithCanonicalMapping
+      // NFC, as LibreOffice shows it; most text needs no work (no combining marks).
+      var text = s.unicodeScalars.contains(where: { $0.value >= 0x300 && $0.properties.canonicalCombiningClass != .notReordered })
+        ? s.precomposedStringWithCanonicalMapping : s
       if props.uppercase { text = text.uppercased() }
       let start = scalars.count
       scalars.append(contentsOf: text.unicodeScalars.map(\.value))
@@ -62,10 +65,10 @@ struct ParagraphLayout {
       switch item {
       case .text(let s, let props): try append(s, props)
       case .tab(let props):
-        specials[scalars.count] = .tab
+        specialAt[scalars.count] = .tab
         try append("\t", props)
       case .lineBreak(let props):
-        specials[scalars.count] = .lineBreak
+        specialAt[scalars.count] = .lineBreak
         try append("\u{2028}", props)
       case .field(let f, let props): try append(fieldText(f), props)
       }
@@ -81,6 +84,9 @@ struct ParagraphLayout {
       applySpacing(&line, props.lineSpacing, first: true)
       return [line]
     }
+
+    var specials = [Special?](repeating: nil, count: scalars.count)
+    for (i, k) in specialAt { specials[i] = k }
 
     // 2. Shape each run; collect advances per scalar (twips).
     var advance = [Double](repeating: 0, count: scalars.count)
@@ -227,7 +233,7 @@ struct ParagraphLayout {
         descent = max(descent, run.metrics.descent)
         let scale = Double(run.props.size) / Double(run.font.unitsPerEm)
         var piece = LaidLine.Piece(
-          font: run.font, size: run.props.size, color: run.props.color, x: pen, glyphs: [], advances: [], texts: [],
+          font: run.font, size: run.props.size, color: run.props.color, x: pen, glyphs: [], advances: [], source: scalars, clusters: [],
           underline: run.props.underline, strike: run.props.strike)
         let segment = k..<segEnd
         for gi in run.glyphs.indices where segment.contains(run.glyphs[gi].cluster) {
@@ -244,7 +250,7 @@ struct ParagraphLayout {
           piece.advances.append(adv)
           // The cluster's text goes with its first glyph.
           let repeatGlyph = gi > 0 && run.glyphs[gi - 1].cluster == g.cluster
-          piece.texts.append(repeatGlyph ? "" : clusterText(scalars, run.glyphs, from: gi, within: segment))
+          piece.clusters.append(repeatGlyph ? 0..<0 : clusterRange(run.glyphs, from: gi, within: segment))
           pen += adv
         }
         if !piece.glyphs.isEmpty { pieces.append(piece) }
@@ -258,7 +264,7 @@ struct ParagraphLayout {
   }
 
   /// The scalars of the cluster that starts at glyphs[index]: up to the next cluster's start.
-  private func clusterText(_ scalars: [UInt32], _ glyphs: [ShapedGlyph], from index: Int, within segment: Range<Int>) -> String {
+  private func clusterRange(_ glyphs: [ShapedGlyph], from index: Int, within segment: Range<Int>) -> Range<Int32> {
     let start = glyphs[index].cluster
     var end = segment.upperBound
     var k = index + 1
@@ -266,9 +272,7 @@ struct ParagraphLayout {
       if glyphs[k].cluster > start { end = min(end, glyphs[k].cluster); break }
       k += 1
     }
-    var s = String.UnicodeScalarView()
-    for k in start..<end { if let u = Unicode.Scalar(scalars[k]) { s.append(u) } }
-    return String(s)
+    return Int32(start)..<Int32(max(start, end))
   }
 
   func nextTabStop(after pos: Double, props: ParagraphProps) -> Double {

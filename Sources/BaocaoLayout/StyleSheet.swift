@@ -110,10 +110,15 @@ final class StyleSheet {
     chain(family: family, name: name).compactMap { $0.properties[properties] }
   }
 
-  /// The merged attributes of one properties element.
+  private var mergedCache: [String: [String: String]] = [:]
+
+  /// The merged attributes of one properties element (cached: table cells ask for the same few styles).
   func merged(_ properties: String, family: String, name: String?) -> [String: String] {
+    let key = properties + "|" + family + "|" + (name ?? "")
+    if let cached = mergedCache[key] { return cached }
     var out: [String: String] = [:]
     for layer in layers(properties, family: family, name: name) { out.merge(layer) { _, new in new } }
+    mergedCache[key] = out
     return out
   }
 }

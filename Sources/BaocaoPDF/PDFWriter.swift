@@ -10,14 +10,19 @@ public enum PDFWriter {
     var w = ObjectWriter()
     var fonts = FontRegistry()
 
-    // Content streams first, so that the fonts know every glyph they must hold.
-    var contents: [[UInt8]] = []
-    for page in document.pages { contents.append(content(of: page, fonts: &fonts)) }
-
+    // Which glyphs each font must hold; then the subsets (new glyph ids); then the pages.
+    for page in document.pages {
+      for case .glyphs(let run) in page.items {
+        let f = fonts.index(of: run.font)
+        for k in run.glyphs.indices { fonts.use(run.glyphs[k], run: run, at: k, in: f) }
+      }
+    }
     let catalogID = w.reserve()
     let pagesID = w.reserve()
     var fontIDs: [Int] = []
-    for font in fonts.used { fontIDs.append(try writeFont(font, into: &w)) }
+    for f in fonts.used.indices { fontIDs.append(try writeFont(&fonts.used[f], into: &w)) }
+    var contents: [[UInt8]] = []
+    for page in document.pages { contents.append(content(of: page, fonts: &fonts)) }
     let fontResources = fonts.used.indices.map { "/F\($0 + 1) \(fontIDs[$0]) 0 R" }.joined(separator: " ")
     var pageIDs: [Int] = []
     for (index, page) in document.pages.enumerated() {
@@ -41,63 +46,79 @@ public enum PDFWriter {
   // MARK: - Page content
 
   static func content(of page: Page, fonts: inout FontRegistry) -> [UInt8] {
-    var s = ""
-    s.reserveCapacity(page.items.count * 120)
+    var out = ByteBuffer()
+    out.bytes.reserveCapacity(page.items.count * 160)
     let height = Double(page.height)
     var fill: RGB? = nil
     var stroke: RGB? = nil
     var lineWidth: Double? = nil
     func setFill(_ c: RGB) {
-      if fill != c { s += "\(num(c.r)) \(num(c.g)) \(num(c.b)) rg\n"; fill = c }
+      guard fill != c else { return }
+      out.number(c.r); out.space(); out.number(c.g); out.space(); out.number(c.b); out.append(" rg\n")
+      fill = c
     }
     for item in page.items {
       switch item {
       case .rect(let x, let y, let w, let h, let c):
         setFill(c)
-        s += "\(num(x / 20)) \(num((height - y - h) / 20)) \(num(w / 20)) \(num(h / 20)) re f\n"
+        out.number(x / 20); out.space(); out.number((height - y - h) / 20); out.space()
+        out.number(w / 20); out.space(); out.number(h / 20); out.append(" re f\n")
       case .line(let x1, let y1, let x2, let y2, let width, let c):
-        if stroke != c { s += "\(num(c.r)) \(num(c.g)) \(num(c.b)) RG\n"; stroke = c }
-        if lineWidth != width { s += "\(num(width / 20)) w\n"; lineWidth = width }
-        s += "\(num(x1 / 20)) \(num((height - y1) / 20)) m \(num(x2 / 20)) \(num((height - y2) / 20)) l S\n"
+        if stroke != c {
+          out.number(c.r); out.space(); out.number(c.g); out.space(); out.number(c.b); out.append(" RG\n")
+          stroke = c
+        }
+        if lineWidth != width { out.number(width / 20); out.append(" w\n"); lineWidth = width }
+        out.number(x1 / 20); out.space(); out.number((height - y1) / 20); out.append(" m ")
+        out.number(x2 / 20); out.space(); out.number((height - y2) / 20); out.append(" l S\n")
       case .glyphs(let run):
         let f = fonts.index(of: run.font)
         setFill(run.color)
         let size = Double(run.size) / 20
-        s += "BT /F\(f + 1) \(num(size)) Tf \(num(run.x / 20)) \(num((height - run.y) / 20)) Td ["
-        var hex = ""
+        out.append("BT /F"); out.integer(f + 1); out.space(); out.number(size); out.append(" Tf ")
+        out.number(run.x / 20); out.space(); out.number((height - run.y) / 20); out.append(" Td [<")
+        let newIDs = fonts.used[f].newIDs
         for k in run.glyphs.indices {
           let g = run.glyphs[k]
-          fonts.use(g, text: run.texts[k], in: f)
-          hex += hexGlyph(g)
+          out.hex4(newIDs[g] ?? 0)
           // TJ moves by the font's own width; the difference to the shaped advance is an adjustment.
           let natural = fonts.width(of: g, in: f) * size / 1000
-          let actual = run.advances[k] / 20
-          let adjust = (natural - actual) * 1000 / size
+          let adjust = (natural - run.advances[k] / 20) * 1000 / size
           if abs(adjust) >= 0.001 && k < run.glyphs.count - 1 {
-            s += "<\(hex)> \(num(adjust)) "
-            hex = ""
+            out.append("> ")
+            out.number(adjust)
+            out.append(" <")
           }
         }
-        if !hex.isEmpty { s += "<\(hex)>" }
-        s += "] TJ ET\n"
+        out.append(">] TJ ET\n")
       }
     }
-    return Array(s.utf8)
+    return out.bytes
   }
 
   static func hexGlyph(_ g: UInt32) -> String {
-    let digits = Array("0123456789ABCDEF")
-    return String([digits[Int(g >> 12 & 0xF)], digits[Int(g >> 8 & 0xF)], digits[Int(g >> 4 & 0xF)], digits[Int(g & 0xF)]])
+    var b = ByteBuffer()
+    b.hex4(g)
+    return String(decoding: b.bytes, as: UTF8.self)
   }
 
   // MARK: - Fonts
 
-  static func writeFont(_ entry: FontRegistry.Entry, into w: inout ObjectWriter) throws(PDFError) -> Int {
+  static func writeFont(_ entry: inout FontRegistry.Entry, into w: inout ObjectWriter) throws(PDFError) -> Int {
     let font = entry.font
-    var glyphs = Array(entry.glyphs.keys).sorted()
-    if glyphs.first != 0 { glyphs.insert(0, at: 0) }
-    guard let program = font.subset(glyphs: glyphs) else {
+    var original = Array(entry.glyphs.keys).sorted()
+    if original.first != 0 { original.insert(0, at: 0) }
+    guard let (program, newIDs) = font.subset(glyphs: original) else {
       throw PDFError(message: "HarfBuzz could not subset the font \(font.path)")
+    }
+    entry.newIDs = newIDs
+    // From here on glyphs are named by their id in the subset.
+    let glyphs = original.map { newIDs[$0]! }
+    var widthByNew: [UInt32: Double] = [:]
+    var textByNew: [UInt32: String] = [:]
+    for g in original {
+      widthByNew[newIDs[g]!] = FontRegistry.width(of: g, in: font)
+      textByNew[newIDs[g]!] = entry.glyphs[g] ?? ""
     }
     let tag = subsetTag(glyphs, name: font.postScriptName)
     let name = "\(tag)+\(font.postScriptName)"
@@ -121,13 +142,13 @@ public enum PDFWriter {
     while k < glyphs.count {
       var end = k
       while end + 1 < glyphs.count, glyphs[end + 1] == glyphs[end] + 1 { end += 1 }
-      widths += "\(glyphs[k]) [" + glyphs[k...end].map { num(entry.widths[$0] ?? 0) }.joined(separator: " ") + "] "
+      widths += "\(glyphs[k]) [" + glyphs[k...end].map { num(widthByNew[$0] ?? 0) }.joined(separator: " ") + "] "
       k = end + 1
     }
     let cidID = w.add(
       "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /\(name) /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> "
         + "/FontDescriptor \(descriptorID) 0 R /W [\(widths)] /CIDToGIDMap /Identity >>")
-    let toUnicodeID = w.add(stream: toUnicode(entry.glyphs), dictionary: "", compress: true)
+    let toUnicodeID = w.add(stream: toUnicode(textByNew), dictionary: "", compress: true)
     return w.add(
       "<< /Type /Font /Subtype /Type0 /BaseFont /\(name) /Encoding /Identity-H /DescendantFonts [\(cidID) 0 R] /ToUnicode \(toUnicodeID) 0 R >>")
   }
@@ -179,19 +200,9 @@ public enum PDFWriter {
 
   /// A PDF real with at most three decimals and no exponent.
   static func num(_ v: Double) -> String {
-    let scaled = (v * 1000).rounded()
-    if scaled == 0 { return "0" }
-    let negative = scaled < 0
-    let a = Int64(abs(scaled))
-    var s = String(a / 1000)
-    let frac = a % 1000
-    if frac != 0 {
-      var f = String(frac)
-      while f.count < 3 { f = "0" + f }
-      while f.hasSuffix("0") { f.removeLast() }
-      s += "." + f
-    }
-    return negative ? "-" + s : s
+    var b = ByteBuffer()
+    b.number(v)
+    return String(decoding: b.bytes, as: UTF8.self)
   }
 
   /// A text string: UTF-16BE with a byte-order mark, written in hex.
@@ -209,11 +220,14 @@ public struct PDFError: Error, CustomStringConvertible, Sendable {
 struct FontRegistry {
   struct Entry {
     var font: Font
+    /// Original glyph id → the text it stands for.
     var glyphs: [UInt32: String] = [:]
     var widths: [UInt32: Double] = [:]
+    /// Original glyph id → its id in the embedded subset.
+    var newIDs: [UInt32: UInt32] = [:]
   }
 
-  private(set) var used: [Entry] = []
+  var used: [Entry] = []
   private var indexByFont: [ObjectIdentifier: Int] = [:]
 
   mutating func index(of font: Font) -> Int {
@@ -223,18 +237,22 @@ struct FontRegistry {
     return used.count - 1
   }
 
-  mutating func use(_ glyph: UInt32, text: String, in index: Int) {
+  /// Records that glyph k of the run is used, with its text the first time it is seen with any.
+  mutating func use(_ glyph: UInt32, run: GlyphRun, at k: Int, in index: Int) {
     if let existing = used[index].glyphs[glyph], !existing.isEmpty { return }
-    used[index].glyphs[glyph] = text
+    used[index].glyphs[glyph] = run.clusters[k].isEmpty ? "" : run.text(of: k)
   }
 
   /// The glyph's width in the PDF's 1/1000 em, as written in the font's /W array.
   mutating func width(of glyph: UInt32, in index: Int) -> Double {
     if let w = used[index].widths[glyph] { return w }
-    let font = used[index].font
-    let w = (Double(font.advance(of: glyph)) * 1000 / Double(font.unitsPerEm) * 1000).rounded() / 1000
+    let w = FontRegistry.width(of: glyph, in: used[index].font)
     used[index].widths[glyph] = w
     return w
+  }
+
+  static func width(of glyph: UInt32, in font: Font) -> Double {
+    (Double(font.advance(of: glyph)) * 1000 / Double(font.unitsPerEm) * 1000).rounded() / 1000
   }
 }
 
@@ -275,7 +293,7 @@ struct ObjectWriter {
     var length = compressBound(uLong(data.count))
     var out = [UInt8](repeating: 0, count: Int(length))
     let status = data.withUnsafeBufferPointer { src in
-      compress2(&out, &length, src.baseAddress, uLong(data.count), 6)
+      compress2(&out, &length, src.baseAddress, uLong(data.count), 1)
     }
     guard status == Z_OK else { return nil }
     out.removeSubrange(Int(length)...)
@@ -315,5 +333,56 @@ struct ObjectWriter {
     var s = String(v, radix: 16, uppercase: true)
     while s.count < 16 { s = "0" + s }
     return s
+  }
+}
+
+/// Bytes of a content stream, with the number formatting PDF needs and no intermediate strings.
+struct ByteBuffer {
+  var bytes: [UInt8] = []
+
+  mutating func append(_ s: StaticString) {
+    s.withUTF8Buffer { bytes.append(contentsOf: $0) }
+  }
+
+  mutating func space() { bytes.append(0x20) }
+
+  mutating func integer(_ v: Int) {
+    if v < 0 { bytes.append(UInt8(ascii: "-")) }
+    var n = abs(v)
+    var digits: [UInt8] = []
+    repeat {
+      digits.append(UInt8(48 + n % 10))
+      n /= 10
+    } while n > 0
+    bytes.append(contentsOf: digits.reversed())
+  }
+
+  /// At most three decimals, trailing zeros dropped, never an exponent.
+  mutating func number(_ v: Double) {
+    let scaled = Int64((v * 1000).rounded())
+    if scaled == 0 { bytes.append(UInt8(ascii: "0")); return }
+    if scaled < 0 { bytes.append(UInt8(ascii: "-")) }
+    let a = abs(scaled)
+    integer(Int(a / 1000))
+    var frac = Int(a % 1000)
+    guard frac != 0 else { return }
+    bytes.append(UInt8(ascii: "."))
+    var width = 3
+    while frac % 10 == 0 { frac /= 10; width -= 1 }
+    var divisor = 1
+    for _ in 1..<width { divisor *= 10 }
+    while divisor > 0 {
+      bytes.append(UInt8(48 + frac / divisor % 10))
+      divisor /= 10
+    }
+  }
+
+  static let hexDigits: [UInt8] = Array("0123456789ABCDEF".utf8)
+
+  mutating func hex4(_ g: UInt32) {
+    bytes.append(ByteBuffer.hexDigits[Int(g >> 12 & 0xF)])
+    bytes.append(ByteBuffer.hexDigits[Int(g >> 8 & 0xF)])
+    bytes.append(ByteBuffer.hexDigits[Int(g >> 4 & 0xF)])
+    bytes.append(ByteBuffer.hexDigits[Int(g & 0xF)])
   }
 }

@@ -7,7 +7,9 @@ import Foundation
 
 // Benchmarks print figures; they never assert. scripts/bench runs them beside LibreOffice.
 //
-// usage: baocao-bench report TEMPLATE DATA [--complement FILE] [--iterations N]
+// usage: baocao-bench convert DOCUMENT.odt [--iterations N]
+//          layout + native PDF of an existing document
+//        baocao-bench report TEMPLATE DATA [--complement FILE] [--iterations N]
 //          one record: compile once, then median times of merge, merge + ODT, merge + native PDF
 //        baocao-bench batch TEMPLATE DIR [--complement FILE] --odt-out DIR [--runs N]
 //          every record of DIR on all cores: merge + ODT, and merge + native PDF; writes the merged
@@ -34,6 +36,21 @@ let complementPath = option("--complement", &args)
 let iterations = Int(option("--iterations", &args) ?? "") ?? 300
 let runs = Int(option("--runs", &args) ?? "") ?? 5
 let odtOut = option("--odt-out", &args)
+if args.count == 2, args[0] == "convert" {
+  // Layout + PDF of an existing document, nothing else.
+  let parts = try TemplateDocument.textParts(path: args[1])
+  let fonts = FontCatalog()
+  var times: [Double] = []
+  var size = 0
+  for i in 0..<(iterations + 30) {
+    let t = DispatchTime.now()
+    size = try PDFConverter.pdf(parts, fonts: fonts, source: args[1]).count
+    if i >= 30 { times.append(milliseconds(since: t)) }
+  }
+  print(String(format: "layout + PDF of %@: median %.3f ms, fastest %.3f ms (%d bytes), over %d runs; peak memory %d MiB",
+    args[1], median(times), times.min()!, size, times.count, peakMiB()))
+  exit(0)
+}
 guard args.count == 3, ["report", "batch"].contains(args[0]) else {
   print("usage: baocao-bench report TEMPLATE DATA [--complement FILE] [--iterations N]")
   print("       baocao-bench batch TEMPLATE DIR [--complement FILE] --odt-out DIR [--runs N]")
@@ -54,7 +71,8 @@ if args[0] == "report" {
   let data = try DataLoader.load(path: args[2])
   let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("baocao-bench.\(getpid()).odt").path
   defer { unlink(tmp) }
-  var merge: [Double] = [], odt: [Double] = [], pdf: [Double] = []
+  var merge: [Double] = [], odt: [Double] = [], pdf: [Double] = [], convert: [Double] = []
+  let merged = try document.mergedTextParts(data: data, complement: complement, options: options)
   var pages = 0, pdfBytes = 0
   for i in 0..<(iterations + 30) {
     var t = DispatchTime.now()
@@ -66,16 +84,21 @@ if args[0] == "report" {
     t = DispatchTime.now()
     let bytes = try native.makePDF(document: document, data: data, complement: complement, options: options)
     let p = milliseconds(since: t)
+    t = DispatchTime.now()
+    _ = try PDFConverter.pdf(merged, fonts: fonts, source: args[1])
+    let c = milliseconds(since: t)
     if i >= 30 {  // the first runs warm caches up
       merge.append(m)
       odt.append(o)
       pdf.append(p)
+      convert.append(c)
     }
     pdfBytes = bytes.count
     if i == 0 { pages = String(decoding: bytes, as: UTF8.self).components(separatedBy: "/Type /Page ").count - 1 }
   }
   print(String(format: "merge only (in memory): median %.3f ms", median(merge)))
   print(String(format: "merge + write ODT:      median %.3f ms", median(odt)))
+  print(String(format: "layout + PDF of the merged document: median %.3f ms (fastest %.3f ms)", median(convert), convert.min()!))
   print(String(format: "merge + native PDF:     median %.3f ms for %d pages (%d bytes), over %d runs", median(pdf), pages, pdfBytes, pdf.count))
   print("peak memory: \(peakMiB()) MiB")
 } else {
