@@ -74,7 +74,7 @@ final class DocumentBuilder {
       case "text:section":
         out += try blocks(in: e, sheet: sheet)
       case "text:list":
-        throw .unsupported("lists (bulleted or numbered paragraphs)")
+        out += try list(e, sheet: sheet, level: 1, inheritedStyle: nil)
       case "text:sequence-decls", "text:variable-decls", "text:user-field-decls", "office:forms", "text:tracked-changes",
         "text:soft-page-break", "office:scripts", "text:bookmark", "text:bookmark-start", "text:bookmark-end",
         "text:alphabetical-index-auto-mark-file", "text:dde-connection-decls", "table:named-expressions":
@@ -110,7 +110,7 @@ final class DocumentBuilder {
           }
           let leader = s["style:leader-text"].flatMap { $0 == " " ? nil : $0 }
             ?? ((s["style:leader-style"] ?? "none") == "none" ? nil : ".")
-          return TabStop(position: pos, kind: kind, leader: leader)
+          return TabStop(position: pos, kind: kind, leader: leader, decimal: s["style:char"]?.unicodeScalars.first?.value)
         }
       }
     }
@@ -206,6 +206,111 @@ final class DocumentBuilder {
       }
     }
   }
+
+  // MARK: - Lists
+
+  /// Counters per list style and level, so that numbering runs on as LibreOffice's does.
+  private var listCounters: [String: [Int]] = [:]
+
+  func list(_ e: XMLElement, sheet: StyleSheet, level: Int, inheritedStyle: String?) throws(LayoutError) -> [Block] {
+    let styleName = e["text:style-name"] ?? inheritedStyle
+    let key = styleName ?? ""
+    if level == 1 && e["text:continue-numbering"] != "true" && e["text:continue-list"] == nil {
+      listCounters[key] = []
+    }
+    var out: [Block] = []
+    for item in e.elements {
+      guard item.name == "text:list-item" || item.name == "text:list-header" else {
+        if item.name == "text:soft-page-break" { continue }
+        throw .unsupported("the element <\(item.name)> in a list")
+      }
+      var counters = listCounters[key] ?? []
+      if item.name == "text:list-item" {
+        while counters.count < level { counters.append(0) }
+        counters = Array(counters.prefix(level))
+        if let start = item["text:start-value"].flatMap({ Int($0) }) { counters[level - 1] = start } else { counters[level - 1] += 1 }
+        listCounters[key] = counters
+      }
+      var first = true
+      for child in item.elements {
+        switch child.name {
+        case "text:p", "text:h":
+          let p = try paragraph(child, sheet: sheet)
+          let name = styleName ?? child["text:style-name"].flatMap { sheet.style(family: "paragraph", name: $0)?.listStyleName }
+          try applyList(to: p, styleName: name, level: level, counters: counters, label: first && item.name == "text:list-item", sheet: sheet)
+          out.append(.paragraph(p))
+          first = false
+        case "text:list":
+          out += try list(child, sheet: sheet, level: level + 1, inheritedStyle: styleName)
+          first = false
+        case "text:soft-page-break":
+          continue
+        default:
+          throw .unsupported("the element <\(child.name)> in a list item")
+        }
+      }
+    }
+    return out
+  }
+
+  /// Indents a list paragraph as its list level says and puts the label (bullet or number) in front.
+  func applyList(to p: ParagraphNode, styleName: String?, level: Int, counters: [Int], label: Bool, sheet: StyleSheet) throws(LayoutError) {
+    guard let styleName, let listStyle = sheet.listStyle(styleName) else { return }
+    let levels = listStyle.elements.filter { ($0["text:level"].flatMap { Int($0) } ?? 1) <= level }
+    guard let levelStyle = levels.last(where: { Int($0["text:level"] ?? "1") == level }) ?? levels.last else { return }
+    let lp = levelStyle.first("style:list-level-properties")
+    var followedBy = "listtab"
+    var tabStop: Twips? = nil
+    if lp?["text:list-level-position-and-space-mode"] == "label-alignment", let la = lp?.first("style:list-level-label-alignment") {
+      p.props.marginLeft = Units.twips(la["fo:margin-left"]) ?? 0
+      p.props.textIndent = Units.twips(la["fo:text-indent"]) ?? 0
+      followedBy = la["text:label-followed-by"] ?? "listtab"
+      tabStop = Units.twips(la["text:list-tab-stop-position"])
+    } else {
+      // The older model: the label sits at space-before in a box min-label-width wide.
+      let before = Units.twips(lp?["text:space-before"]) ?? 0
+      let width = Units.twips(lp?["text:min-label-width"]) ?? 0
+      p.props.marginLeft = before + width
+      p.props.textIndent = -width
+      tabStop = before + width
+    }
+    guard label else { return }
+    var labelProps = p.base
+    if let tp = levelStyle.first("style:text-properties") {
+      var attrs: [String: String] = [:]
+      for a in tp.attributes { attrs[a.name] = a.value }
+      try labelProps.apply(attrs, fonts: sheet.fontFamilies)
+    }
+    let text: String
+    switch levelStyle.name {
+    case "text:list-level-style-bullet":
+      text = levelStyle["text:bullet-char"] ?? "•"
+      if !fontsHave(labelProps, text) { labelProps.fontName = p.base.fontName }
+    case "text:list-level-style-number":
+      let format = levelStyle["style:num-format"] ?? "1"
+      let shown = max(1, Int(levelStyle["text:display-levels"] ?? "1") ?? 1)
+      let numbers = counters.suffix(shown).map { ListNumbering.format($0, as: format) }
+      let body = format.isEmpty ? "" : numbers.joined(separator: ".")
+      text = (levelStyle["style:num-prefix"] ?? "") + body + (levelStyle["style:num-suffix"] ?? "")
+    default:
+      throw .unsupported("image bullets in lists")
+    }
+    guard !text.isEmpty else { return }
+    var prefix: [Inline] = [.text(text, labelProps)]
+    switch followedBy {
+    case "listtab":
+      if let stop = tabStop {
+        p.props.tabStops.insert(TabStop(position: stop - p.props.marginLeft, kind: .left, leader: nil), at: 0)
+      }
+      prefix.append(.tab(p.base))
+    case "space": prefix.append(.text(" ", p.base))
+    default: break
+    }
+    p.inlines = prefix + p.inlines
+  }
+
+  /// Set by the layout: whether a font for these properties has every character of `text`.
+  var fontsHave: (TextProps, String) -> Bool = { _, _ in true }
 
   // MARK: - Tables
 

@@ -4,8 +4,13 @@ import BaocaoFonts
 public enum DocumentLayout {
   public static func layout(_ parts: DocumentParts, fonts: FontCatalog) throws(LayoutError) -> LaidOutDocument {
     let builder = try DocumentBuilder(parts: parts)
+    let resolver = FontResolver(catalog: fonts)
+    builder.fontsHave = { props, text in
+      guard let font = try? resolver.font(props) else { return false }
+      return text.unicodeScalars.allSatisfy { font.covers($0.value) }
+    }
     let blocks = try builder.bodyBlocks()
-    let paginator = Paginator(builder: builder, fonts: FontResolver(catalog: fonts))
+    let paginator = Paginator(builder: builder, fonts: resolver)
     let pages = try paginator.run(blocks)
     return LaidOutDocument(pages: pages, info: DocumentBuilder.info(parts.meta))
   }

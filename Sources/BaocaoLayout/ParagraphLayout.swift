@@ -149,8 +149,24 @@ struct ParagraphLayout {
       if specials[i] == .tab {
         let indent = Double(firstLine ? props.textIndent : 0)
         let pos = x + indent
-        let stop = nextTabStop(after: pos, props: props)
-        advance[i] = max(0, stop - pos)
+        let (stop, kind, decimal) = nextTabStop(after: pos, props: props)
+        // Right, centred and decimal stops align the text that follows, up to the next tab.
+        var following = 0.0
+        var beforeDecimal = 0.0
+        var seenDecimal = false
+        var k = i + 1
+        while k < n, specials[k] == nil {
+          if !seenDecimal, let d = decimal, scalars[k] == d { seenDecimal = true }
+          if !seenDecimal { beforeDecimal += advance[k] }
+          following += advance[k]
+          k += 1
+        }
+        switch kind {
+        case .left: advance[i] = max(0, stop - pos)
+        case .right: advance[i] = max(0, stop - pos - following)
+        case .center: advance[i] = max(0, stop - pos - following / 2)
+        case .char: advance[i] = max(0, stop - pos - beforeDecimal)
+        }
         tabStopsUsed += 1
       }
       let w = advance[i]
@@ -275,10 +291,13 @@ struct ParagraphLayout {
     return Int32(start)..<Int32(max(start, end))
   }
 
-  func nextTabStop(after pos: Double, props: ParagraphProps) -> Double {
-    for stop in props.tabStops where Double(stop.position) > pos + 0.5 { return Double(stop.position) }
+  /// The first tab stop after `pos` (positions from the paragraph's left margin), or the next default stop.
+  func nextTabStop(after pos: Double, props: ParagraphProps) -> (Double, TabStop.Kind, UInt32?) {
+    for stop in props.tabStops where Double(stop.position) > pos + 0.5 {
+      return (Double(stop.position), stop.kind, stop.kind == .char ? (stop.decimal ?? 0x2C) : nil)
+    }
     let d = Double(props.tabDistance)
-    return ((pos / d).rounded(.down) + 1) * d
+    return (((pos / d).rounded(.down) + 1) * d, .left, nil)
   }
 
   func applySpacing(_ line: inout LaidLine, _ spacing: LineSpacing, first: Bool) {
@@ -286,14 +305,9 @@ struct ParagraphLayout {
     case .proportional(let p):
       guard p != 100 else { return }
       let h = line.height * p / 100
-      if p > 100 {
-        line.ascent += h - line.height
-      } else if first {
-        // PropLineSpacingShrinksFirstLine: the first line shrinks too.
-        line.ascent = line.ascent * p / 100
-      } else {
-        line.ascent = line.ascent * p / 100
-      }
+      // Measured in LibreOffice: above 100 % the extra goes below the text (the baseline stays);
+      // below 100 % the ascent shrinks too (PropLineSpacingShrinksFirstLine).
+      if p < 100 { line.ascent = line.ascent * p / 100 }
       line.height = h
       line.descent = h - line.ascent
     case .atLeast(let m):

@@ -112,6 +112,8 @@ struct TabStop {
   var position: Twips
   var kind: Kind
   var leader: String?
+  /// The character a decimal (char) stop aligns on.
+  var decimal: UInt32? = nil
 }
 
 struct ParagraphProps {

@@ -88,6 +88,8 @@ final class StyleSheet {
       listStyleName: e["style:list-style-name"], properties: props, element: e)
   }
 
+  func listStyle(_ name: String) -> XMLElement? { listStyles[name] }
+
   func style(family: String, name: String) -> Style? {
     automatic[family + ":" + name] ?? common[family + ":" + name]
   }

@@ -5,6 +5,10 @@ struct TableLayout {
     var width: Twips
     var boxes: [LineBox]
     var cell: CellNode
+    /// Where the cell's frame starts below the row part's top, and its height when it is not the
+    /// row's (cells of merged rows drawn as one part).
+    var yOffset: Twips = 0
+    var frameHeight: Twips? = nil
     var contentHeight: Twips { boxes.reduce(0) { $0 + $1.height } }
   }
 
@@ -89,13 +93,15 @@ struct TableLayout {
       sum += w
       edges.append(Int((Double(sum) * Double(width) / Double(total)).rounded()))
     }
-    for (index, row) in t.rows.enumerated() {
+    // Cells per row; a cell spanning rows is measured against the rows it covers.
+    var rowCells: [[CellPart]] = []
+    var spans: [(row: Int, cell: Int, rows: Int)] = []
+    for row in t.rows {
       var cells: [CellPart] = []
       var column = 0
       for cell in row.cells {
         defer { column += 1 }
         guard !cell.covered else { continue }
-        if cell.rowSpan > 1 { throw .unsupported("table cells merged across rows (table:number-rows-spanned)") }
         guard column < edges.count - 1 else { throw .badDocument("a table row has more cells than the table has columns") }
         let end = min(column + cell.columnSpan, edges.count - 1)
         let cx = edges[column]
@@ -103,26 +109,72 @@ struct TableLayout {
         // Horizontally only the padding insets the content: LibreOffice lets the borders take no room.
         let contentWidth = cw - cell.borders.padding.left - cell.borders.padding.right
         let boxes = try paginator.stack(cell.blocks, width: contentWidth, fieldText: { _ in "" })
+        if cell.rowSpan > 1 { spans.append((rowCells.count, cells.count, cell.rowSpan)) }
         cells.append(CellPart(x: cx, width: cw, boxes: boxes, cell: cell))
       }
-      rows.append(RowPart.measure(
-        cells, minHeight: row.minHeight, fixed: row.fixedHeight, keepTogether: row.keepTogether, isLast: index == t.rows.count - 1))
+      rowCells.append(cells)
+    }
+    let last = t.rows.count - 1
+    var measured: [RowPart] = []
+    for (index, row) in t.rows.enumerated() {
+      let single = rowCells[index].filter { $0.cell.rowSpan <= 1 }
+      var part = RowPart.measure(single, minHeight: row.minHeight, fixed: row.fixedHeight, keepTogether: row.keepTogether, isLast: index == last)
+      part.cells = rowCells[index]
+      measured.append(part)
+    }
+    // A merged cell taller than its rows makes its last row taller.
+    var groupEnd = Array(0..<measured.count)
+    for span in spans {
+      let endRow = min(span.row + span.rows, measured.count) - 1
+      let c = rowCells[span.row][span.cell]
+      let probe = RowPart.measure([c], minHeight: 0, fixed: nil, keepTogether: false, isLast: endRow == last)
+      let have = measured[span.row...endRow].reduce(0) { $0 + $1.height }
+      if probe.height > have { measured[endRow].height += probe.height - have }
+      for r in span.row...endRow { groupEnd[r] = max(groupEnd[r], endRow) }
+    }
+    // Rows joined by merged cells become one part that pages cannot split.
+    var r = 0
+    while r < measured.count {
+      var end = groupEnd[r]
+      var k = r
+      while k <= end { end = max(end, groupEnd[k]); k += 1 }
+      if end == r {
+        var part = measured[r]
+        for i in part.cells.indices where part.cells[i].cell.rowSpan > 1 { part.cells[i].frameHeight = part.height }
+        rows.append(part)
+      } else {
+        var cells: [CellPart] = []
+        var offset: Twips = 0
+        for i in r...end {
+          for var c in measured[i].cells {
+            c.yOffset = offset
+            let spanEnd = min(i + c.cell.rowSpan, end + 1)
+            c.frameHeight = measured[i..<spanEnd].reduce(0) { $0 + $1.height }
+            cells.append(c)
+          }
+          offset += measured[i].height
+        }
+        rows.append(RowPart(cells: cells, height: offset, minHeight: 0, keepTogether: true, isLast: end == last))
+      }
+      r = end + 1
     }
   }
 
   /// Paints a row (or the part of it on this page) with its top-left corner at (x, y).
   func draw(_ row: RowPart, x: Twips, y: Twips, into items: inout [DisplayItem]) {
-    let top = Double(y)
-    let bottom = Double(y + row.height)
     for c in row.cells {
+      let frameTop = y + c.yOffset
+      let frameHeight = c.frameHeight ?? row.height
+      let top = Double(frameTop)
+      let bottom = Double(frameTop + frameHeight)
       let left = Double(x + c.x)
       let right = left + Double(c.width)
       if let bg = c.cell.background {
-        items.append(.rect(x: left, y: top, width: Double(c.width), height: Double(row.height), color: bg))
+        items.append(.rect(x: left, y: top, width: Double(c.width), height: Double(frameHeight), color: bg))
       }
       let b = c.cell.borders
-      var contentTop = y + b.topSpace
-      let free = row.height - row.topSpace(c) - row.bottomSpace(c) - c.contentHeight
+      var contentTop = frameTop + b.topSpace
+      let free = frameHeight - row.topSpace(c) - row.bottomSpace(c) - c.contentHeight
       if c.cell.verticalAlign == "middle" { contentTop += max(0, free) / 2 } else if c.cell.verticalAlign == "bottom" { contentTop += max(0, free) }
       let contentLeft = Double(x + c.x + b.padding.left)
       for box in c.boxes {
