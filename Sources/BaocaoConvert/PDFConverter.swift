@@ -7,7 +7,7 @@ import BaocaoPDF
 public enum PDFConverter {
   /// `source` names the document in error messages.
   public static func pdf(_ parts: TextDocumentParts, fonts: FontCatalog, source: String) throws(DocumentError) -> [UInt8] {
-    let layoutParts = DocumentParts(content: parts.content, styles: parts.styles, meta: parts.meta, settings: parts.settings)
+    let layoutParts = DocumentParts(content: parts.content, styles: parts.styles, meta: parts.meta, settings: parts.settings, files: parts.files)
     do {
       return try PDFWriter.write(try DocumentLayout.layout(layoutParts, fonts: fonts))
     } catch let e as LayoutError {

@@ -26,6 +26,8 @@ extension DisplayItem {
       return .line(x1: x1 + dx, y1: y1 + dy, x2: x2 + dx, y2: y2 + dy, width: w, color: c)
     case .rect(let x, let y, let w, let h, let c):
       return .rect(x: x + dx, y: y + dy, width: w, height: h, color: c)
+    case .image(let data, let x, let y, let w, let h):
+      return .image(data, x: x + dx, y: y + dy, width: w, height: h)
     }
   }
 }
@@ -41,6 +43,27 @@ extension ParagraphLayout {
     let right = Double(width - props.marginRight)
     let contentLeft = left + Double(b.leftSpace)
     var boxes: [LineBox] = []
+    var spaceBefore = spaceBefore
+    if !p.frames.isEmpty {
+      // Frames anchored to the paragraph without wrap: at its top, the text below them.
+      var items: [DisplayItem] = []
+      var bottom: Twips = 0
+      for f in p.frames {
+        let areaLeft = props.marginLeft
+        let areaWidth = width - props.marginLeft - props.marginRight
+        let x: Twips = switch f.horizontal {
+        case "center": areaLeft + (areaWidth - f.width) / 2
+        case "right": areaLeft + areaWidth - f.width - f.margins.right
+        case "from-left": areaLeft + f.x
+        default: areaLeft + f.margins.left
+        }
+        let y = spaceBefore + f.y + f.margins.top
+        items.append(.image(f.image, x: Double(x), y: Double(y), width: Double(f.width), height: Double(f.height)))
+        bottom = max(bottom, y + f.height + f.margins.bottom)
+      }
+      boxes.append(LineBox(height: bottom, items: items))
+      spaceBefore = 0
+    }
     for (i, line) in lines.enumerated() {
       var items: [DisplayItem] = []
       var top: Twips = 0
@@ -53,6 +76,9 @@ extension ParagraphLayout {
         top += b.topSpace
       }
       let baseline = Double(top + line.ascent)
+      for object in line.objects {
+        items.append(.image(object.image, x: contentLeft + object.x, y: baseline - Double(object.height), width: Double(object.width), height: Double(object.height)))
+      }
       for piece in line.pieces {
         items.append(.glyphs(GlyphRun(
           font: piece.font, size: piece.size, color: piece.color, x: contentLeft + piece.x, y: baseline,

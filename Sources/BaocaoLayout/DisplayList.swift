@@ -26,8 +26,19 @@ public struct GlyphRun: Sendable {
   }
 }
 
+/// An image file from the document's package (PNG or JPEG), shared by every place that shows it.
+public final class ImageData: @unchecked Sendable {
+  public let name: String
+  public let bytes: [UInt8]
+  init(name: String, bytes: [UInt8]) {
+    self.name = name
+    self.bytes = bytes
+  }
+}
+
 public enum DisplayItem: Sendable {
   case glyphs(GlyphRun)
+  case image(ImageData, x: Double, y: Double, width: Double, height: Double)
   case line(x1: Double, y1: Double, x2: Double, y2: Double, width: Double, color: RGB)
   case rect(x: Double, y: Double, width: Double, height: Double, color: RGB)
 }

@@ -6,12 +6,15 @@ public struct DocumentParts: Sendable {
   public var styles: [UInt8]?
   public var meta: [UInt8]?
   public var settings: [UInt8]?
+  /// Package entries pictures come from (Pictures/…), by name.
+  public var files: [String: [UInt8]]
 
-  public init(content: [UInt8], styles: [UInt8]?, meta: [UInt8]?, settings: [UInt8]?) {
+  public init(content: [UInt8], styles: [UInt8]?, meta: [UInt8]?, settings: [UInt8]?, files: [String: [UInt8]] = [:]) {
     self.content = content
     self.styles = styles
     self.meta = meta
     self.settings = settings
+    self.files = files
   }
 }
 
@@ -49,7 +52,11 @@ final class DocumentBuilder {
     self.masterSheet = base.withAutomatic(stylesRoot?.first("office:automatic-styles"))
     self.content = base.withAutomatic(contentRoot.first("office:automatic-styles"))
     self.contentRoot = contentRoot
+    self.files = parts.files
   }
+
+  let files: [String: [UInt8]]
+  private var images: [String: ImageData] = [:]
 
   let contentRoot: XMLElement
 
@@ -198,12 +205,65 @@ final class DocumentBuilder {
           continue
         case "text:note":
           throw .unsupported("footnotes and endnotes")
-        case "draw:frame", "draw:a", "draw:custom-shape", "draw:rect", "draw:line", "draw:g", "draw:ellipse":
-          throw .unsupported("images and drawings in a paragraph (\(c.name))")
+        case "draw:frame":
+          try frame(c, sheet: sheet, props: props, into: node)
+          state.lastWasSpace = false
+        case "draw:a":
+          for f in c.all("draw:frame") { try frame(f, sheet: sheet, props: props, into: node) }
+        case "draw:custom-shape", "draw:rect", "draw:line", "draw:g", "draw:ellipse", "draw:polygon", "draw:polyline", "draw:path":
+          throw .unsupported("drawing shapes in a paragraph (\(c.name))")
         default:
           throw .unsupported("the element <\(c.name)> inside a paragraph")
         }
       }
+    }
+  }
+
+  // MARK: - Images
+
+  /// An image frame: inline when anchored as a character; at the paragraph's top when anchored to the
+  /// paragraph or a character without text wrapping around it. Anything else is refused by name.
+  func frame(_ f: XMLElement, sheet: StyleSheet, props: TextProps, into node: ParagraphNode) throws(LayoutError) {
+    guard let image = f.first("draw:image") else {
+      let inner = f.elements.first?.name ?? "nothing"
+      throw .unsupported("frames holding \(inner) (only pictures are supported)")
+    }
+    guard let href = image["xlink:href"], !href.contains("://") else {
+      throw .unsupported("pictures linked from outside the document (embed them in the .odt)")
+    }
+    let name = href.hasPrefix("./") ? String(href.dropFirst(2)) : href
+    guard let bytes = files[name] else { throw .badDocument("the picture '\(name)' is not in the package") }
+    let lower = name.lowercased()
+    guard lower.hasSuffix(".png") || lower.hasSuffix(".jpg") || lower.hasSuffix(".jpeg") else {
+      throw .unsupported("pictures other than PNG and JPEG ('\(name)')")
+    }
+    let data = images[name] ?? ImageData(name: name, bytes: bytes)
+    images[name] = data
+    guard let width = Units.twips(f["svg:width"]), let height = Units.twips(f["svg:height"]) else {
+      throw .badDocument("the picture '\(name)' has no size (svg:width, svg:height)")
+    }
+    let anchor = f["text:anchor-type"] ?? "paragraph"
+    let g = sheet.merged("style:graphic-properties", family: "graphic", name: f["draw:style-name"])
+    switch anchor {
+    case "as-char":
+      node.inlines.append(.image(data, width: width, height: height, props))
+    case "paragraph", "char":
+      let wrap = g["style:wrap"] ?? "none"
+      guard wrap == "none" else {
+        throw .unsupported("text wrapping around a picture (style:wrap '\(wrap)'); anchor it as a character or set wrap to none")
+      }
+      let vertical = g["style:vertical-pos"] ?? "top"
+      guard vertical == "top" || vertical == "from-top" else {
+        throw .unsupported("pictures positioned '\(vertical)' in their paragraph")
+      }
+      let margins = Box(
+        top: Units.twips(g["fo:margin-top"]) ?? 0, bottom: Units.twips(g["fo:margin-bottom"]) ?? 0,
+        left: Units.twips(g["fo:margin-left"]) ?? 0, right: Units.twips(g["fo:margin-right"]) ?? 0)
+      node.frames.append(FrameNode(
+        image: data, width: width, height: height, horizontal: g["style:horizontal-pos"] ?? "center",
+        x: Units.twips(f["svg:x"]) ?? 0, y: vertical == "from-top" ? Units.twips(f["svg:y"]) ?? 0 : 0, margins: margins))
+    default:
+      throw .unsupported("pictures anchored to the \(anchor) (anchor them to the paragraph or as a character)")
     }
   }
 
@@ -284,8 +344,15 @@ final class DocumentBuilder {
     let text: String
     switch levelStyle.name {
     case "text:list-level-style-bullet":
-      text = levelStyle["text:bullet-char"] ?? "•"
-      if !fontsHave(labelProps, text) { labelProps.fontName = p.base.fontName }
+      var bullet = levelStyle["text:bullet-char"] ?? "•"
+      // Bullets often come from OpenSymbol (private-use characters); without it, the paragraph's
+      // font draws them, and a character it lacks becomes "•". The tab after the label keeps the
+      // text where LibreOffice puts it.
+      if !fontsHave(labelProps, bullet) {
+        labelProps.fontName = p.base.fontName
+        if !fontsHave(labelProps, bullet) { bullet = "•" }
+      }
+      text = bullet
     case "text:list-level-style-number":
       let format = levelStyle["style:num-format"] ?? "1"
       let shown = max(1, Int(levelStyle["text:display-levels"] ?? "1") ?? 1)

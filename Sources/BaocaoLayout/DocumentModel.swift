@@ -28,12 +28,26 @@ enum Inline {
   case tab(TextProps)
   case lineBreak(TextProps)
   case field(Field, TextProps)
+  /// An image in the line (anchored as a character), sitting on the baseline.
+  case image(ImageData, width: Twips, height: Twips, TextProps)
+}
+
+/// An image anchored to its paragraph, without text wrapping around it.
+struct FrameNode {
+  var image: ImageData
+  var width: Twips
+  var height: Twips
+  var horizontal: String
+  var x: Twips
+  var y: Twips
+  var margins: Box
 }
 
 final class ParagraphNode {
   var props: ParagraphProps
   var base: TextProps
   var inlines: [Inline] = []
+  var frames: [FrameNode] = []
   var masterPage: String?
   init(props: ParagraphProps, base: TextProps) {
     self.props = props

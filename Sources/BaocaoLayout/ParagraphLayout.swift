@@ -19,6 +19,7 @@ struct LaidLine {
   }
 
   var pieces: [Piece] = []
+  var objects: [(image: ImageData, x: Double, width: Twips, height: Twips)] = []
   var ascent: Twips
   var descent: Twips
   var height: Twips
@@ -39,13 +40,14 @@ struct ParagraphLayout {
     var glyphs: [ShapedGlyph] = []
   }
 
-  private enum Special { case tab, lineBreak }
+  private enum Special: Equatable { case tab, lineBreak, object(Int) }
 
   func layout(_ p: ParagraphNode, width: Twips, fieldText: (Field) -> String) throws(LayoutError) -> [LaidLine] {
     // 1. Flatten the inlines into one scalar array with runs of equal properties.
     var scalars: [UInt32] = []
     var runs: [Run] = []
     var specialAt: [Int: Special] = [:]
+    var objects: [(image: ImageData, width: Twips, height: Twips)] = []
     func append(_ s: String, _ props: TextProps) throws(LayoutError) {
       guard !props.hidden else { return }
       // NFC, as LibreOffice shows it; most text needs no work (no combining marks).
@@ -71,6 +73,10 @@ struct ParagraphLayout {
         specialAt[scalars.count] = .lineBreak
         try append("\u{2028}", props)
       case .field(let f, let props): try append(fieldText(f), props)
+      case .image(let data, let w, let h, let props):
+        specialAt[scalars.count] = .object(objects.count)
+        objects.append((data, w, h))
+        try append("\u{FFFC}", props)
       }
     }
     let baseFont = try fonts.font(p.base)
@@ -106,6 +112,8 @@ struct ParagraphLayout {
       runs[r].glyphs = glyphs
     }
 
+    for i in scalars.indices { if case .object(let o) = specials[i] { advance[i] = Double(objects[o].width) } }
+
     // 3. Break opportunities: after a space; after a hyphen or dash that follows a letter.
     func isSpace(_ v: UInt32) -> Bool { v == 0x20 || v == 0x3000 }
     func isLetter(_ v: UInt32) -> Bool { Unicode.Scalar(v)?.properties.isAlphabetic ?? false }
@@ -120,7 +128,7 @@ struct ParagraphLayout {
         if (v == 0x2D || v == 0x2010) ? (prevLetter && nextOK) : (i > 0 && !isSpace(scalars[i - 1]) && nextOK) {
           breakAfter[i] = true
         }
-      } else if v == 0x09 {
+      } else if v == 0x09 || v == 0xFFFC {
         breakAfter[i] = true
       }
     }
@@ -233,6 +241,8 @@ struct ParagraphLayout {
       }
       var ascent = 0, descent = 0
       var pieces: [LaidLine.Piece] = []
+      var objectsInLine: [(image: ImageData, x: Double, width: Twips, height: Twips)] = []
+      var objectAscent = 0
       var pen = xStart
       var r = visible.isEmpty ? runOf[min(line.range.lowerBound, n - 1)] : runOf[visible.lowerBound]
       if visible.isEmpty {
@@ -254,6 +264,13 @@ struct ParagraphLayout {
         let segment = k..<segEnd
         for gi in run.glyphs.indices where segment.contains(run.glyphs[gi].cluster) {
           let g = run.glyphs[gi]
+          if case .object(let o) = specials[g.cluster] {
+            objectsInLine.append((objects[o].image, pen, objects[o].width, objects[o].height))
+            objectAscent = max(objectAscent, objects[o].height)
+            if let last = piece.advances.indices.last { piece.advances[last] += advance[g.cluster] } else { piece.x += advance[g.cluster] }
+            pen += advance[g.cluster]
+            continue
+          }
           if specials[g.cluster] != nil {
             // A tab is white space up to its stop: no glyph, only an advance.
             if let last = piece.advances.indices.last { piece.advances[last] += advance[g.cluster] } else { piece.x += advance[g.cluster] }
@@ -272,8 +289,16 @@ struct ParagraphLayout {
         if !piece.glyphs.isEmpty { pieces.append(piece) }
         k = segEnd
       }
-      var laid = LaidLine(pieces: pieces, ascent: ascent, descent: descent, height: ascent + descent)
-      applySpacing(&laid, props.lineSpacing, first: isFirst)
+      var laid = LaidLine(pieces: pieces, objects: objectsInLine, ascent: ascent, descent: descent, height: ascent + descent)
+      applySpacing(&laid, props.lineSpacing, first: isFirst, extraAbove: isFirst && !p.frames.isEmpty)
+      if objectAscent > ascent {
+        // A picture taller than the text: as measured in LibreOffice, the spacing the text line gets
+        // (its proportional extra) goes both above the picture and below the text.
+        let extra = laid.height - (ascent + descent)
+        laid.ascent = objectAscent + (extra > 0 ? extra : 0)
+        laid.descent = descent + (extra > 0 ? extra : 0)
+        laid.height = laid.ascent + laid.descent
+      }
       out.append(laid)
     }
     return out
@@ -300,7 +325,7 @@ struct ParagraphLayout {
     return (((pos / d).rounded(.down) + 1) * d, .left, nil)
   }
 
-  func applySpacing(_ line: inout LaidLine, _ spacing: LineSpacing, first: Bool) {
+  func applySpacing(_ line: inout LaidLine, _ spacing: LineSpacing, first: Bool, extraAbove: Bool = false) {
     switch spacing {
     case .proportional(let p):
       guard p != 100 else { return }
@@ -308,6 +333,8 @@ struct ParagraphLayout {
       // Measured in LibreOffice: above 100 % the extra goes below the text (the baseline stays);
       // below 100 % the ascent shrinks too (PropLineSpacingShrinksFirstLine).
       if p < 100 { line.ascent = line.ascent * p / 100 }
+      // With a picture in the line, or under a picture at the paragraph's top, the extra goes above.
+      if p > 100 && extraAbove { line.ascent += h - line.height }
       line.height = h
       line.descent = h - line.ascent
     case .atLeast(let m):

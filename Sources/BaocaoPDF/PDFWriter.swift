@@ -17,19 +17,38 @@ public enum PDFWriter {
         for k in run.glyphs.indices { fonts.use(run.glyphs[k], run: run, at: k, in: f) }
       }
     }
+    var images: [ObjectIdentifier: Int] = [:]
+    var imageOrder: [ImageData] = []
+    for page in document.pages {
+      for case .image(let data, _, _, _, _) in page.items where images[ObjectIdentifier(data)] == nil {
+        images[ObjectIdentifier(data)] = imageOrder.count
+        imageOrder.append(data)
+      }
+    }
     let catalogID = w.reserve()
     let pagesID = w.reserve()
     var fontIDs: [Int] = []
     for f in fonts.used.indices { fontIDs.append(try writeFont(&fonts.used[f], into: &w)) }
+    var imageIDs: [Int] = []
+    for data in imageOrder {
+      let image = try PDFImage.make(data)
+      var extra = ""
+      if let mask = image.mask {
+        extra = " /SMask \(w.add(stream: mask.data, dictionary: mask.dictionary, compress: true)) 0 R"
+      }
+      let alreadyCompressed = image.dictionary.contains("/Filter")
+      imageIDs.append(w.add(stream: image.data, dictionary: image.dictionary + extra, compress: !alreadyCompressed))
+    }
+    let imageResources = imageIDs.isEmpty ? "" : " /XObject << " + imageIDs.indices.map { "/Im\($0 + 1) \(imageIDs[$0]) 0 R" }.joined(separator: " ") + " >>"
     var contents: [[UInt8]] = []
-    for page in document.pages { contents.append(content(of: page, fonts: &fonts)) }
+    for page in document.pages { contents.append(content(of: page, fonts: &fonts, images: images)) }
     let fontResources = fonts.used.indices.map { "/F\($0 + 1) \(fontIDs[$0]) 0 R" }.joined(separator: " ")
     var pageIDs: [Int] = []
     for (index, page) in document.pages.enumerated() {
       let streamID = w.add(stream: contents[index], dictionary: "", compress: true)
       let pageID = w.add(
         "<< /Type /Page /Parent \(pagesID) 0 R /MediaBox [0 0 \(pt(page.width)) \(pt(page.height))] "
-          + "/Resources << /Font << \(fontResources) >> /ProcSet [/PDF /Text] >> /Contents \(streamID) 0 R >>")
+          + "/Resources << /Font << \(fontResources) >>\(imageResources) /ProcSet [/PDF /Text /ImageB /ImageC /ImageI] >> /Contents \(streamID) 0 R >>")
       pageIDs.append(pageID)
     }
     w.set(pagesID, "<< /Type /Pages /Kids [\(pageIDs.map { "\($0) 0 R" }.joined(separator: " "))] /Count \(pageIDs.count) >>")
@@ -45,7 +64,7 @@ public enum PDFWriter {
 
   // MARK: - Page content
 
-  static func content(of page: Page, fonts: inout FontRegistry) -> [UInt8] {
+  static func content(of page: Page, fonts: inout FontRegistry, images: [ObjectIdentifier: Int]) -> [UInt8] {
     var out = ByteBuffer()
     out.bytes.reserveCapacity(page.items.count * 160)
     let height = Double(page.height)
@@ -63,6 +82,10 @@ public enum PDFWriter {
         setFill(c)
         out.number(x / 20); out.space(); out.number((height - y - h) / 20); out.space()
         out.number(w / 20); out.space(); out.number(h / 20); out.append(" re f\n")
+      case .image(let data, let x, let y, let w, let h):
+        out.append("q "); out.number(w / 20); out.append(" 0 0 "); out.number(h / 20); out.space()
+        out.number(x / 20); out.space(); out.number((height - y - h) / 20); out.append(" cm /Im")
+        out.integer((images[ObjectIdentifier(data)] ?? 0) + 1); out.append(" Do Q\n")
       case .line(let x1, let y1, let x2, let y2, let width, let c):
         if stroke != c {
           out.number(c.r); out.space(); out.number(c.g); out.space(); out.number(c.b); out.append(" RG\n")

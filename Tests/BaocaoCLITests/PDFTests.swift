@@ -37,10 +37,39 @@ import Testing
     #expect(odts.count == 35)
     let conv = try CLI.soffice(["--convert-to", "pdf", "--outdir", lo.path] + odts.map { dir.appendingPathComponent($0).path })
     #expect(conv?.status == 0)
+    let (matched, total) = try compareWithLibreOffice(odts.map { dir.appendingPathComponent($0) }, lo: lo, compare: compare)
+    print("native vs LibreOffice: \(matched)/\(total) lines break at the same word")
+  }
+
+  /// LibreOffice-authored documents with lists, tabs, merged cells and pictures, converted as they are.
+  @Test func libreOfficeAuthoredDocumentsMatch() throws {
+    let compare = CLI.shared.appendingPathComponent("tools/pdf-layout-compare").path
+    guard CLI.which("soffice") != nil, CLI.which("pdftotext") != nil, FileManager.default.fileExists(atPath: compare) else {
+      print("skipped: needs soffice, pdftotext and ../shared/tools/pdf-layout-compare")
+      return
+    }
+    let dir = try CLI.temporaryDirectory()
+    let held = root.appendingPathComponent("Tests/Fixtures/held")
+    var docs = try FileManager.default.contentsOfDirectory(atPath: held.path).filter { $0.hasSuffix(".odt") }.sorted().map { held.appendingPathComponent($0) }
+    docs.append(root.appendingPathComponent("Tests/Fixtures/lo-report.odt"))
+    for doc in docs {
+      let r = try CLI.baocao(["convert", doc.path, "-o", dir.appendingPathComponent(doc.deletingPathExtension().lastPathComponent + ".pdf").path])
+      #expect(r.status == 0, "\(doc.lastPathComponent): \(r.stderr)")
+    }
+    let lo = dir.appendingPathComponent("lo")
+    try FileManager.default.createDirectory(at: lo, withIntermediateDirectories: true)
+    let conv = try CLI.soffice(["--convert-to", "pdf", "--outdir", lo.path] + docs.map(\.path))
+    #expect(conv?.status == 0)
+    _ = try compareWithLibreOffice(docs, lo: lo, compare: compare, native: dir)
+  }
+
+  /// Runs pdf-layout-compare on each document's native PDF (beside it, or in `native`) against LibreOffice's.
+  func compareWithLibreOffice(_ docs: [URL], lo: URL, compare: String, native: URL? = nil) throws -> (Int, Int) {
     var matched = 0.0, total = 0.0
-    for odt in odts {
-      let name = (odt as NSString).deletingPathExtension + ".pdf"
-      let r = try CLI.run("/usr/bin/env", ["python3", compare, "--json", dir.appendingPathComponent(name).path, lo.appendingPathComponent(name).path])
+    for doc in docs {
+      let name = doc.deletingPathExtension().lastPathComponent + ".pdf"
+      let ours = (native ?? doc.deletingLastPathComponent()).appendingPathComponent(name)
+      let r = try CLI.run("/usr/bin/env", ["python3", compare, "--json", ours.path, lo.appendingPathComponent(name).path])
       let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
       let pages = json["pages"] as! [Int]
       let lines = json["lines"] as! [Int]
@@ -52,7 +81,7 @@ import Testing
       matched += agreement * Double(lines.max()!)
       total += Double(lines.max()!)
     }
-    print("native vs LibreOffice: \(Int(matched))/\(Int(total)) lines break at the same word")
+    return (Int(matched.rounded()), Int(total))
   }
 
   @Test func fontsAreEmbeddedSubsetWithUnicodeMapsAndTheFileIsClean() throws {

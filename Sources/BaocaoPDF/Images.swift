@@ -1,0 +1,163 @@
+import BaocaoLayout
+import CZlib
+
+/// A picture as a PDF image XObject: JPEG passes through (DCTDecode); PNG keeps its compressed rows
+/// (Flate with the PNG predictors) unless it has transparency, which is split into a soft mask.
+struct PDFImage {
+  var dictionary: String
+  var data: [UInt8]
+  var mask: (dictionary: String, data: [UInt8])?
+
+  static func make(_ image: ImageData) throws(PDFError) -> PDFImage {
+    let b = image.bytes
+    if b.count > 3 && b[0] == 0xFF && b[1] == 0xD8 { return try jpeg(b, name: image.name) }
+    if b.count > 8 && b[0] == 0x89 && b[1] == 0x50 && b[2] == 0x4E && b[3] == 0x47 { return try png(b, name: image.name) }
+    throw PDFError(message: "the picture '\(image.name)' is neither PNG nor JPEG")
+  }
+
+  static func jpeg(_ b: [UInt8], name: String) throws(PDFError) -> PDFImage {
+    var i = 2
+    while i + 9 < b.count {
+      guard b[i] == 0xFF else { i += 1; continue }
+      let marker = b[i + 1]
+      let length = Int(b[i + 2]) << 8 | Int(b[i + 3])
+      if (0xC0...0xCF).contains(marker) && marker != 0xC4 && marker != 0xC8 && marker != 0xCC {
+        let height = Int(b[i + 5]) << 8 | Int(b[i + 6])
+        let width = Int(b[i + 7]) << 8 | Int(b[i + 8])
+        let components = Int(b[i + 9])
+        let space: String
+        switch components {
+        case 1: space = "/DeviceGray"
+        case 3: space = "/DeviceRGB"
+        case 4: space = "/DeviceCMYK /Decode [1 0 1 0 1 0 1 0]"
+        default: throw PDFError(message: "the JPEG picture '\(name)' has \(components) colour components")
+        }
+        return PDFImage(
+          dictionary: "/Type /XObject /Subtype /Image /Width \(width) /Height \(height) /ColorSpace \(space) /BitsPerComponent 8 /Filter /DCTDecode",
+          data: b, mask: nil)
+      }
+      i += 2 + length
+    }
+    throw PDFError(message: "the JPEG picture '\(name)' has no frame header; it may be damaged")
+  }
+
+  static func png(_ b: [UInt8], name: String) throws(PDFError) -> PDFImage {
+    func u32(_ o: Int) -> Int { Int(b[o]) << 24 | Int(b[o + 1]) << 16 | Int(b[o + 2]) << 8 | Int(b[o + 3]) }
+    var i = 8
+    var width = 0, height = 0, depth = 0, colorType = 0, interlace = 0
+    var palette: [UInt8] = []
+    var transparency: [UInt8]? = nil
+    var idat: [UInt8] = []
+    while i + 8 <= b.count {
+      let length = u32(i)
+      let type = String(decoding: b[(i + 4)..<(i + 8)], as: UTF8.self)
+      let start = i + 8
+      guard length >= 0, start + length <= b.count else { throw PDFError(message: "the PNG picture '\(name)' is truncated") }
+      let chunk = b[start..<(start + length)]
+      switch type {
+      case "IHDR":
+        width = u32(start)
+        height = u32(start + 4)
+        depth = Int(b[start + 8])
+        colorType = Int(b[start + 9])
+        interlace = Int(b[start + 12])
+      case "PLTE": palette = Array(chunk)
+      case "tRNS": transparency = Array(chunk)
+      case "IDAT": idat += chunk
+      case "IEND": i = b.count
+      default: break
+      }
+      i = start + length + 4
+    }
+    guard width > 0, height > 0, !idat.isEmpty else { throw PDFError(message: "the PNG picture '\(name)' has no image data") }
+    guard interlace == 0 else { throw PDFError(message: "the PNG picture '\(name)' is interlaced; save it without interlacing") }
+    let colors: Int
+    let space: String
+    switch colorType {
+    case 0, 4: colors = 1; space = "/DeviceGray"
+    case 2, 6: colors = 3; space = "/DeviceRGB"
+    case 3:
+      colors = 1
+      let hex = palette.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+      space = "[/Indexed /DeviceRGB \(palette.count / 3 - 1) <\(hex)>]"
+    default: throw PDFError(message: "the PNG picture '\(name)' has an unknown colour type \(colorType)")
+    }
+    let hasAlpha = colorType == 4 || colorType == 6 || transparency != nil
+    if !hasAlpha {
+      return PDFImage(
+        dictionary: "/Type /XObject /Subtype /Image /Width \(width) /Height \(height) /ColorSpace \(space) /BitsPerComponent \(depth) "
+          + "/Filter /FlateDecode /DecodeParms << /Predictor 15 /Colors \(colors) /BitsPerComponent \(depth) /Columns \(width) >>",
+        data: idat, mask: nil)
+    }
+    guard depth == 8 else { throw PDFError(message: "the PNG picture '\(name)' has transparency at \(depth) bits; save it with 8 bits per channel") }
+    // Transparency: decode the rows, split colour and alpha, compress each again.
+    let channels = [0: 1, 2: 3, 3: 1, 4: 2, 6: 4][colorType]!
+    let rowBytes = width * channels
+    let pixels = try unfilter(inflate(idat, size: height * (rowBytes + 1), name: name), rowBytes: rowBytes, bpp: channels, rows: height, name: name)
+    var color: [UInt8] = []
+    var alpha: [UInt8] = []
+    color.reserveCapacity(width * height * 3)
+    alpha.reserveCapacity(width * height)
+    for p in stride(from: 0, to: pixels.count, by: channels) {
+      switch colorType {
+      case 4: color.append(pixels[p]); alpha.append(pixels[p + 1])
+      case 6: color += pixels[p..<(p + 3)]; alpha.append(pixels[p + 3])
+      case 3:
+        let index = Int(pixels[p])
+        color.append(pixels[p])
+        alpha.append(index < (transparency?.count ?? 0) ? transparency![index] : 255)
+      case 0:
+        color.append(pixels[p])
+        let key = transparency.map { Int($0[0]) << 8 | Int($0[1]) } ?? -1
+        alpha.append(Int(pixels[p]) == key ? 0 : 255)
+      default:
+        color += pixels[p..<(p + 3)]
+        let t = transparency ?? []
+        let key = t.count >= 6 ? [t[1], t[3], t[5]] : []
+        alpha.append(Array(pixels[p..<(p + 3)]) == key ? 0 : 255)
+      }
+    }
+    let maskDictionary = "/Type /XObject /Subtype /Image /Width \(width) /Height \(height) /ColorSpace /DeviceGray /BitsPerComponent 8"
+    return PDFImage(
+      dictionary: "/Type /XObject /Subtype /Image /Width \(width) /Height \(height) /ColorSpace \(space) /BitsPerComponent 8",
+      data: color, mask: (maskDictionary, alpha))
+  }
+
+  static func inflate(_ data: [UInt8], size: Int, name: String) throws(PDFError) -> [UInt8] {
+    var out = [UInt8](repeating: 0, count: size)
+    var length = uLong(size)
+    let status = data.withUnsafeBufferPointer { src in uncompress(&out, &length, src.baseAddress, uLong(data.count)) }
+    guard status == Z_OK, Int(length) == size else { throw PDFError(message: "the PNG picture '\(name)' cannot be decompressed; it may be damaged") }
+    return out
+  }
+
+  /// Undoes PNG's per-row filters (None, Sub, Up, Average, Paeth).
+  static func unfilter(_ data: [UInt8], rowBytes: Int, bpp: Int, rows: Int, name: String) throws(PDFError) -> [UInt8] {
+    var out = [UInt8](repeating: 0, count: rowBytes * rows)
+    for r in 0..<rows {
+      let filter = data[r * (rowBytes + 1)]
+      let src = r * (rowBytes + 1) + 1
+      let dst = r * rowBytes
+      for x in 0..<rowBytes {
+        let raw = Int(data[src + x])
+        let a = x >= bpp ? Int(out[dst + x - bpp]) : 0
+        let up = r > 0 ? Int(out[dst - rowBytes + x]) : 0
+        let c = (x >= bpp && r > 0) ? Int(out[dst - rowBytes + x - bpp]) : 0
+        let value: Int
+        switch filter {
+        case 0: value = raw
+        case 1: value = raw + a
+        case 2: value = raw + up
+        case 3: value = raw + (a + up) / 2
+        case 4:
+          let p = a + up - c
+          let pa = abs(p - a), pb = abs(p - up), pc = abs(p - c)
+          value = raw + (pa <= pb && pa <= pc ? a : pb <= pc ? up : c)
+        default: throw PDFError(message: "the PNG picture '\(name)' uses an unknown row filter \(filter)")
+        }
+        out[dst + x] = UInt8(truncatingIfNeeded: value)
+      }
+    }
+    return out
+  }
+}
