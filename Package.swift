@@ -51,7 +51,8 @@ let package = Package(
       ]),
     // Benchmarks print figures; they never run as tests.
     .executableTarget(
-      name: "baocao-bench", dependencies: ["BaocaoODF", "BaocaoTemplating", "BaocaoData", "BaocaoConvert", "BaocaoFonts"]),
+      name: "baocao-bench",
+      dependencies: ["BaocaoODF", "BaocaoTemplating", "BaocaoData", "BaocaoConvert", "BaocaoFonts", "BaocaoLayout", "BaocaoPDF"]),
     .testTarget(name: "BaocaoDataTests", dependencies: ["BaocaoData"]),
     .testTarget(name: "BaocaoTemplatingTests", dependencies: ["BaocaoTemplating", "BaocaoData"]),
     .testTarget(name: "BaocaoCLITests", dependencies: ["BaocaoODF", "BaocaoData"]),

@@ -157,10 +157,12 @@ public final class Font: @unchecked Sendable {
     hb_subset_input_set_flags(input, HB_SUBSET_FLAGS_NO_HINTING.rawValue)
     // Keep only what a PDF viewer reads from an embedded TrueType font.
     let drop = hb_subset_input_set(input, HB_SUBSET_SETS_DROP_TABLE_TAG)
-    for tag in ["GSUB", "GPOS", "GDEF", "kern", "name", "DSIG", "gasp", "hdmx", "VDMX", "LTSH", "vhea", "vmtx", "morx", "meta"] {
+    for tag in ["GSUB", "GPOS", "GDEF", "kern", "name", "DSIG", "gasp", "hdmx", "VDMX", "LTSH", "vhea", "vmtx", "morx", "meta", "cmap", "post", "BASE", "JSTF"] {
       let t = Array(tag.utf8)
       hb_set_add(drop, UInt32(t[0]) << 24 | UInt32(t[1]) << 16 | UInt32(t[2]) << 8 | UInt32(t[3]))
     }
+    // The text is already shaped: no layout closure, no feature walk.
+    hb_set_clear(hb_subset_input_set(input, HB_SUBSET_SETS_LAYOUT_FEATURE_TAG))
     guard let plan = hb_subset_plan_create_or_fail(face, input) else { return nil }
     defer { hb_subset_plan_destroy(plan) }
     var newIDs: [UInt32: UInt32] = [:]

@@ -312,16 +312,9 @@ struct ObjectWriter {
     return id
   }
 
-  func deflate(_ data: [UInt8]) -> [UInt8]? {
-    var length = compressBound(uLong(data.count))
-    var out = [UInt8](repeating: 0, count: Int(length))
-    let status = data.withUnsafeBufferPointer { src in
-      compress2(&out, &length, src.baseAddress, uLong(data.count), 1)
-    }
-    guard status == Z_OK else { return nil }
-    out.removeSubrange(Int(length)...)
-    return out
-  }
+  private let deflater = Deflater()
+
+  func deflate(_ data: [UInt8]) -> [UInt8]? { deflater.compress(data) }
 
   func finish(root: Int, info: Int) -> [UInt8] {
     var out = Array("%PDF-1.7\n%\u{E2}\u{E3}\u{CF}\u{D3}\n".utf8)
@@ -407,5 +400,36 @@ struct ByteBuffer {
     bytes.append(ByteBuffer.hexDigits[Int(g >> 8 & 0xF)])
     bytes.append(ByteBuffer.hexDigits[Int(g >> 4 & 0xF)])
     bytes.append(ByteBuffer.hexDigits[Int(g & 0xF)])
+  }
+}
+
+/// One zlib stream reused for every stream of a document: setting a stream up costs more than
+/// compressing the few kilobytes a page or a font subset holds.
+final class Deflater {
+  private var stream = z_stream()
+  private var ready = false
+
+  init() {
+    // Fast compression, a 16 KB window: these streams are small.
+    ready = deflateInit2_(&stream, 1, Z_DEFLATED, 14, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK
+  }
+
+  deinit { if ready { deflateEnd(&stream) } }
+
+  func compress(_ data: [UInt8]) -> [UInt8]? {
+    guard ready, deflateReset(&stream) == Z_OK else { return nil }
+    var out = [UInt8](repeating: 0, count: Int(deflateBound(&stream, uLong(data.count))))
+    let status: Int32 = data.withUnsafeBufferPointer { src in
+      out.withUnsafeMutableBufferPointer { dst in
+        stream.next_in = UnsafeMutablePointer(mutating: src.baseAddress)
+        stream.avail_in = uInt(src.count)
+        stream.next_out = dst.baseAddress
+        stream.avail_out = uInt(dst.count)
+        return CZlib.deflate(&stream, Z_FINISH)
+      }
+    }
+    guard status == Z_STREAM_END else { return nil }
+    out.removeSubrange(Int(stream.total_out)...)
+    return out
   }
 }

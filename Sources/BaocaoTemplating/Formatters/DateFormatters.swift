@@ -19,8 +19,8 @@ enum DateFormatters {
     t["officialDate"] = { ctx, v, _ in
       guard let date = parse(v, pattern: nil, ctx: ctx) else { return v }
       let c = calendar(ctx).dateComponents([.year, .month, .day], from: date)
-      let day = String(format: "%02d", c.day!)
-      let month = c.month! <= 2 ? String(format: "%02d", c.month!) : String(c.month!)
+      let day = pad2(c.day!)
+      let month = c.month! <= 2 ? pad2(c.month!) : String(c.month!)
       return .string("ngày \(day) tháng \(month) năm \(c.year!)")
     }
   }
@@ -183,7 +183,25 @@ enum DateFormatters {
     var meridiem: (String, String) = ("AM", "PM")
   }
 
-  static func names(_ lang: String) -> Names {
+  private static let namesCache = NamesCache()
+
+  /// Month and weekday names per locale, built once per locale.
+  static func names(_ lang: String) -> Names { namesCache.get(lang) }
+
+  final class NamesCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var byLang: [String: Names] = [:]
+    func get(_ lang: String) -> Names {
+      lock.lock()
+      defer { lock.unlock() }
+      if let n = byLang[lang] { return n }
+      let n = DateFormatters.buildNames(lang)
+      byLang[lang] = n
+      return n
+    }
+  }
+
+  static func buildNames(_ lang: String) -> Names {
     let l = lang.lowercased()
     let base = l.split(separator: "-").first.map(String.init) ?? l
     switch base {
@@ -214,7 +232,7 @@ enum DateFormatters {
     case "vi":
       return Names(
         months: (1...12).map { "tháng \($0)" },
-        monthsShort: (1...12).map { "Th\(String(format: "%02d", $0))" },
+        monthsShort: (1...12).map { "Th\(pad2($0))" },
         weekdays: ["Chủ nhật", "thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy"],
         weekdaysShort: ["CN", "T2", "T3", "T4", "T5", "T6", "T7"],
         formats: ["LT": "HH:mm", "LTS": "HH:mm:ss", "L": "DD/MM/YYYY", "LL": "D MMMM [năm] YYYY", "LLL": "D MMMM [năm] YYYY HH:mm", "LLLL": "dddd, D MMMM [năm] YYYY HH:mm"],
@@ -258,7 +276,7 @@ enum DateFormatters {
     func zone(_ colon: Bool) -> String {
       let sign = offset < 0 ? "-" : "+"
       let a = abs(offset)
-      return sign + String(format: "%02d", a / 3600) + (colon ? ":" : "") + String(format: "%02d", (a % 3600) / 60)
+      return sign + pad2(a / 3600) + (colon ? ":" : "") + pad2((a % 3600) / 60)
     }
     while i < p.endIndex {
       if p[i] == "[" {
@@ -275,27 +293,27 @@ enum DateFormatters {
       }
       switch tok {
       case "YYYY": out += String(c.year!)
-      case "YY": out += String(format: "%02d", c.year! % 100)
+      case "YY": out += pad2(c.year! % 100)
       case "MMMM": out += n.months[c.month! - 1]
       case "MMM": out += n.monthsShort[c.month! - 1]
-      case "MM": out += String(format: "%02d", c.month!)
+      case "MM": out += pad2(c.month!)
       case "M": out += String(c.month!)
-      case "DD": out += String(format: "%02d", c.day!)
+      case "DD": out += pad2(c.day!)
       case "D": out += String(c.day!)
       case "Do": out += ordinal(c.day!, lang: ctx.options.lang)
       case "dddd": out += n.weekdays[c.weekday! - 1]
       case "ddd": out += n.weekdaysShort[c.weekday! - 1]
       case "dd": out += String(n.weekdaysShort[c.weekday! - 1].prefix(2))
       case "d": out += String(c.weekday! - 1)
-      case "HH": out += String(format: "%02d", hour)
+      case "HH": out += pad2(hour)
       case "H": out += String(hour)
-      case "hh": out += String(format: "%02d", h12)
+      case "hh": out += pad2(h12)
       case "h": out += String(h12)
-      case "mm": out += String(format: "%02d", c.minute!)
+      case "mm": out += pad2(c.minute!)
       case "m": out += String(c.minute!)
-      case "ss": out += String(format: "%02d", c.second!)
+      case "ss": out += pad2(c.second!)
       case "s": out += String(c.second!)
-      case "SSS": out += String(format: "%03d", c.nanosecond! / 1_000_000)
+      case "SSS": out += pad(c.nanosecond! / 1_000_000, 3)
       case "A": out += hour < 12 ? n.meridiem.0 : n.meridiem.1
       case "a": out += (hour < 12 ? n.meridiem.0 : n.meridiem.1).lowercased()
       case "Q": out += String((c.month! - 1) / 3 + 1)
@@ -319,4 +337,13 @@ enum DateFormatters {
     let s = (v - 20) % 10 >= 1 && (v - 20) % 10 <= 3 && v > 20 ? suffixes[(v - 20) % 10] : (v >= 1 && v <= 3 ? suffixes[v] : "th")
     return String(n) + s
   }
+}
+
+/// Zero-padded decimals without the cost of String(format:).
+func pad2(_ n: Int) -> String { pad(n, 2) }
+
+func pad(_ n: Int, _ width: Int) -> String {
+  let s = String(abs(n))
+  let padded = s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+  return n < 0 ? "-" + padded : padded
 }

@@ -8,7 +8,6 @@ enum SpreadsheetCell {
   ]
 
   static func startTag(_ tag: [UInt8], typedFor value: Value?) -> [UInt8] {
-    let text = String(decoding: tag, as: UTF8.self)
     var attributes = ""
     switch value {
     case .number(let n)? where n.isFinite:
@@ -20,11 +19,13 @@ enum SpreadsheetCell {
     default:
       attributes = " office:value-type=\"string\""
     }
-    var kept = removingAttributes(text)
-    let selfClosing = kept.hasSuffix("/>")
+    var kept = removingAttributes(tag)
+    let selfClosing = kept.count >= 2 && kept[kept.count - 2] == UInt8(ascii: "/")
     kept.removeLast(selfClosing ? 2 : 1)
-    while kept.last == " " { kept.removeLast() }
-    return Array((kept + attributes + (selfClosing ? "/>" : ">")).utf8)
+    while kept.last == UInt8(ascii: " ") { kept.removeLast() }
+    kept += Array(attributes.utf8)
+    kept += selfClosing ? [UInt8(ascii: "/"), UInt8(ascii: ">")] : [UInt8(ascii: ">")]
+    return kept
   }
 
   /// `2025-09-24` or `2025-09-24T08:30:00`: the forms ODF's date-value accepts.
@@ -36,33 +37,38 @@ enum SpreadsheetCell {
     return c[4] == UInt8(ascii: "-") && c[7] == UInt8(ascii: "-")
   }
 
+  static let typeAttributeBytes: [[UInt8]] = typeAttributes.map { Array($0.utf8) }
+
   /// Removes the value-type attributes, keeping every other attribute as written.
-  static func removingAttributes(_ tag: String) -> String {
-    var out = ""
-    var i = tag.startIndex
-    while i < tag.endIndex {
-      if tag[i] == " " {
+  static func removingAttributes(_ tag: [UInt8]) -> [UInt8] {
+    var out: [UInt8] = []
+    out.reserveCapacity(tag.count)
+    var i = 0
+    let n = tag.count
+    while i < n {
+      if tag[i] == UInt8(ascii: " ") {
         // An attribute: name="value" or name='value'.
-        var j = tag.index(after: i)
-        while j < tag.endIndex, tag[j] == " " { j = tag.index(after: j) }
+        var j = i + 1
+        while j < n, tag[j] == UInt8(ascii: " ") { j += 1 }
         let nameStart = j
-        while j < tag.endIndex, tag[j] != "=", tag[j] != " ", tag[j] != ">", tag[j] != "/" { j = tag.index(after: j) }
-        let name = String(tag[nameStart..<j])
-        if j < tag.endIndex, tag[j] == "=" {
-          var k = tag.index(after: j)
-          if k < tag.endIndex, tag[k] == "\"" || tag[k] == "'" {
+        while j < n, tag[j] != UInt8(ascii: "="), tag[j] != UInt8(ascii: " "), tag[j] != UInt8(ascii: ">"), tag[j] != UInt8(ascii: "/") { j += 1 }
+        let nameEnd = j
+        if j < n, tag[j] == UInt8(ascii: "=") {
+          var k = j + 1
+          if k < n, tag[k] == UInt8(ascii: "\"") || tag[k] == UInt8(ascii: "'") {
             let q = tag[k]
-            k = tag.index(after: k)
-            while k < tag.endIndex, tag[k] != q { k = tag.index(after: k) }
-            if k < tag.endIndex { k = tag.index(after: k) }
+            k += 1
+            while k < n, tag[k] != q { k += 1 }
+            if k < n { k += 1 }
           }
-          if !typeAttributes.contains(name) { out += tag[i..<k] }
+          let name = tag[nameStart..<nameEnd]
+          if !typeAttributeBytes.contains(where: { $0.elementsEqual(name) }) { out += tag[i..<k] }
           i = k
           continue
         }
       }
       out.append(tag[i])
-      i = tag.index(after: i)
+      i += 1
     }
     return out
   }
