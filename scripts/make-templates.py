@@ -116,7 +116,7 @@ STYLES = """
   <style:style style:name="Tasks.E" style:family="table-column"><style:table-column-properties style:column-width="2.5cm"/></style:style>
   <style:style style:name="Tasks.F" style:family="table-column"><style:table-column-properties style:column-width="1.8cm"/></style:style>
   <style:style style:name="Grid" style:family="table-cell"><style:table-cell-properties fo:padding="0.08cm" fo:border="0.5pt solid #000000"/></style:style>
-  <style:style style:name="GridHead" style:family="table-cell" style:parent-style-name="Grid"><style:table-cell-properties fo:background-color="#e6e6e6"/></style:style>
+  <style:style style:name="GridHead" style:family="table-cell"><style:table-cell-properties fo:padding="0.08cm" fo:border="0.5pt solid #000000" fo:background-color="#e6e6e6"/></style:style>
   <style:style style:name="SignTable" style:family="table"><style:table-properties style:width="16.5cm" fo:margin-top="6pt" table:align="margins"/></style:style>
   <style:style style:name="SignTable.A" style:family="table-column"><style:table-column-properties style:column-width="7.5cm"/></style:style>
   <style:style style:name="SignTable.B" style:family="table-column"><style:table-column-properties style:column-width="9cm"/></style:style>
