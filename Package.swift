@@ -35,7 +35,9 @@ let package = Package(
       linkerSettings: [.linkedLibrary("xml2")]),
     .target(name: "BaocaoXML", dependencies: ["CXMLCheck"]),
     // Layer 3: OpenDocument packages (libzip) around the templating layer.
-    .target(name: "BaocaoODF", dependencies: ["BaocaoTemplating", "BaocaoData", "BaocaoXML", "CLibZip"]),
+    // Spreadsheets after a merge: formulas follow repeated rows, cached values, percentage cells.
+    .target(name: "BaocaoSheets"),
+    .target(name: "BaocaoODF", dependencies: ["BaocaoTemplating", "BaocaoData", "BaocaoXML", "BaocaoSheets", "CLibZip"]),
     // Native PDF: fonts (HarfBuzz shaping and subsetting), layout (ODF text → pages), the PDF writer,
     // and the conversion that ties them to merged documents (with LibreOffice as the other engine).
     .target(name: "BaocaoFonts", dependencies: ["CHarfBuzz"]),
@@ -56,6 +58,7 @@ let package = Package(
     .testTarget(name: "BaocaoDataTests", dependencies: ["BaocaoData"]),
     .testTarget(name: "BaocaoTemplatingTests", dependencies: ["BaocaoTemplating", "BaocaoData"]),
     .testTarget(name: "BaocaoCLITests", dependencies: ["BaocaoODF", "BaocaoData"]),
+    .testTarget(name: "BaocaoSheetsTests", dependencies: ["BaocaoSheets"]),
     .testTarget(name: "BaocaoLayoutTests", dependencies: ["BaocaoLayout", "BaocaoFonts", "BaocaoPDF", "BaocaoXML"]),
   ]
 )

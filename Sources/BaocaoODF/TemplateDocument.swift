@@ -1,4 +1,5 @@
 import BaocaoData
+import BaocaoSheets
 import BaocaoTemplating
 import BaocaoXML
 import Foundation
@@ -20,6 +21,8 @@ public final class TemplateDocument: @unchecked Sendable {
   let programs: [String: TemplateProgram]
   /// Package entry names in their original order.
   let entryNames: [String]
+  /// For spreadsheets: the styles part, whose number formats the cached values are written in.
+  var sheetStyles: [UInt8]? = nil
 
   init(path: String, kind: Kind, programs: [String: TemplateProgram], entryNames: [String]) {
     self.path = path
@@ -62,8 +65,12 @@ public final class TemplateDocument: @unchecked Sendable {
       if let problem = XMLSafety.check(bytes) {
         throw DocumentError(file: path, message: "line \(problem.line): \(problem.message)")
       }
-      let (program, diags) = compile(bytes, file: path, part: "", odf: true)
-      return (TemplateDocument(path: path, kind: .flat(spreadsheet: ext == "fods"), programs: ["": program], entryNames: []), diags)
+      let sheet = ext == "fods"
+      // Rows of a spreadsheet carry their template position through the merge (see SheetProcessor).
+      let (program, diags) = compile(sheet ? SheetProcessor.markRows(bytes) : bytes, file: path, part: "", odf: true)
+      let doc = TemplateDocument(path: path, kind: .flat(spreadsheet: sheet), programs: ["": program], entryNames: [])
+      if sheet { doc.sheetStyles = bytes }
+      return (doc, diags)
     default:
       let bytes = try readFile(path)
       guard String(validating: bytes, as: UTF8.self) != nil else {
@@ -107,12 +114,14 @@ public final class TemplateDocument: @unchecked Sendable {
     var diagnostics: [Diagnostic] = []
     for name in templatedParts {
       guard let b = partBytes[name] else { continue }
-      let (program, d) = compile(b, file: path, part: name, aliases: aliases, odf: true)
+      let marked = spreadsheet && name == "content.xml" ? SheetProcessor.markRows(b) : b
+      let (program, d) = compile(marked, file: path, part: name, aliases: aliases, odf: true)
       diagnostics += d
       if !program.tags.isEmpty { programs[name] = program }
     }
     let doc = TemplateDocument(
       path: path, kind: .package(spreadsheet: spreadsheet), programs: programs, entryNames: zip.entries.map(\.name))
+    if spreadsheet { doc.sheetStyles = partBytes["styles.xml"] ?? [] }
     return (doc, diagnostics)
   }
 
@@ -121,7 +130,11 @@ public final class TemplateDocument: @unchecked Sendable {
   func renderPart(_ name: String, data: Value?, complement: Value?, options: RenderOptions) throws(DiagnosticList) -> [UInt8]? {
     guard let program = programs[name] else { return nil }
     do {
-      return try TemplateRenderer(program: program, options: options).render(data: data, complement: complement)
+      let merged = try TemplateRenderer(program: program, options: options).render(data: data, complement: complement)
+      if let styles = sheetStyles, name == "content.xml" || name == "" {
+        return SheetProcessor.finish(merged, styles: styles).bytes
+      }
+      return merged
     } catch {
       throw DiagnosticList(error.diagnostics.map { d in
         var d = d

@@ -1,0 +1,88 @@
+import Testing
+
+@testable import BaocaoSheets
+
+@Suite struct SheetProcessorTests {
+  static func row(_ marker: String, _ cells: String) -> String {
+    "<table:table-row baocao-row=\"\(marker)\">\(cells)</table:table-row>"
+  }
+  static func number(_ v: Double) -> String {
+    "<table:table-cell office:value-type=\"float\" office:value=\"\(v)\"><text:p>\(v)</text:p></table:table-cell>"
+  }
+  static func formula(_ f: String) -> String {
+    "<table:table-cell table:formula=\"\(f)\" office:value-type=\"float\" office:value=\"0\"><text:p>0</text:p></table:table-cell>"
+  }
+
+  /// A merged sheet: template row 2 (the loop) became three rows; template row 3 ([i+1]) vanished.
+  static let merged: [UInt8] = {
+    let body = row("0:1", "<table:table-cell office:value-type=\"string\"><text:p>Tỉnh</text:p></table:table-cell>")
+      + row("0:2", number(10) + number(4) + formula("of:=[.A2]*[.B2]"))
+      + row("0:2", number(20) + number(5) + formula("of:=[.A2]*[.B2]"))
+      + row("0:2", number(30) + number(6) + formula("of:=[.A2]*[.B2]"))
+      + row("0:4", formula("of:=SUM([.A2:.A3])") + formula("of:=MAX([.$B$2:.$B$3])") + formula("of:=ROUND(AVERAGE([.C2:.C3]);1)"))
+      + row("0:5", formula("of:=[.A4]/[.A2]") + formula("of:=IF([.A4]&gt;50;1;0)") + formula("of:=FOO([.A2])"))
+    return Array(("<office:spreadsheet><table:table table:name=\"S\">" + body + "</table:table>"
+      + "<table:table table:name=\"T\">" + row("1:1", formula("of:=[S.A4]+SUM([$S.$A$2:.$A$3])")) + "</table:table></office:spreadsheet>").utf8)
+  }()
+
+  @Test func markRowsNumbersTemplateRows() {
+    let t = "<table:table table:name=\"S\"><table:table-row table:number-rows-repeated=\"2\"></table:table-row><table:table-row/></table:table>"
+    let s = String(decoding: SheetProcessor.markRows(Array(t.utf8)), as: UTF8.self)
+    #expect(s.contains("<table:table-row baocao-row=\"0:1\" table:number-rows-repeated=\"2\">"))
+    #expect(s.contains("<table:table-row baocao-row=\"0:3\"/>"))
+  }
+
+  @Test func formulasFollowRowsRangesGrowAndValuesAreCached() {
+    let result = SheetProcessor.finish(Self.merged, styles: nil)
+    let s = String(decoding: result.bytes, as: UTF8.self)
+    #expect(!s.contains("baocao-row"))
+    // References inside a repeated row follow their row.
+    #expect(s.contains("table:formula=\"of:=[.A3]*[.B3]\" office:value-type=\"float\" office:value=\"100\""))
+    #expect(s.contains("table:formula=\"of:=[.A4]*[.B4]\" office:value-type=\"float\" office:value=\"180\""))
+    // A range over the loop grows to cover every copy; absolute references are handled the same way.
+    #expect(s.contains("table:formula=\"of:=SUM([.A2:.A4])\" office:value-type=\"float\" office:value=\"60\""))
+    #expect(s.contains("table:formula=\"of:=MAX([.$B$2:.$B$4])\" office:value-type=\"float\" office:value=\"6\""))
+    #expect(s.contains("table:formula=\"of:=ROUND(AVERAGE([.C2:.C4]);1)\" office:value-type=\"float\" office:value=\"106.7\""))
+    // References below the loop moved down; comparisons and IF work.
+    #expect(s.contains("table:formula=\"of:=[.A5]/[.A2]\" office:value-type=\"float\" office:value=\"6\""))
+    #expect(s.contains("table:formula=\"of:=IF([.A5]&gt;50;1;0)\" office:value-type=\"float\" office:value=\"1\""))
+    // Another sheet's references move too.
+    #expect(s.contains("table:formula=\"of:=[S.A5]+SUM([$S.$A$2:.$A$4])\" office:value-type=\"float\" office:value=\"120\""))
+    // A function we do not compute keeps its formula, loses its stale value and is reported.
+    #expect(s.contains("table:formula=\"of:=FOO([.A2])\"><"))
+    #expect(result.unevaluated.count == 1 && result.unevaluated[0].contains("FOO"))
+  }
+
+  @Test func evaluatorHandlesTheCommonFunctions() throws {
+    let grid: [String: CellValue] = ["A1": .number(2), "A2": .number(3), "A3": .string("x"), "B1": .bool(true)]
+    func eval(_ f: String) throws -> CellValue {
+      var e = FormulaEvaluator(
+        sheet: "S", cell: { _, c, r in grid["\(CellAddress.columnName(c))\(r)"] ?? .empty }, extent: { _ in (3, 2) })
+      return try e.evaluate(f)
+    }
+    #expect(try eval("of:=1+2*3^2") == .number(19))
+    #expect(try eval("of:=50%") == .number(0.5))
+    #expect(try eval("of:=SUM([.A1:.A3])") == .number(5))
+    #expect(try eval("of:=COUNT([.A1:.A3])") == .number(2))
+    #expect(try eval("of:=COUNTA([.A1:.B3])") == .number(4))
+    #expect(try eval("of:=AVERAGE([.A1:.A2])") == .number(2.5))
+    #expect(try eval("of:=ROUND(2.675;2)") == .number(2.68))
+    #expect(try eval("of:=IF([.A1]<[.A2];\"nhỏ\";\"lớn\")") == .string("nhỏ"))
+    #expect(try eval("of:=[.A1]&\"/\"&[.A2]") == .string("2/3"))
+    #expect(try eval("of:=[.A1]/0") == .error("#DIV/0!"))
+    #expect(throws: FormulaEvaluator.Unsupported.self) { try eval("of:=VLOOKUP(1;[.A1:.B3];2)") }
+  }
+
+  @Test func numberStylesFormatCachedText() {
+    let styles = Array("""
+      <number:percentage-style style:name="N1" number:language="vi"><number:number number:decimal-places="1"/><number:text>%</number:text></number:percentage-style>
+      <number:number-style style:name="N2" number:language="vi"><number:number number:decimal-places="0" number:grouping="true"/></number:number-style>
+      <style:style style:name="pct" style:family="table-cell" style:data-style-name="N1"/>
+      <style:style style:name="int" style:family="table-cell" style:data-style-name="N2"/>
+      """.utf8)
+    let n = NumberStyles(content: styles, styles: nil)
+    #expect(n.format(0.9147, cellStyle: "pct") == "91,5%")
+    #expect(n.format(10388458, cellStyle: "int") == "10.388.458")
+    #expect(n.isPercentage(cellStyle: "pct") && !n.isPercentage(cellStyle: "int"))
+  }
+}
