@@ -270,20 +270,89 @@ def summary():
     ])
     return document("Báo cáo tổng hợp {c.reportingMonth}", "Tổng hợp 34 tỉnh, thành phố", body)
 
+SHEET_NS = NS + ('xmlns:number="urn:oasis:names:tc:opendocument:xmlns:datastyle:1.0" '
+                 'xmlns:of="urn:oasis:names:tc:opendocument:xmlns:of:1.2" ')
+
+def statistics():
+    """The statistics workbook: a row per province (d is the array of records), typed numbers,
+    per-row formulas, and totals whose ranges must grow over all the repeated rows."""
+    def c(text, style="Text", formula=None, vtype="string", span=None):
+        attrs = f' table:style-name="{style}"'
+        if formula:
+            attrs += f' table:formula="{escape(formula, {chr(34): "&quot;"})}" office:value-type="{vtype}" office:value="0"'
+        else:
+            attrs += f' office:value-type="{vtype}"'
+        if span:
+            attrs += f' table:number-columns-spanned="{span}"'
+        cell = f'<table:table-cell{attrs}><text:p>{escape(text)}</text:p></table:table-cell>'
+        return cell + ('<table:covered-table-cell/>' * (span - 1) if span else "")
+    r = "d[i]"
+    heads = ["TT", "Mã", "Tỉnh, thành phố", "Hoàn thành", "Đang thực hiện", "Quá hạn", "Tổng nhiệm vụ",
+             "Tỷ lệ hoàn thành", "Hồ sơ trực tuyến", "Tỷ lệ từ địa phương", "Chứng thư số", "Tỷ lệ người trưởng thành có chữ ký số"]
+    # Row 1 title, row 2 heading, row 3 the loop, row 4 its [i+1] row, row 5 the totals.
+    loop = [c(f"{{{r}.code:count()}}", "Int"), c(f"{{{r}.code}}", "Code"), c(f"{{{r}.province}}"),
+            c(f"{{{r}.tasks.completed}}", "Int"), c(f"{{{r}.tasks.inProgress}}", "Int"), c(f"{{{r}.tasks.overdue}}", "Int"),
+            c("0", "Int", "of:=[.D3]+[.E3]+[.F3]", "float"), c("0", "Pct", "of:=IF([.G3]>0;[.D3]/[.G3];0)", "percentage"),
+            c(f"{{{r}.indicators.onlineRecords}}", "Int"), c(f"{{{r}.indicators.localShare}}", "Pct"),
+            c(f"{{{r}.indicators.signatureCertificates}}", "Int"), c(f"{{{r}.indicators.adultsWithSignature}}", "Pct")]
+    totals = [c("Tổng cộng", "Head", span=3), c("0", "IntBold", "of:=SUM([.D3:.D4])", "float"),
+              c("0", "IntBold", "of:=SUM([.E3:.E4])", "float"), c("0", "IntBold", "of:=SUM([.F3:.F4])", "float"),
+              c("0", "IntBold", "of:=SUM([.G3:.G4])", "float"), c("0", "PctBold", "of:=IF([.G5]>0;[.D5]/[.G5];0)", "percentage"),
+              c("0", "IntBold", "of:=SUM([.I3:.I4])", "float"), c("0", "PctBold", "of:=AVERAGE([.J3:.J4])", "percentage"),
+              c("0", "IntBold", "of:=SUM([.K3:.K4])", "float"), c("0", "PctBold", "of:=AVERAGE([.L3:.L4])", "percentage")]
+    widths = ["1cm", "1.2cm", "4.5cm"] + ["2.4cm"] * 9
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<office:document {SHEET_NS}office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.spreadsheet">
+ <office:meta><dc:title>Thống kê {{c.reportingMonth}}</dc:title><meta:generator>baocao scripts/make-templates.py</meta:generator></office:meta>
+ <office:font-face-decls><style:font-face style:name="Times New Roman" svg:font-family="'Times New Roman'" style:font-family-generic="roman"/></office:font-face-decls>
+ <office:styles>
+  <style:default-style style:family="table-cell"><style:text-properties style:font-name="Times New Roman" fo:font-size="12pt" fo:language="vi" fo:country="VN"/></style:default-style>
+  <number:number-style style:name="NInt" number:language="vi" number:country="VN"><number:number number:decimal-places="0" number:min-decimal-places="0" number:min-integer-digits="1" number:grouping="true"/></number:number-style>
+  <number:percentage-style style:name="NPct" number:language="vi" number:country="VN"><number:number number:decimal-places="1" number:min-decimal-places="1" number:min-integer-digits="1"/><number:text>%</number:text></number:percentage-style>
+  <style:style style:name="Default" style:family="table-cell"/>
+ </office:styles>
+ <office:automatic-styles>
+  {"".join(f'<style:style style:name="co{k}" style:family="table-column"><style:table-column-properties style:column-width="{w}"/></style:style>' for k, w in enumerate(widths))}
+  <style:style style:name="Title" style:family="table-cell"><style:text-properties fo:font-size="14pt" fo:font-weight="bold"/></style:style>
+  <style:style style:name="Head" style:family="table-cell"><style:table-cell-properties fo:background-color="#e6e6e6" fo:border="0.5pt solid #000000" fo:wrap-option="wrap" style:vertical-align="middle"/><style:paragraph-properties fo:text-align="center"/><style:text-properties fo:font-weight="bold"/></style:style>
+  <style:style style:name="Text" style:family="table-cell"><style:table-cell-properties fo:border="0.5pt solid #000000"/></style:style>
+  <style:style style:name="Code" style:family="table-cell"><style:table-cell-properties fo:border="0.5pt solid #000000"/><style:paragraph-properties fo:text-align="center"/></style:style>
+  <style:style style:name="Int" style:family="table-cell" style:data-style-name="NInt"><style:table-cell-properties fo:border="0.5pt solid #000000"/></style:style>
+  <style:style style:name="Pct" style:family="table-cell" style:data-style-name="NPct"><style:table-cell-properties fo:border="0.5pt solid #000000"/></style:style>
+  <style:style style:name="IntBold" style:family="table-cell" style:data-style-name="NInt"><style:table-cell-properties fo:border="0.5pt solid #000000"/><style:text-properties fo:font-weight="bold"/></style:style>
+  <style:style style:name="PctBold" style:family="table-cell" style:data-style-name="NPct"><style:table-cell-properties fo:border="0.5pt solid #000000"/><style:text-properties fo:font-weight="bold"/></style:style>
+ </office:automatic-styles>
+ <office:body><office:spreadsheet>
+  <table:table table:name="Thống kê">
+   {"".join(f'<table:table-column table:style-name="co{k}"/>' for k in range(len(widths)))}
+   <table:table-row>{c("Thống kê kết quả thực hiện nhiệm vụ của các tỉnh, thành phố – {c.reportingMonth} (SỐ LIỆU MẪU)", "Title", span=12)}</table:table-row>
+   <table:table-row>{"".join(c(h, "Head") for h in heads)}</table:table-row>
+   <table:table-row>{"".join(loop)}</table:table-row>
+   <table:table-row>{c("{d[i+1].code}", "Int")}</table:table-row>
+   <table:table-row>{"".join(totals)}</table:table-row>
+  </table:table>
+ </office:spreadsheet></office:body>
+</office:document>
+"""
+
 def main():
     os.makedirs("templates/src", exist_ok=True)
-    sources = {"bao-cao-thang": monthly(), "bao-cao-tong-hop": summary()}
+    sources = {"bao-cao-thang.fodt": monthly(), "bao-cao-tong-hop.fodt": summary(), "thong-ke.fods": statistics()}
     for name, text in sources.items():
-        with open(f"templates/src/{name}.fodt", "w", encoding="utf-8") as f:
+        with open(f"templates/src/{name}", "w", encoding="utf-8") as f:
             f.write(text)
     soffice = shutil.which("soffice")
     if not soffice:
-        sys.exit("soffice not found: the .fodt sources are written; install LibreOffice to save them as .odt")
+        sys.exit("soffice not found: the flat sources are written; install LibreOffice to save them as .odt/.ods")
     work = tempfile.mkdtemp()
+    written = []
     for name in sources:
-        subprocess.run([soffice, "--headless", "--convert-to", "odt", "--outdir", work, f"templates/src/{name}.fodt"],
-                       check=True, capture_output=True)
-        shutil.copy(os.path.join(work, f"{name}.odt"), f"templates/{name}.odt")
-    print("wrote", ", ".join(f"templates/{n}.odt" for n in sources))
+        stem, ext = os.path.splitext(name)
+        target = "ods" if ext == ".fods" else "odt"
+        subprocess.run([soffice, "-env:UserInstallation=file://" + os.path.join(work, "profile"), "--headless",
+                        "--convert-to", target, "--outdir", work, f"templates/src/{name}"], check=True, capture_output=True)
+        shutil.copy(os.path.join(work, f"{stem}.{target}"), f"templates/{stem}.{target}")
+        written.append(f"templates/{stem}.{target}")
+    print("wrote", ", ".join(written))
 
 main()

@@ -72,7 +72,7 @@ import Testing
       print("skipped ODF validation: needs ../shared/tools/odf-validate and jing")
       return
     }
-    let templates = ["bao-cao-thang.odt", "bao-cao-tong-hop.odt"].map { root.appendingPathComponent("templates/" + $0).path }
+    let templates = ["bao-cao-thang.odt", "bao-cao-tong-hop.odt", "thong-ke.ods"].map { root.appendingPathComponent("templates/" + $0).path }
     let v = try CLI.run("/usr/bin/env", ["python3", validator, "--extended"] + templates)
     #expect(v.status == 0, "\(v.stdout)\(v.stderr)")
   }
