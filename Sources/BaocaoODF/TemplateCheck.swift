@@ -75,7 +75,8 @@ extension TemplateDocument {
         }
       }
     }
-    return CheckReport(tags: tags, diagnostics: diagnostics, expressions: expressions)
+    let all = diagnostics
+    return CheckReport(tags: tags, diagnostics: all, expressions: expressions)
   }
 }
 

@@ -70,7 +70,7 @@ public final class TemplateDocument: @unchecked Sendable {
       let (program, diags) = compile(sheet ? SheetProcessor.markRows(bytes) : bytes, file: path, part: "", odf: true)
       let doc = TemplateDocument(path: path, kind: .flat(spreadsheet: sheet), programs: ["": program], entryNames: [])
       if sheet { doc.sheetStyles = bytes }
-      return (doc, diags)
+      return (doc, diags + (sheet ? sheetDiagnostics(bytes, file: path) : []))
     default:
       let bytes = try readFile(path)
       guard String(validating: bytes, as: UTF8.self) != nil else {
@@ -121,8 +121,19 @@ public final class TemplateDocument: @unchecked Sendable {
     }
     let doc = TemplateDocument(
       path: path, kind: .package(spreadsheet: spreadsheet), programs: programs, entryNames: zip.entries.map(\.name))
-    if spreadsheet { doc.sheetStyles = partBytes["styles.xml"] ?? [] }
+    if spreadsheet {
+      doc.sheetStyles = partBytes["styles.xml"] ?? []
+      diagnostics += sheetDiagnostics(partBytes["content.xml"] ?? [], file: path, part: "content.xml")
+    }
     return (doc, diagnostics)
+  }
+
+  /// Loops across columns (refused: the sheet would come out wrong) and formulas left to the
+  /// spreadsheet program (warnings).
+  static func sheetDiagnostics(_ content: [UInt8], file: String, part: String = "") -> [Diagnostic] {
+    SheetProcessor.inspect(content).map {
+      Diagnostic($0.isError ? .error : .warning, file: file, part: part, message: "\($0.place): \($0.message)", hint: $0.hint)
+    }
   }
 
   // MARK: - Rendering

@@ -144,4 +144,28 @@ import Testing
     #expect(xml.contains("office:value-type=\"percentage\" office:value=\"0.914\""), "a number in a percentage-styled cell is a percentage")
     #expect(!xml.contains("baocao-row"))
   }
+
+  @Test func columnLoopsAreRefusedAndUncomputedFormulasReported() throws {
+    let dir = try CLI.temporaryDirectory()
+    let template = dir.appendingPathComponent("columns.fods")
+    try """
+      <?xml version="1.0" encoding="UTF-8"?>
+      <office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.spreadsheet">
+      <office:body><office:spreadsheet><table:table table:name="S"><table:table-row>
+      <table:table-cell office:value-type="string"><text:p>{d.months[i].name}</text:p></table:table-cell>
+      <table:table-cell office:value-type="string"><text:p>{d.months[i+1].name}</text:p></table:table-cell>
+      <table:table-cell table:formula="of:=VLOOKUP(1;[.A1:.B2];2)" office:value-type="float" office:value="0"><text:p>0</text:p></table:table-cell>
+      </table:table-row></table:table></office:spreadsheet></office:body></office:document>
+      """.write(to: template, atomically: true, encoding: .utf8)
+    let check = try CLI.baocao(["check", template.path])
+    #expect(check.status == 1)
+    #expect(check.stderr.contains("S.B1: the loop over 'd.months' runs across columns"), "\(check.stderr)")
+    #expect(check.stderr.contains("warning:") && check.stderr.contains("VLOOKUP"), "\(check.stderr)")
+    let data = dir.appendingPathComponent("d.json")
+    try #"{"months":[{"name":"a"},{"name":"b"}]}"#.write(to: data, atomically: true, encoding: .utf8)
+    let out = dir.appendingPathComponent("out.fods")
+    let r = try CLI.baocao(["render", template.path, data.path, "-o", out.path])
+    #expect(r.status == 1 && r.stderr.contains("runs across columns"))
+    #expect(!FileManager.default.fileExists(atPath: out.path))
+  }
 }
