@@ -67,7 +67,7 @@ public final class TemplateDocument: @unchecked Sendable {
       }
       let sheet = ext == "fods"
       // Rows of a spreadsheet carry their template position through the merge (see SheetProcessor).
-      let (program, diags) = compile(sheet ? SheetProcessor.markRows(bytes) : bytes, file: path, part: "", odf: true)
+      let (program, diags) = compile(sheet ? SheetProcessor.prepare(bytes) : bytes, file: path, part: "", odf: true)
       let doc = TemplateDocument(path: path, kind: .flat(spreadsheet: sheet), programs: ["": program], entryNames: [])
       if sheet { doc.sheetStyles = bytes }
       return (doc, diags + (sheet ? sheetDiagnostics(bytes, file: path) : []))
@@ -114,7 +114,7 @@ public final class TemplateDocument: @unchecked Sendable {
     var diagnostics: [Diagnostic] = []
     for name in templatedParts {
       guard let b = partBytes[name] else { continue }
-      let marked = spreadsheet && name == "content.xml" ? SheetProcessor.markRows(b) : b
+      let marked = spreadsheet && name == "content.xml" ? SheetProcessor.prepare(b) : b
       let (program, d) = compile(marked, file: path, part: name, aliases: aliases, odf: true)
       diagnostics += d
       if !program.tags.isEmpty { programs[name] = program }

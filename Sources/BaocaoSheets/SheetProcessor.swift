@@ -13,6 +13,44 @@ public enum SheetProcessor {
 
   // MARK: - Before the merge
 
+  /// Prepares a spreadsheet template for the merge: a sheet whose name holds a loop tag
+  /// (`{d[i].province}`) gets its `[i+1]` sheet if the author did not write one, so that the sheet
+  /// repeats once per record; every row is marked with its place.
+  public static func prepare(_ bytes: [UInt8]) -> [UInt8] { markRows(closeSheetLoops(bytes)) }
+
+  static func closeSheetLoops(_ bytes: [UInt8]) -> [UInt8] {
+    var scan = XMLScan(bytes)
+    var depth = 0
+    var names: [(name: String, end: Int)] = []
+    var current: String? = nil
+    while let tag = scan.next() {
+      guard tag.name.elementsEqual("table:table".utf8) else { continue }
+      if tag.kind == .start {
+        depth += 1
+        if depth == 1 { current = XMLScan.attributes(bytes, tag.range).first { $0.name == "table:name" }?.value ?? "" }
+      } else if tag.kind == .end {
+        depth -= 1
+        if depth == 0, let c = current { names.append((c, tag.range.upperBound)) }
+      }
+    }
+    var inserts: [(Int, String)] = []
+    for (k, sheet) in names.enumerated() where sheet.name.contains("{") && sheet.name.contains("[i]") {
+      let closing = sheet.name.replacingAll("[i]", "[i+1]")
+      if k + 1 < names.count, names[k + 1].name.contains("[i+1]") { continue }
+      inserts.append((sheet.end, "<table:table table:name=\"" + XMLEntities.encodeAttribute(closing) + "\"><table:table-row><table:table-cell/></table:table-row></table:table>"))
+    }
+    guard !inserts.isEmpty else { return bytes }
+    var out: [UInt8] = []
+    var at = 0
+    for (position, text) in inserts {
+      out += bytes[at..<position]
+      out += Array(text.utf8)
+      at = position
+    }
+    out += bytes[at...]
+    return out
+  }
+
   public static func markRows(_ bytes: [UInt8]) -> [UInt8] {
     var out: [UInt8] = []
     out.reserveCapacity(bytes.count + bytes.count / 10)
@@ -208,12 +246,14 @@ public enum SheetProcessor {
 
     // 4. Write: formula cells with their new formula, value and text; percentage cells typed.
     let numberStyles = NumberStyles(content: bytes, styles: styles)
+    // LibreOffice's calcext:value-type only where the document declares that namespace.
+    let hasCalcext = XMLScan(bytes).find(Array("xmlns:calcext=".utf8), from: 0) != nil
     var rewrites = otherRewrites
     for (k, c) in cells.enumerated() {
       let isPercent = c.style.map { numberStyles.isPercentage(cellStyle: $0) } ?? false
       if let f = c.formula {
         let result = failed.contains(k) ? nil : state[k]
-        var tag = startTag(bytes, c, formula: f, result: result, percent: isPercent)
+        var tag = startTag(bytes, c, formula: f, result: result, percent: isPercent, calcext: hasCalcext)
         if c.body == nil, result != nil { tag.removeLast(2); tag += ">" }
         rewrites.append((c.tag, tag))
         if let result, result != .empty {
@@ -267,7 +307,7 @@ public enum SheetProcessor {
   }
 
   /// The start tag of a formula cell with its new formula and cached value.
-  static func startTag(_ bytes: [UInt8], _ c: Cell, formula: String, result: CellValue?, percent: Bool) -> String {
+  static func startTag(_ bytes: [UInt8], _ c: Cell, formula: String, result: CellValue?, percent: Bool, calcext: Bool) -> String {
     let dropped: Set<String> = [
       "table:formula", "office:value", "office:value-type", "calcext:value-type", "office:string-value",
       "office:boolean-value", "office:date-value", "office:time-value",
@@ -279,12 +319,12 @@ public enum SheetProcessor {
     switch result {
     case .number(let n)?:
       let type = percent ? "percentage" : (["percentage", "currency"].contains(original ?? "") ? original! : "float")
-      s += " office:value-type=\"\(type)\" office:value=\"\(numberText(n))\" calcext:value-type=\"\(type)\""
+      s += " office:value-type=\"\(type)\" office:value=\"\(numberText(n))\"" + (calcext ? " calcext:value-type=\"\(type)\"" : "")
       if type == "currency", let cur = c.attribute("office:currency") , !s.contains("office:currency") { s += " office:currency=\"\(cur)\"" }
     case .bool(let b)?:
-      s += " office:value-type=\"boolean\" office:boolean-value=\"\(b)\" calcext:value-type=\"boolean\""
+      s += " office:value-type=\"boolean\" office:boolean-value=\"\(b)\"" + (calcext ? " calcext:value-type=\"boolean\"" : "")
     case .string(let t)?:
-      s += " office:value-type=\"string\" office:string-value=\"" + XMLEntities.encodeAttribute(t) + "\" calcext:value-type=\"string\""
+      s += " office:value-type=\"string\" office:string-value=\"" + XMLEntities.encodeAttribute(t) + "\"" + (calcext ? " calcext:value-type=\"string\"" : "")
     default:
       break
     }

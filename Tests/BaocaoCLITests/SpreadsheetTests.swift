@@ -168,4 +168,27 @@ import Testing
     #expect(r.status == 1 && r.stderr.contains("runs across columns"))
     #expect(!FileManager.default.fileExists(atPath: out.path))
   }
+
+  @Test func aSheetPerRecordWhenTheSheetNameHoldsALoopTag() throws {
+    let dir = try CLI.temporaryDirectory()
+    let template = dir.appendingPathComponent("per-province.fods")
+    try """
+      <?xml version="1.0" encoding="UTF-8"?>
+      <office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.spreadsheet">
+      <office:body><office:spreadsheet>
+      <table:table table:name="{d[i].name}"><table:table-column table:number-columns-repeated="3"/><table:table-row>
+      <table:table-cell office:value-type="string"><text:p>{d[i].name}</text:p></table:table-cell>
+      <table:table-cell office:value-type="string"><text:p>{d[i].total}</text:p></table:table-cell>
+      <table:table-cell table:formula="of:=[.B1]*2" office:value-type="float" office:value="0"><text:p>0</text:p></table:table-cell>
+      </table:table-row></table:table>
+      </office:spreadsheet></office:body></office:document>
+      """.write(to: template, atomically: true, encoding: .utf8)
+    let out = dir.appendingPathComponent("out.fods")
+    let r = try CLI.baocao(["render", template.path, root.appendingPathComponent("Tests/Fixtures/held/workbook.json").path, "-o", out.path])
+    #expect(r.status == 0, "\(r.stderr)")
+    let xml = try String(contentsOf: out, encoding: .utf8)
+    let names = xml.components(separatedBy: "<table:table table:name=\"").dropFirst().map { $0.prefix { $0 != "\"" } }
+    #expect(names == ["Hà Nội", "Lai Châu", "Cà Mau"])
+    #expect(xml.contains("office:value=\"822056\"") && xml.contains("office:value=\"188050\"") && xml.contains("office:value=\"241000\""))
+  }
 }
