@@ -13,7 +13,7 @@ import Foundation
 //          layout + native PDF of an existing document
 //        baocao-bench report TEMPLATE DATA [--complement FILE] [--iterations N]
 //          one record: compile once, then median times of merge, merge + ODT, merge + native PDF
-//        baocao-bench batch TEMPLATE DIR [--complement FILE] --odt-out DIR [--runs N]
+//        baocao-bench batch TEMPLATE DIR [--complement FILE] --odt-out DIR [--runs N] [--jobs N] [--odt-only]
 //          every record of DIR on all cores: merge + ODT, and merge + native PDF; writes the merged
 //          ODTs to --odt-out so that LibreOffice can convert the very same files
 
@@ -38,6 +38,9 @@ let complementPath = option("--complement", &args)
 let iterations = Int(option("--iterations", &args) ?? "") ?? 300
 let runs = Int(option("--runs", &args) ?? "") ?? 5
 let odtOut = option("--odt-out", &args)
+let workers = Int(option("--jobs", &args) ?? "") ?? ProcessInfo.processInfo.activeProcessorCount
+let odtOnly = args.contains("--odt-only")
+args.removeAll { $0 == "--odt-only" }
 if args.count == 2, args[0] == "convert" {
   // Layout + PDF of an existing document, nothing else.
   let parts = try TemplateDocument.textParts(path: args[1])
@@ -126,13 +129,14 @@ if args[0] == "report" {
   func job(_ formats: [OutputFormat], _ dir: String) -> BatchJob {
     BatchJob(
       document: document, records: records, complement: complement, options: options, formats: formats, namePattern: nil,
-      outputDirectory: dir, jobs: ProcessInfo.processInfo.activeProcessorCount, pdf: native)
+      outputDirectory: dir, jobs: workers, pdf: native)
   }
   var odtTimes: [Double] = [], pdfTimes: [Double] = [], bothTimes: [Double] = []
   for _ in 0..<runs {
     var s = job([.odt], odtOut).run { _, _, _ in }
     precondition(s.failed == 0, "a record failed")
     odtTimes.append(s.seconds * 1000)
+    if odtOnly { continue }
     s = job([.pdf], pdfOut).run { _, _, _ in }
     precondition(s.failed == 0, "a record failed")
     pdfTimes.append(s.seconds * 1000)
@@ -140,8 +144,12 @@ if args[0] == "report" {
     bothTimes.append(s.seconds * 1000)
   }
   let n = Double(records.count)
-  print(String(format: "%d records on %d cores, median of %d runs:", records.count, ProcessInfo.processInfo.activeProcessorCount, runs))
+  print(String(format: "%d records, %d workers, median of %d runs:", records.count, workers, runs))
   print(String(format: "  merge + ODT:        %.1f ms (%.2f ms/document, %.0f documents/s)", median(odtTimes), median(odtTimes) / n, n * 1000 / median(odtTimes)))
+  if odtOnly {
+    print("peak memory: \(peakMiB()) MiB")
+    exit(0)
+  }
   print(String(format: "  merge + native PDF: %.1f ms (%.2f ms/document, %.0f documents/s)", median(pdfTimes), median(pdfTimes) / n, n * 1000 / median(pdfTimes)))
   print(String(format: "  merge + ODT + PDF:  %.1f ms", median(bothTimes)))
   print("NATIVE_PDF_BATCH_MS \(median(pdfTimes))")
