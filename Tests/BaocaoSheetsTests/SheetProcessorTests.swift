@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import BaocaoSheets
@@ -84,5 +85,23 @@ import Testing
     #expect(n.format(0.9147, cellStyle: "pct") == "91,5%")
     #expect(n.format(10388458, cellStyle: "int") == "10.388.458")
     #expect(n.isPercentage(cellStyle: "pct") && !n.isPercentage(cellStyle: "int"))
+  }
+
+  @Test func namedRangesAndConditionalFormatsFollowTheRows() {
+    let body = "<office:spreadsheet><table:table table:name=\"S\">"
+      + Self.row("0:1", Self.number(1)) + Self.row("0:2", Self.number(2)) + Self.row("0:2", Self.number(3)) + Self.row("0:4", Self.number(4))
+      + "<calcext:conditional-formats><calcext:conditional-format calcext:target-range-address=\"S.A2:S.A3\"/></calcext:conditional-formats>"
+      + "</table:table><table:named-expressions><table:named-range table:name=\"values\" table:base-cell-address=\"$S.$A$1\" table:cell-range-address=\"$S.$A$2:.$A$3\"/>"
+      + "<table:named-expression table:name=\"total\" table:base-cell-address=\"$S.$A$1\" table:expression=\"of:=SUM([$S.$A$2:.$A$3])+[$S.$A$4]\"/></table:named-expressions></office:spreadsheet>"
+    let s = String(decoding: SheetProcessor.finish(Array(body.utf8), styles: nil).bytes, as: UTF8.self)
+    #expect(s.contains("calcext:target-range-address=\"S.A2:S.A3\""))  // rows 2–3 stay: the loop made rows 2 and 3
+    #expect(s.contains("table:cell-range-address=\"$S.$A$2:.$A$3\""))
+    #expect(s.contains("table:expression=\"of:=SUM([$S.$A$2:.$A$3])+[$S.$A$4]\""))
+    // With a longer loop, they grow and move.
+    let longer = body.replacingOccurrences(of: Self.row("0:4", Self.number(4)), with: Self.row("0:2", Self.number(5)) + Self.row("0:4", Self.number(4)))
+    let t = String(decoding: SheetProcessor.finish(Array(longer.utf8), styles: nil).bytes, as: UTF8.self)
+    #expect(t.contains("calcext:target-range-address=\"S.A2:S.A4\""), "\(t)")
+    #expect(t.contains("table:cell-range-address=\"$S.$A$2:.$A$4\""))
+    #expect(t.contains("table:expression=\"of:=SUM([$S.$A$2:.$A$4])+[$S.$A$5]\""))
   }
 }
