@@ -32,6 +32,8 @@ public final class Font: @unchecked Sendable {
   let blob: OpaquePointer
   let face: OpaquePointer
   let hbFont: OpaquePointer
+  /// Every glyph's advance in font units, read once (the PDF writer looks them up per glyph).
+  public let advances: [Int32]
 
   public init?(path: String) {
     guard let blob = hb_blob_create_from_file_or_fail(path) else { return nil }
@@ -50,6 +52,9 @@ public final class Font: @unchecked Sendable {
     self.path = path
     self.unitsPerEm = upem
     self.glyphCount = Int(hb_face_get_glyph_count(face))
+    var all = [Int32](repeating: 0, count: glyphCount)
+    for g in 0..<glyphCount { all[g] = hb_font_get_glyph_h_advance(font, hb_codepoint_t(g)) }
+    self.advances = all
     family = Font.name(face, hb_ot_name_id_t(HB_OT_NAME_ID_TYPOGRAPHIC_FAMILY)) ?? Font.name(face, hb_ot_name_id_t(HB_OT_NAME_ID_FONT_FAMILY)) ?? ""
     postScriptName = (Font.name(face, hb_ot_name_id_t(HB_OT_NAME_ID_POSTSCRIPT_NAME)) ?? family).filter { $0 != " " }
     bold = hb_style_get_value(font, HB_STYLE_TAG_WEIGHT) >= 600
@@ -144,7 +149,7 @@ public final class Font: @unchecked Sendable {
 
   /// The unshaped advance of a glyph, in font units (what a PDF widths array holds).
   public func advance(of glyph: UInt32) -> Int {
-    Int(hb_font_get_glyph_h_advance(hbFont, glyph))
+    Int(glyph) < advances.count ? Int(advances[Int(glyph)]) : 0
   }
 
   /// A subset font program holding `glyphs` (and the glyphs their composites use), with the new id of

@@ -102,12 +102,13 @@ public enum PDFWriter {
         // LibreOffice's PDF export sets every text run 3 twips (0.15 pt) right of its layout position
         // (measured on all our documents); doing the same keeps text extraction's geometry identical.
         out.number((run.x + 3) / 20); out.space(); out.number((height - run.y) / 20); out.append(" Td [<")
-        let newIDs = fonts.used[f].newIDs
+        let newIDs = fonts.used[f].newIDArray
+        let font = run.font
         for k in run.glyphs.indices {
           let g = run.glyphs[k]
-          out.hex4(newIDs[g] ?? 0)
+          out.hex4(Int(g) < newIDs.count ? UInt32(newIDs[Int(g)]) : 0)
           // TJ moves by the font's own width; the difference to the shaped advance is an adjustment.
-          let natural = fonts.width(of: g, in: f) * size / 1000
+          let natural = FontRegistry.width(of: g, in: font) * size / 1000
           let adjust = (natural - run.advances[k] / 20) * 1000 / size
           if abs(adjust) >= 0.001 && k < run.glyphs.count - 1 {
             out.append("> ")
@@ -137,6 +138,8 @@ public enum PDFWriter {
       throw PDFError(message: "HarfBuzz could not subset the font \(font.path)")
     }
     entry.newIDs = newIDs
+    entry.newIDArray = [UInt16](repeating: 0, count: font.glyphCount)
+    for (old, new) in newIDs where Int(old) < font.glyphCount { entry.newIDArray[Int(old)] = UInt16(truncatingIfNeeded: new) }
     // From here on glyphs are named by their id in the subset.
     let glyphs = original.map { newIDs[$0]! }
     var widthByNew: [UInt32: Double] = [:]
@@ -250,6 +253,9 @@ struct FontRegistry {
     var widths: [UInt32: Double] = [:]
     /// Original glyph id → its id in the embedded subset.
     var newIDs: [UInt32: UInt32] = [:]
+    var newIDArray: [UInt16] = []
+    /// Glyphs whose text is known already (the common case: skip the dictionary).
+    var named: [Bool] = []
   }
 
   var used: [Entry] = []
@@ -264,8 +270,15 @@ struct FontRegistry {
 
   /// Records that glyph k of the run is used, with its text the first time it is seen with any.
   mutating func use(_ glyph: UInt32, run: GlyphRun, at k: Int, in index: Int) {
-    if let existing = used[index].glyphs[glyph], !existing.isEmpty { return }
-    used[index].glyphs[glyph] = run.clusters[k].isEmpty ? "" : run.text(of: k)
+    let g = Int(glyph)
+    if g < used[index].named.count, used[index].named[g] { return }
+    if used[index].named.isEmpty { used[index].named = [Bool](repeating: false, count: used[index].font.glyphCount) }
+    if run.clusters[k].isEmpty {
+      if used[index].glyphs[glyph] == nil { used[index].glyphs[glyph] = "" }
+      return
+    }
+    used[index].glyphs[glyph] = run.text(of: k)
+    if g < used[index].named.count { used[index].named[g] = true }
   }
 
   /// The glyph's width in the PDF's 1/1000 em, as written in the font's /W array.
@@ -276,8 +289,9 @@ struct FontRegistry {
     return w
   }
 
+  @inline(__always)
   static func width(of glyph: UInt32, in font: Font) -> Double {
-    (Double(font.advance(of: glyph)) * 1000 / Double(font.unitsPerEm) * 1000).rounded() / 1000
+    (Double(font.advance(of: glyph)) * 1_000_000 / Double(font.unitsPerEm)).rounded() / 1000
   }
 }
 
