@@ -74,8 +74,12 @@ final class DocumentBuilder {
     var out: [Block] = []
     for e in container.elements {
       switch e.name {
-      case "text:p", "text:h":
+      case "text:p":
         out.append(.paragraph(try paragraph(e, sheet: sheet)))
+      case "text:h":
+        let p = try paragraph(e, sheet: sheet)
+        try applyOutline(to: p, heading: e, sheet: sheet)
+        out.append(.paragraph(p))
       case "table:table":
         out.append(.table(try table(e, sheet: sheet)))
       case "text:section":
@@ -318,6 +322,27 @@ final class DocumentBuilder {
     guard let styleName, let listStyle = sheet.listStyle(styleName) else { return }
     let levels = listStyle.elements.filter { ($0["text:level"].flatMap { Int($0) } ?? 1) <= level }
     guard let levelStyle = levels.last(where: { Int($0["text:level"] ?? "1") == level }) ?? levels.last else { return }
+    try applyLevel(levelStyle, to: p, counters: counters, label: label, sheet: sheet)
+  }
+
+  /// Heading numbers from the outline style (Tools ▸ Heading Numbering in LibreOffice).
+  private var outlineCounters: [Int] = []
+
+  func applyOutline(to p: ParagraphNode, heading: XMLElement, sheet: StyleSheet) throws(LayoutError) {
+    let styleLevel = heading["text:style-name"].flatMap { sheet.style(family: "paragraph", name: $0)?.element["style:default-outline-level"] }
+    guard let level = Int(heading["text:outline-level"] ?? styleLevel ?? ""), level >= 1,
+      let outline = sheet.outlineStyle,
+      let levelStyle = outline.elements.first(where: { Int($0["text:level"] ?? "") == level })
+    else { return }
+    while outlineCounters.count < level { outlineCounters.append(0) }
+    outlineCounters = Array(outlineCounters.prefix(level))
+    if let start = heading["text:start-value"].flatMap({ Int($0) }) { outlineCounters[level - 1] = start } else { outlineCounters[level - 1] += 1 }
+    // An empty format means no number; LibreOffice then leaves the heading's own indents alone.
+    guard let format = levelStyle["style:num-format"], !format.isEmpty, heading["text:is-list-header"] != "true" else { return }
+    try applyLevel(levelStyle, to: p, counters: outlineCounters, label: true, sheet: sheet)
+  }
+
+  func applyLevel(_ levelStyle: XMLElement, to p: ParagraphNode, counters: [Int], label: Bool, sheet: StyleSheet) throws(LayoutError) {
     let lp = levelStyle.first("style:list-level-properties")
     var followedBy = "listtab"
     var tabStop: Twips? = nil
@@ -353,7 +378,7 @@ final class DocumentBuilder {
         if !fontsHave(labelProps, bullet) { bullet = "•" }
       }
       text = bullet
-    case "text:list-level-style-number":
+    case "text:list-level-style-number", "text:outline-level-style":
       let format = levelStyle["style:num-format"] ?? "1"
       let shown = max(1, Int(levelStyle["text:display-levels"] ?? "1") ?? 1)
       let numbers = counters.suffix(shown).map { ListNumbering.format($0, as: format) }

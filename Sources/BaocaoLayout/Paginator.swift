@@ -289,6 +289,14 @@ final class Paginator {
     var spaceBefore = softTop ? 0 : pendingSpace + t.props.marginTop
     // The header rows and the first body row go together.
     let firstNeed = spaceBefore + headerHeight + (layout.rows.count > headerCount ? layout.rows[headerCount].firstLineHeight : 0)
+    // Measured in LibreOffice: when the repeated header rows would still fit at the bottom of the page
+    // but the first body row would not, the table moves to the next page with only its first body
+    // row there, and the following rows start on the page after (under the repeated header).
+    var breakAfterFirstRow = false
+    if !atTop && y + firstNeed > page.bodyBottom && headerCount > 0 && layout.rows.count > headerCount + 1
+      && y + spaceBefore + headerHeight <= page.bodyBottom {
+      breakAfterFirstRow = true
+    }
     if !atTop && y + firstNeed > page.bodyBottom {
       let width = bodyWidth
       try startPage(nil, soft: true)
@@ -317,6 +325,7 @@ final class Paginator {
     for r in layout.rows.indices {
       var row = layout.rows[r]
       let isHeader = r < headerCount
+      if breakAfterFirstRow && r == headerCount + 1 { try continueOnNewPage() }
       while true {
         let avail = page.bodyBottom - y
         if row.height <= avail || isHeader || (tableOnlyPage && bodyRowsOnPage == 0 && row.keepTogether) {

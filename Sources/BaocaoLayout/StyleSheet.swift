@@ -19,6 +19,7 @@ final class StyleSheet {
   private(set) var automatic: [String: Style] = [:]
   private(set) var defaults: [String: Style] = [:]
   private(set) var listStyles: [String: XMLElement] = [:]
+  private(set) var outlineStyle: XMLElement?
   var fontFamilies: [String: String] = [:]
   var pageLayouts: [String: XMLElement] = [:]
   var masterPages: [String: XMLElement] = [:]
@@ -32,6 +33,7 @@ final class StyleSheet {
     s.common = common
     s.defaults = defaults
     s.listStyles = listStyles
+    s.outlineStyle = outlineStyle
     s.fontFamilies = fontFamilies
     s.pageLayouts = pageLayouts
     s.masterPages = masterPages
@@ -63,6 +65,8 @@ final class StyleSheet {
         defaults[family] = Self.style(e, name: "", family: family)
       case "text:list-style":
         if let name = e["style:name"] { listStyles[name] = e }
+      case "text:outline-style":
+        outlineStyle = e
       case "style:page-layout":
         if let name = e["style:name"] { pageLayouts[name] = e }
       case "style:master-page":
