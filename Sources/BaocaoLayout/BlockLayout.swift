@@ -4,6 +4,9 @@
 struct LineBox {
   var height: Twips
   var items: [DisplayItem]
+  /// How far the box may hang past the bottom of the body: the proportional line spacing below a
+  /// line's text (LibreOffice lets it overflow the page).
+  var slack: Twips = 0
 }
 
 /// A paragraph cut into line boxes, plus what pagination needs to know about it.
@@ -109,7 +112,7 @@ extension ParagraphLayout {
       if let bg = props.background {
         items.insert(.rect(x: left, y: boxTop, width: right - left, height: Double(height) - boxTop, color: bg), at: 0)
       }
-      boxes.append(LineBox(height: height, items: items))
+      boxes.append(LineBox(height: height, items: items, slack: line.extraBelow))
     }
     return ParagraphBoxes(boxes: boxes, spaceAfter: props.marginBottom, props: props, spaceBefore: spaceBefore)
   }

@@ -223,7 +223,8 @@ final class Paginator {
         return pb.boxes.reduce(0) { $0 + $1.height } + (try keepHeight(following.dropFirst(), pending: pb.spaceAfter))
       }
       let n = min(pb.boxes.count, max(1, p.props.orphans))
-      return pb.boxes.prefix(n).reduce(0) { $0 + $1.height }
+      // The last of those lines may hang its proportional spacing past the bottom.
+      return pb.boxes.prefix(n).reduce(0) { $0 + $1.height } - pb.boxes[n - 1].slack
     case .table(let t):
       if t.masterPage != nil || t.props.breakBefore { return 0 }
       let layout = try TableLayout(table: t, width: bodyWidth, paginator: self)
@@ -248,7 +249,7 @@ final class Paginator {
       let avail = page.bodyBottom - y
       var k = 0
       var h: Twips = 0
-      while start + k < n, h + pb.boxes[start + k].height <= avail {
+      while start + k < n, h + pb.boxes[start + k].height - pb.boxes[start + k].slack <= avail {
         h += pb.boxes[start + k].height
         k += 1
       }
@@ -328,7 +329,9 @@ final class Paginator {
       if breakAfterFirstRow && r == headerCount + 1 { try continueOnNewPage() }
       while true {
         let avail = page.bodyBottom - y
-        if row.height <= avail || isHeader || (tableOnlyPage && bodyRowsOnPage == 0 && row.keepTogether) {
+        // A row that ends the page closes the table there: its bottom border must fit too.
+        let closing = row.isLast ? 0 : (row.cells.compactMap { $0.cell.borders.bottom?.width }.max() ?? 0)
+        if row.height + closing <= avail || isHeader || (tableOnlyPage && bodyRowsOnPage == 0 && row.keepTogether) {
           layout.draw(row, x: x, y: y, into: &page.items)
           y += row.height
           if !isHeader { bodyRowsOnPage += 1 }

@@ -20,6 +20,8 @@ struct LaidLine {
 
   var pieces: [Piece] = []
   var objects: [(image: ImageData, x: Double, width: Twips, height: Twips)] = []
+  /// Proportional spacing added below the text: it may hang past the bottom of a page.
+  var extraBelow: Twips = 0
   var ascent: Twips
   var descent: Twips
   var height: Twips
@@ -334,7 +336,7 @@ struct ParagraphLayout {
       // below 100 % the ascent shrinks too (PropLineSpacingShrinksFirstLine).
       if p < 100 { line.ascent = line.ascent * p / 100 }
       // With a picture in the line, or under a picture at the paragraph's top, the extra goes above.
-      if p > 100 && extraAbove { line.ascent += h - line.height }
+      if p > 100 && extraAbove { line.ascent += h - line.height } else if p > 100 { line.extraBelow = h - line.height }
       line.height = h
       line.descent = h - line.ascent
     case .atLeast(let m):

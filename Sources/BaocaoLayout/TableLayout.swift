@@ -42,7 +42,8 @@ struct TableLayout {
       var rest: [CellPart] = []
       var moved = false
       for c in cells {
-        let room = height - topSpace(c) - bottomSpace(c)
+        // The part left on this page closes the table there, so it carries its bottom border.
+        let room = height - topSpace(c) - c.cell.borders.padding.bottom - (c.cell.borders.bottom?.width ?? 0)
         var used: Twips = 0
         var k = 0
         while k < c.boxes.count, used + c.boxes[k].height <= room {
