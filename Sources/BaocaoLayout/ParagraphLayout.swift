@@ -252,13 +252,19 @@ struct ParagraphLayout {
         ascent = m.ascent
         descent = m.descent
       }
+      // Trailing spaces are drawn too (LibreOffice does: text extraction then sees the same words),
+      // but they hang past the margin: they take no part in alignment or line height.
+      var drawnEnd = line.range.upperBound
+      while drawnEnd > visible.upperBound, specials[drawnEnd - 1] == .lineBreak { drawnEnd -= 1 }
       var k = visible.lowerBound
-      while k < visible.upperBound {
+      while k < drawnEnd {
         r = runOf[k]
         let run = runs[r]
-        let segEnd = min(run.range.upperBound, visible.upperBound)
-        ascent = max(ascent, run.metrics.ascent)
-        descent = max(descent, run.metrics.descent)
+        let segEnd = min(run.range.upperBound, k < visible.upperBound ? visible.upperBound : drawnEnd)
+        if k < visible.upperBound {
+          ascent = max(ascent, run.metrics.ascent)
+          descent = max(descent, run.metrics.descent)
+        }
         let scale = Double(run.props.size) / Double(run.font.unitsPerEm)
         var piece = LaidLine.Piece(
           font: run.font, size: run.props.size, color: run.props.color, x: pen, glyphs: [], advances: [], source: scalars, clusters: [],
@@ -280,7 +286,7 @@ struct ParagraphLayout {
             continue
           }
           var adv = Double(g.advance) * scale
-          if isSpace(scalars[g.cluster]) { adv += extraPerSpace }
+          if isSpace(scalars[g.cluster]) && g.cluster < visible.upperBound { adv += extraPerSpace }
           piece.glyphs.append(g.glyph)
           piece.advances.append(adv)
           // The cluster's text goes with its first glyph.
