@@ -260,7 +260,7 @@ struct ParagraphLayout {
       while k < drawnEnd {
         r = runOf[k]
         let run = runs[r]
-        let segEnd = min(run.range.upperBound, k < visible.upperBound ? visible.upperBound : drawnEnd)
+        let segEnd = min(run.range.upperBound, drawnEnd)
         if k < visible.upperBound {
           ascent = max(ascent, run.metrics.ascent)
           descent = max(descent, run.metrics.descent)
