@@ -185,4 +185,34 @@ import Testing
     let info = try CLI.run(CLI.which("pdfinfo")!, [out.path])
     #expect(info.stdout.contains("LibreOffice"))
   }
+
+  @Test func userFontsComeFirstWithFontsOption() throws {
+    let dejavu = "/usr/share/fonts/truetype/dejavu"
+    guard FileManager.default.fileExists(atPath: dejavu + "/DejaVuSans.ttf") else {
+      print("skipped: needs DejaVu Sans (Debian's fonts-dejavu-core)")
+      return
+    }
+    let dir = try CLI.temporaryDirectory()
+    let fonts = dir.appendingPathComponent("fonts")
+    try FileManager.default.createDirectory(at: fonts, withIntermediateDirectories: true)
+    try FileManager.default.copyItem(atPath: dejavu + "/DejaVuSans.ttf", toPath: fonts.appendingPathComponent("DejaVuSans.ttf").path)
+    let doc = dir.appendingPathComponent("dejavu.fodt")
+    try """
+      <?xml version="1.0" encoding="UTF-8"?>
+      <office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.text">
+      <office:styles><style:default-style style:family="paragraph"><style:text-properties fo:font-family="'DejaVu Sans'" fo:font-size="12pt"/></style:default-style></office:styles>
+      <office:automatic-styles><style:page-layout style:name="pm1"><style:page-layout-properties fo:page-width="21cm" fo:page-height="29.7cm"/></style:page-layout></office:automatic-styles>
+      <office:master-styles><style:master-page style:name="Standard" style:page-layout-name="pm1"/></office:master-styles>
+      <office:body><office:text><text:p>Chữ ký số</text:p></office:text></office:body></office:document>
+      """.write(to: doc, atomically: true, encoding: .utf8)
+    let out = dir.appendingPathComponent("dejavu.pdf")
+    let without = try CLI.baocao(["convert", doc.path, "-o", out.path])
+    #expect(without.status == 1 && without.stderr.contains("DejaVu Sans") && without.stderr.contains("--fonts"), "\(without.stderr)")
+    let with = try CLI.baocao(["convert", doc.path, "-o", out.path, "--fonts", fonts.path])
+    #expect(with.status == 0, "\(with.stderr)")
+    if CLI.which("pdffonts") != nil {
+      let f = try CLI.run(CLI.which("pdffonts")!, [out.path])
+      #expect(f.stdout.contains("DejaVuSans"), "\(f.stdout)")
+    }
+  }
 }
