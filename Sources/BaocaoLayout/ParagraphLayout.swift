@@ -94,6 +94,7 @@ struct ParagraphLayout {
     }
 
     var specials = [Special?](repeating: nil, count: scalars.count)
+    var tabLeaders: [Int: String] = [:]
     for (i, k) in specialAt { specials[i] = k }
 
     // 2. Shape each run; collect advances per scalar (twips).
@@ -159,7 +160,8 @@ struct ParagraphLayout {
       if specials[i] == .tab {
         let indent = Double(firstLine ? props.textIndent : 0)
         let pos = x + indent
-        let (stop, kind, decimal) = nextTabStop(after: pos, props: props)
+        let (stop, kind, decimal, leader) = nextTabStop(after: pos, props: props)
+        if let leader, !leader.isEmpty { tabLeaders[i] = leader }
         // Right, centred and decimal stops align the text that follows, up to the next tab.
         var following = 0.0
         var beforeDecimal = 0.0
@@ -279,6 +281,18 @@ struct ParagraphLayout {
             pen += advance[g.cluster]
             continue
           }
+          if let leader = tabLeaders[g.cluster], let dot = leader.unicodeScalars.first,
+            let filled = leaderPiece(dot.value, run: run, from: pen, width: advance[g.cluster])
+          {
+            // A tab with a leader: as many dots as fit, spread over the whole gap (as LibreOffice draws them).
+            if !piece.glyphs.isEmpty { pieces.append(piece) }
+            pieces.append(filled)
+            pen += advance[g.cluster]
+            piece = LaidLine.Piece(
+              font: run.font, size: run.props.size, color: run.props.color, x: pen, glyphs: [], advances: [], source: scalars,
+              clusters: [], underline: run.props.underline, strike: run.props.strike)
+            continue
+          }
           if specials[g.cluster] != nil {
             // A tab is white space up to its stop: no glyph, only an advance.
             if let last = piece.advances.indices.last { piece.advances[last] += advance[g.cluster] } else { piece.x += advance[g.cluster] }
@@ -324,13 +338,26 @@ struct ParagraphLayout {
     return Int32(start)..<Int32(max(start, end))
   }
 
+  /// Leader characters filling a tab's gap of `width` twips from `x`.
+  private func leaderPiece(_ scalar: UInt32, run: Run, from x: Double, width: Double) -> LaidLine.Piece? {
+    let shaped = run.font.shape([scalar], range: 0..<1, kerning: false)
+    guard let g = shaped.first, g.glyph != 0, g.advance > 0 else { return nil }
+    let adv = Double(g.advance) * Double(run.props.size) / Double(run.font.unitsPerEm)
+    let count = Int((width / adv).rounded(.down))
+    guard count > 0 else { return nil }
+    return LaidLine.Piece(
+      font: run.font, size: run.props.size, color: run.props.color, x: x,
+      glyphs: Array(repeating: g.glyph, count: count), advances: Array(repeating: width / Double(count), count: count), source: [scalar],
+      clusters: Array(repeating: 0..<1, count: count), underline: false, strike: false)
+  }
+
   /// The first tab stop after `pos` (positions from the paragraph's left margin), or the next default stop.
-  func nextTabStop(after pos: Double, props: ParagraphProps) -> (Double, TabStop.Kind, UInt32?) {
+  func nextTabStop(after pos: Double, props: ParagraphProps) -> (Double, TabStop.Kind, UInt32?, String?) {
     for stop in props.tabStops where Double(stop.position) > pos + 0.5 {
-      return (Double(stop.position), stop.kind, stop.kind == .char ? (stop.decimal ?? 0x2C) : nil)
+      return (Double(stop.position), stop.kind, stop.kind == .char ? (stop.decimal ?? 0x2C) : nil, stop.leader)
     }
     let d = Double(props.tabDistance)
-    return (((pos / d).rounded(.down) + 1) * d, .left, nil)
+    return (((pos / d).rounded(.down) + 1) * d, .left, nil, nil)
   }
 
   func applySpacing(_ line: inout LaidLine, _ spacing: LineSpacing, first: Bool, extraAbove: Bool = false) {
