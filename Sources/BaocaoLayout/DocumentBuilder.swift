@@ -30,7 +30,12 @@ public struct DocumentInfo: Sendable, Equatable {
 final class DocumentBuilder {
   let content: StyleSheet
   let masterSheet: StyleSheet
-  private var paragraphCache: [String: (ParagraphProps, TextProps)] = [:]
+  /// Caches by sheet (content or master pages) and style name.
+  struct StyleKey: Hashable {
+    var sheet: ObjectIdentifier
+    var name: String
+  }
+  private var paragraphCache: [StyleKey: (ParagraphProps, TextProps)] = [:]
   private var textCache: [String: [[String: String]]] = [:]
 
   init(parts: DocumentParts) throws(LayoutError) {
@@ -103,7 +108,7 @@ final class DocumentBuilder {
   }
 
   func paragraphStyle(_ name: String?, sheet: StyleSheet) throws(LayoutError) -> (ParagraphProps, TextProps) {
-    let key = ObjectIdentifier(sheet).hashValue.description + ":" + (name ?? "")
+    let key = StyleKey(sheet: ObjectIdentifier(sheet), name: name ?? "")
     if let cached = paragraphCache[key] { return cached }
     var props = ParagraphProps()
     var text = TextProps()
@@ -139,6 +144,21 @@ final class DocumentBuilder {
     return node
   }
 
+  /// True when the text has no tab, newline or double space (ODF white space it would collapse).
+  static func isCollapsed(_ t: String) -> Bool {
+    var previousSpace = false
+    for b in t.utf8 {
+      if b == 0x09 || b == 0x0A || b == 0x0D { return false }
+      if b == 0x20 {
+        if previousSpace { return false }
+        previousSpace = true
+      } else {
+        previousSpace = false
+      }
+    }
+    return true
+  }
+
   struct InlineState {
     var lastWasSpace = true
   }
@@ -157,6 +177,14 @@ final class DocumentBuilder {
     for child in e.children {
       switch child {
       case .text(let t):
+        // Most text needs no collapsing: no white space but single spaces between words.
+        if Self.isCollapsed(t), !(state.lastWasSpace && t.utf8.first == 0x20) {
+          if !t.isEmpty {
+            node.inlines.append(.text(t, props))
+            state.lastWasSpace = t.utf8.last == 0x20
+          }
+          continue
+        }
         var s = ""
         s.reserveCapacity(t.utf8.count)
         for ch in t.unicodeScalars {
@@ -502,10 +530,10 @@ final class DocumentBuilder {
     var background: RGB?
     var verticalAlign: String
   }
-  private var cellLooks: [String: CellLook] = [:]
+  private var cellLooks: [StyleKey: CellLook] = [:]
 
   func cellLook(_ name: String?, sheet: StyleSheet) throws(LayoutError) -> CellLook {
-    let key = "\(ObjectIdentifier(sheet).hashValue):\(name ?? "")"
+    let key = StyleKey(sheet: ObjectIdentifier(sheet), name: name ?? "")
     if let look = cellLooks[key] { return look }
     let cp = sheet.merged("style:table-cell-properties", family: "table-cell", name: name)
     let look = CellLook(
