@@ -84,7 +84,7 @@ extension ParagraphLayout {
       }
       for piece in line.pieces {
         items.append(.glyphs(GlyphRun(
-          font: piece.font, size: piece.size, color: piece.color, x: contentLeft + piece.x, y: baseline,
+          font: piece.font, size: piece.size, color: piece.color, x: contentLeft + piece.x, y: baseline - Double(piece.rise),
           glyphs: piece.glyphs, advances: piece.advances, source: piece.source, clusters: piece.clusters)))
         if piece.underline || piece.strike {
           let thickness = Double(piece.size) / 20

@@ -15,6 +15,7 @@ struct LaidLine {
     var clusters: [Range<Int32>]
     var underline: Bool
     var strike: Bool
+    var rise: Twips = 0
     var width: Double { advances.reduce(0, +) }
   }
 
@@ -40,6 +41,9 @@ struct ParagraphLayout {
     var font: Font
     var metrics: LineMetrics
     var glyphs: [ShapedGlyph] = []
+    /// The size glyphs are drawn at (smaller for superscript and subscript) and how far they are raised.
+    var size: Twips
+    var rise: Twips
   }
 
   private enum Special: Equatable { case tab, lineBreak, object(Int) }
@@ -62,7 +66,18 @@ struct ParagraphLayout {
         runs[runs.count - 1].range = last.range.lowerBound..<scalars.count
       } else {
         let font = try fonts.font(props)
-        runs.append(Run(range: start..<scalars.count, props: props, font: font, metrics: fonts.metrics(font, size: props.size)))
+        let size = props.size * props.escapementSize / 100
+        let normal = fonts.metrics(font, size: props.size)
+        let small = fonts.metrics(font, size: size)
+        // As LibreOffice places them: automatic superscript lines the small text's top up with the
+        // normal text's, automatic subscript its bottom; a percentage is of the normal line height.
+        let rise: Twips = switch props.escapement {
+        case 0: 0
+        case TextProps.autoSuper: normal.ascent - small.ascent
+        case TextProps.autoSub: -(normal.descent - small.descent)
+        default: normal.height * props.escapement / 100
+        }
+        runs.append(Run(range: start..<scalars.count, props: props, font: font, metrics: small, size: size, rise: rise))
       }
     }
     for item in p.inlines {
@@ -104,7 +119,7 @@ struct ParagraphLayout {
       let run = runs[r]
       for i in run.range { runOf[i] = r }
       var glyphs = run.font.shape(scalars, range: run.range, kerning: run.props.kerning)
-      let scale = Double(run.props.size) / Double(run.font.unitsPerEm)
+      let scale = Double(run.size) / Double(run.font.unitsPerEm)
       for (k, g) in glyphs.enumerated() {
         if g.glyph == 0, let s = Unicode.Scalar(scalars[g.cluster]), !(specials[g.cluster] != nil || s.properties.isWhitespace || s.value < 0x20) {
           throw .missingGlyph(font: run.font.family, scalar: scalars[g.cluster])
@@ -264,13 +279,13 @@ struct ParagraphLayout {
         let run = runs[r]
         let segEnd = min(run.range.upperBound, drawnEnd)
         if k < visible.upperBound {
-          ascent = max(ascent, run.metrics.ascent)
-          descent = max(descent, run.metrics.descent)
+          ascent = max(ascent, run.metrics.ascent + run.rise)
+          descent = max(descent, run.metrics.descent - run.rise)
         }
-        let scale = Double(run.props.size) / Double(run.font.unitsPerEm)
+        let scale = Double(run.size) / Double(run.font.unitsPerEm)
         var piece = LaidLine.Piece(
-          font: run.font, size: run.props.size, color: run.props.color, x: pen, glyphs: [], advances: [], source: scalars, clusters: [],
-          underline: run.props.underline, strike: run.props.strike)
+          font: run.font, size: run.size, color: run.props.color, x: pen, glyphs: [], advances: [], source: scalars, clusters: [],
+          underline: run.props.underline, strike: run.props.strike, rise: run.rise)
         let segment = k..<segEnd
         for gi in run.glyphs.indices where segment.contains(run.glyphs[gi].cluster) {
           let g = run.glyphs[gi]
@@ -289,8 +304,8 @@ struct ParagraphLayout {
             pieces.append(filled)
             pen += advance[g.cluster]
             piece = LaidLine.Piece(
-              font: run.font, size: run.props.size, color: run.props.color, x: pen, glyphs: [], advances: [], source: scalars,
-              clusters: [], underline: run.props.underline, strike: run.props.strike)
+              font: run.font, size: run.size, color: run.props.color, x: pen, glyphs: [], advances: [], source: scalars,
+              clusters: [], underline: run.props.underline, strike: run.props.strike, rise: run.rise)
             continue
           }
           if specials[g.cluster] != nil {
@@ -342,11 +357,11 @@ struct ParagraphLayout {
   private func leaderPiece(_ scalar: UInt32, run: Run, from x: Double, width: Double) -> LaidLine.Piece? {
     let shaped = run.font.shape([scalar], range: 0..<1, kerning: false)
     guard let g = shaped.first, g.glyph != 0, g.advance > 0 else { return nil }
-    let adv = Double(g.advance) * Double(run.props.size) / Double(run.font.unitsPerEm)
+    let adv = Double(g.advance) * Double(run.size) / Double(run.font.unitsPerEm)
     let count = Int((width / adv).rounded(.down))
     guard count > 0 else { return nil }
     return LaidLine.Piece(
-      font: run.font, size: run.props.size, color: run.props.color, x: x,
+      font: run.font, size: run.size, color: run.props.color, x: x,
       glyphs: Array(repeating: g.glyph, count: count), advances: Array(repeating: width / Double(count), count: count), source: [scalar],
       clusters: Array(repeating: 0..<1, count: count), underline: false, strike: false)
   }

@@ -11,6 +11,12 @@ struct TextProps: Equatable {
   var kerning = true
   var uppercase = false
   var hidden = false
+  /// Superscript (positive) or subscript (negative) raise, in percent of the line height, or automatic.
+  var escapement = 0
+  static let autoSuper = 10_000
+  static let autoSub = -10_000
+  /// The raised or lowered text's size, in percent of the font size.
+  var escapementSize = 100
 
   /// Applies one layer of fo:/style: text attributes over these.
   mutating func apply(_ a: [String: String], fonts: [String: String]) throws(LayoutError) {
@@ -31,8 +37,16 @@ struct TextProps: Equatable {
     }
     if let d = a["text:display"] { hidden = d == "none" }
     if let v = a["fo:font-variant"], v != "normal" { throw .unsupported("font variant '\(v)' (small capitals)") }
-    if let p = a["style:text-position"], !p.hasPrefix("0%"), p != "0" {
-      throw .unsupported("superscript or subscript text (style:text-position '\(p)')")
+    if let p = a["style:text-position"] {
+      let parts = p.split(separator: " ").map(String.init)
+      switch parts.first {
+      case "super"?: escapement = TextProps.autoSuper
+      case "sub"?: escapement = TextProps.autoSub
+      case let v?: escapement = Units.percent(v) ?? 0
+      case nil: escapement = 0
+      }
+      escapementSize = parts.count > 1 ? (Units.percent(parts[1]) ?? 100) : 100
+      if escapement == 0 { escapementSize = 100 }
     }
     if let s = a["fo:letter-spacing"], s != "normal", (Units.twips(s) ?? 0) != 0 {
       throw .unsupported("letter spacing '\(s)'")
