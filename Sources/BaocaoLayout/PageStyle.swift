@@ -21,6 +21,34 @@ struct PageStyle {
   var footerMarginRight: Twips = 0
   var nextStyle: String?
   var background: RGB?
+  /// Other contents for left (even) pages and for the first page of the style, when they differ.
+  var headerLeft: [Block]? = nil
+  var headerFirst: [Block]? = nil
+  var footerLeft: [Block]? = nil
+  var footerFirst: [Block]? = nil
+  /// Margins swap on left pages (style:page-usage="mirrored").
+  var mirrored = false
+
+  enum Variant: Hashable { case normal, left, first }
+
+  func header(_ v: Variant) -> [Block]? {
+    switch v {
+    case .first: return headerFirst ?? header
+    case .left: return headerLeft ?? header
+    case .normal: return header
+    }
+  }
+
+  func footer(_ v: Variant) -> [Block]? {
+    switch v {
+    case .first: return footerFirst ?? footer
+    case .left: return footerLeft ?? footer
+    case .normal: return footer
+    }
+  }
+
+  /// The left margin of a page of this style (the right one on mirrored left pages).
+  func left(_ isLeftPage: Bool) -> Twips { mirrored && isLeftPage ? marginRight : marginLeft }
 
   var bodyWidth: Twips { width - marginLeft - marginRight }
 
@@ -42,6 +70,7 @@ struct PageStyle {
         if let cols = p.first("style:columns"), let n = Int(cols["fo:column-count"] ?? "1"), n > 1 {
           throw .unsupported("pages with several text columns")
         }
+        if let usage = layout["style:page-usage"] { s.mirrored = usage == "mirrored" }
         if let mode = p["style:writing-mode"], mode != "lr-tb", mode != "page" {
           throw .unsupported("the writing mode '\(mode)'")
         }
@@ -59,16 +88,20 @@ struct PageStyle {
         s.footerMarginRight = Units.twips(f["fo:margin-right"]) ?? 0
       }
     }
-    for part in ["style:header-left", "style:footer-left", "style:header-first", "style:footer-first"] {
-      if let e = master.first(part), e["style:display"] != "false" {
-        throw .unsupported("different headers or footers on left, right or first pages (\(part) in the master page '\(name)')")
-      }
+    func blocks(_ part: String) throws(LayoutError) -> [Block]? {
+      guard let e = master.first(part), e["style:display"] != "false" else { return nil }
+      return try builder.blocks(in: e, sheet: sheet)
     }
-    if let h = master.first("style:header"), h["style:display"] != "false" {
-      s.header = try builder.blocks(in: h, sheet: sheet)
+    s.header = try blocks("style:header")
+    s.footer = try blocks("style:footer")
+    // Left and first-page variants exist only where the main header or footer does.
+    if s.header != nil {
+      s.headerLeft = try blocks("style:header-left")
+      s.headerFirst = try blocks("style:header-first")
     }
-    if let f = master.first("style:footer"), f["style:display"] != "false" {
-      s.footer = try builder.blocks(in: f, sheet: sheet)
+    if s.footer != nil {
+      s.footerLeft = try blocks("style:footer-left")
+      s.footerFirst = try blocks("style:footer-first")
     }
     return s
   }

@@ -19,6 +19,9 @@ public enum DocumentLayout {
 final class Paginator {
   struct PageState {
     var style: PageStyle
+    var variant: PageStyle.Variant
+    /// An even page number: a left page.
+    var isLeft: Bool
     var items: [DisplayItem] = []
     var bodyTop: Twips
     var bodyBottom: Twips
@@ -27,7 +30,11 @@ final class Paginator {
   let builder: DocumentBuilder
   let paragraphs: ParagraphLayout
   private var styles: [String: PageStyle] = [:]
-  private var headerHeights: [String: (Twips, Twips)] = [:]
+  private struct FrameKey: Hashable {
+    var style: String
+    var variant: PageStyle.Variant
+  }
+  private var headerHeights: [FrameKey: (Twips, Twips)] = [:]
   private var pages: [PageState] = []
   private var y: Twips = 0
   /// Nothing placed yet in the current page's body.
@@ -46,7 +53,7 @@ final class Paginator {
     get { pages[pages.count - 1] }
     set { pages[pages.count - 1] = newValue }
   }
-  private var bodyLeft: Twips { page.style.marginLeft }
+  private var bodyLeft: Twips { page.style.left(page.isLeft) }
   private var bodyWidth: Twips { page.style.bodyWidth }
 
   func run(_ blocks: [Block]) throws(LayoutError) -> [Page] {
@@ -82,8 +89,9 @@ final class Paginator {
   }
 
   /// Heights of the header and footer frames (content or minimum height, plus spacing to the body).
-  private func frameHeights(_ s: PageStyle) throws(LayoutError) -> (Twips, Twips) {
-    if let h = headerHeights[s.name] { return h }
+  private func frameHeights(_ s: PageStyle, _ variant: PageStyle.Variant) throws(LayoutError) -> (Twips, Twips) {
+    let key = FrameKey(style: s.name, variant: variant)
+    if let h = headerHeights[key] { return h }
     func height(_ blocks: [Block]?, minHeight: Twips, spacing: Twips, width: Twips) throws(LayoutError) -> Twips {
       guard let blocks else { return 0 }
       let content = try stack(blocks, width: width, fieldText: { _ in "9" }).reduce(0) { $0 + $1.height }
@@ -91,9 +99,9 @@ final class Paginator {
       return max(minHeight, content + spacing)
     }
     let h = (
-      try height(s.header, minHeight: s.headerMinHeight, spacing: s.headerSpacing, width: s.bodyWidth - s.headerMarginLeft - s.headerMarginRight),
-      try height(s.footer, minHeight: s.footerMinHeight, spacing: s.footerSpacing, width: s.bodyWidth - s.footerMarginLeft - s.footerMarginRight))
-    headerHeights[s.name] = h
+      try height(s.header(variant), minHeight: s.headerMinHeight, spacing: s.headerSpacing, width: s.bodyWidth - s.headerMarginLeft - s.headerMarginRight),
+      try height(s.footer(variant), minHeight: s.footerMinHeight, spacing: s.footerSpacing, width: s.bodyWidth - s.footerMarginLeft - s.footerMarginRight))
+    headerHeights[key] = h
     return h
   }
 
@@ -104,8 +112,15 @@ final class Paginator {
     if let name { s = try style(name) } else if let current = pages.last?.style { s = try style(current.nextStyle ?? current.name) } else {
       throw .badDocument("no master page")
     }
-    let (header, footer) = try frameHeights(s)
-    pages.append(PageState(style: s, bodyTop: s.marginTop + header, bodyBottom: s.height - s.marginBottom - footer))
+    // Left pages are the even ones; the first page of a run of this style may have its own header.
+    let isLeft = (pages.count + 1) % 2 == 0
+    let startsStyle = pages.last?.style.name != s.name
+    let variant: PageStyle.Variant =
+      startsStyle && (s.headerFirst != nil || s.footerFirst != nil) ? .first
+      : isLeft && (s.headerLeft != nil || s.footerLeft != nil) ? .left : .normal
+    let (header, footer) = try frameHeights(s, variant)
+    pages.append(PageState(
+      style: s, variant: variant, isLeft: isLeft, bodyTop: s.marginTop + header, bodyBottom: s.height - s.marginBottom - footer))
     y = page.bodyTop
     atTop = true
     softTop = soft
@@ -128,21 +143,22 @@ final class Paginator {
         }
       }
       let s = state.style
-      if let header = s.header {
+      let left = s.left(state.isLeft)
+      if let header = s.header(state.variant) {
         let width = s.bodyWidth - s.headerMarginLeft - s.headerMarginRight
         var top = s.marginTop
         for box in try stack(header, width: width, fieldText: fieldText) {
-          p.items += box.items.map { $0.offset(dx: Double(s.marginLeft + s.headerMarginLeft), dy: Double(top)) }
+          p.items += box.items.map { $0.offset(dx: Double(left + s.headerMarginLeft), dy: Double(top)) }
           top += box.height
         }
       }
-      if let footer = s.footer {
+      if let footer = s.footer(state.variant) {
         let width = s.bodyWidth - s.footerMarginLeft - s.footerMarginRight
         let boxes = try stack(footer, width: width, fieldText: fieldText)
         let content = boxes.reduce(0) { $0 + $1.height }
         var top = s.height - s.marginBottom - max(s.footerMinHeight, content + s.footerSpacing) + s.footerSpacing
         for box in boxes {
-          p.items += box.items.map { $0.offset(dx: Double(s.marginLeft + s.footerMarginLeft), dy: Double(top)) }
+          p.items += box.items.map { $0.offset(dx: Double(left + s.footerMarginLeft), dy: Double(top)) }
           top += box.height
         }
       }
@@ -308,12 +324,13 @@ final class Paginator {
     y += spaceBefore
     atTop = false
     softTop = false
-    let x = bodyLeft + layout.x
+    var x = bodyLeft + layout.x
     // Whether the current page holds nothing but this table's rows (and its repeated headers).
     var tableOnlyPage = tableStartsPage
     var bodyRowsOnPage = 0
     func continueOnNewPage() throws(LayoutError) {
       try startPage(nil, soft: true)
+      x = bodyLeft + layout.x  // mirrored margins move the table on left pages
       atTop = false
       softTop = false
       tableOnlyPage = true
