@@ -47,8 +47,10 @@ extension ParagraphLayout {
     let contentLeft = left + Double(b.leftSpace)
     var boxes: [LineBox] = []
     var spaceBefore = spaceBefore
+    // Pictures anchored to the paragraph: those without wrap at its top with the text below them;
+    // those the text runs through take no room and are painted with the first line.
+    var floating: (behind: [DisplayItem], front: [DisplayItem]) = ([], [])
     if !p.frames.isEmpty {
-      // Frames anchored to the paragraph without wrap: at its top, the text below them.
       var items: [DisplayItem] = []
       var bottom: Twips = 0
       for f in p.frames {
@@ -61,11 +63,19 @@ extension ParagraphLayout {
         default: areaLeft + f.margins.left
         }
         let y = spaceBefore + f.y + f.margins.top
-        items.append(.image(f.image, x: Double(x), y: Double(y), width: Double(f.width), height: Double(f.height)))
-        bottom = max(bottom, y + f.height + f.margins.bottom)
+        let item = DisplayItem.image(f.image, x: Double(x), y: Double(y), width: Double(f.width), height: Double(f.height))
+        if f.runThrough {
+          if f.inBackground { floating.behind.append(item) } else { floating.front.append(item) }
+        } else {
+          items.append(item)
+          bottom = max(bottom, y + f.height + f.margins.bottom)
+        }
       }
-      boxes.append(LineBox(height: bottom, items: items))
-      spaceBefore = 0
+      if !items.isEmpty {
+        boxes.append(LineBox(height: bottom, items: floating.behind + items + floating.front))
+        floating = ([], [])
+        spaceBefore = 0
+      }
     }
     for (i, line) in lines.enumerated() {
       var items: [DisplayItem] = []
@@ -111,6 +121,9 @@ extension ParagraphLayout {
       }
       if let bg = props.background {
         items.insert(.rect(x: left, y: boxTop, width: right - left, height: Double(height) - boxTop, color: bg), at: 0)
+      }
+      if i == 0 && !(floating.behind.isEmpty && floating.front.isEmpty) {
+        items = floating.behind + items + floating.front
       }
       boxes.append(LineBox(height: height, items: items, slack: line.extraBelow))
     }

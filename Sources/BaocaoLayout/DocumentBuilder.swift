@@ -281,7 +281,7 @@ final class DocumentBuilder {
       node.inlines.append(.image(data, width: width, height: height, props))
     case "paragraph", "char":
       let wrap = g["style:wrap"] ?? "none"
-      guard wrap == "none" else {
+      guard wrap == "none" || wrap == "run-through" else {
         throw .unsupported("text wrapping around a picture (style:wrap '\(wrap)'); anchor it as a character or set wrap to none")
       }
       let vertical = g["style:vertical-pos"] ?? "top"
@@ -293,7 +293,8 @@ final class DocumentBuilder {
         left: Units.twips(g["fo:margin-left"]) ?? 0, right: Units.twips(g["fo:margin-right"]) ?? 0)
       node.frames.append(FrameNode(
         image: data, width: width, height: height, horizontal: g["style:horizontal-pos"] ?? "center",
-        x: Units.twips(f["svg:x"]) ?? 0, y: vertical == "from-top" ? Units.twips(f["svg:y"]) ?? 0 : 0, margins: margins))
+        x: Units.twips(f["svg:x"]) ?? 0, y: vertical == "from-top" ? Units.twips(f["svg:y"]) ?? 0 : 0, margins: margins,
+        runThrough: wrap == "run-through", inBackground: g["style:run-through"] == "background"))
     default:
       throw .unsupported("pictures anchored to the \(anchor) (anchor them to the paragraph or as a character)")
     }

@@ -41,6 +41,9 @@ struct FrameNode {
   var x: Twips
   var y: Twips
   var margins: Box
+  /// Text runs through the picture (it takes no room); in the background or in front of the text.
+  var runThrough = false
+  var inBackground = false
 }
 
 final class ParagraphNode {

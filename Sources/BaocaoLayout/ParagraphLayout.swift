@@ -327,7 +327,13 @@ struct ParagraphLayout {
         k = segEnd
       }
       var laid = LaidLine(pieces: pieces, objects: objectsInLine, ascent: ascent, descent: descent, height: ascent + descent)
-      applySpacing(&laid, props.lineSpacing, first: isFirst, extraAbove: isFirst && !p.frames.isEmpty)
+      applySpacing(&laid, props.lineSpacing, first: isFirst, extraAbove: isFirst && p.frames.contains { !$0.runThrough })
+      if isFirst && !p.frames.isEmpty && p.frames.allSatisfy(\.runThrough) && laid.extraBelow > 0 {
+        // Measured: with only pictures the text runs through, the first line gets no proportional spacing.
+        laid.height -= laid.extraBelow
+        laid.descent -= laid.extraBelow
+        laid.extraBelow = 0
+      }
       if objectAscent > ascent {
         // A picture taller than the text: as measured in LibreOffice, the spacing the text line gets
         // (its proportional extra) goes both above the picture and below the text.
