@@ -187,8 +187,17 @@ final class Paginator {
         let pb = try paragraphs.boxes(p, width: width, spaceBefore: pending + p.props.marginTop, fieldText: fieldText)
         out += pb.boxes
         pending = pb.spaceAfter
-      case .table:
-        throw .unsupported("tables inside headers, footers or table cells")
+      case .table(let t):
+        // A table inside a header, footer or cell: each row is one box (rows do not split there).
+        let layout = try TableLayout(table: t, width: width, paginator: self, fieldText: fieldText)
+        let spaceBefore = pending + t.props.marginTop
+        if spaceBefore > 0 { out.append(LineBox(height: spaceBefore, items: [])) }
+        for row in layout.rows {
+          var items: [DisplayItem] = []
+          layout.draw(row, x: layout.x, y: 0, into: &items)
+          out.append(LineBox(height: row.height, items: items))
+        }
+        pending = t.props.marginBottom
       }
     }
     if pending > 0 { out.append(LineBox(height: pending, items: [])) }
@@ -243,7 +252,7 @@ final class Paginator {
       return pb.boxes.prefix(n).reduce(0) { $0 + $1.height } - pb.boxes[n - 1].slack
     case .table(let t):
       if t.masterPage != nil || t.props.breakBefore { return 0 }
-      let layout = try TableLayout(table: t, width: bodyWidth, paginator: self)
+      let layout = try TableLayout(table: t, width: bodyWidth, paginator: self, fieldText: bodyFieldText)
       let rows = layout.rows.prefix(t.headerRowCount + 1)
       return pending + t.props.marginTop + rows.reduce(0) { $0 + $1.height }
     }
@@ -299,7 +308,7 @@ final class Paginator {
   // MARK: - Tables
 
   private func place(_ t: TableNode, following: ArraySlice<Block>) throws(LayoutError) {
-    var layout = try TableLayout(table: t, width: bodyWidth, paginator: self)
+    var layout = try TableLayout(table: t, width: bodyWidth, paginator: self, fieldText: bodyFieldText)
     let headerCount = min(t.headerRowCount, layout.rows.count)
     let headers = Array(layout.rows.prefix(headerCount))
     let headerHeight = headers.reduce(0) { $0 + $1.height }
@@ -318,7 +327,7 @@ final class Paginator {
       let width = bodyWidth
       try startPage(nil, soft: true)
       spaceBefore = 0
-      if bodyWidth != width { layout = try TableLayout(table: t, width: bodyWidth, paginator: self) }
+      if bodyWidth != width { layout = try TableLayout(table: t, width: bodyWidth, paginator: self, fieldText: bodyFieldText) }
     }
     let tableStartsPage = atTop
     y += spaceBefore

@@ -68,7 +68,7 @@ struct TableLayout {
   var width: Twips
   var rows: [RowPart] = []
 
-  init(table t: TableNode, width available: Twips, paginator: Paginator) throws(LayoutError) {
+  init(table t: TableNode, width available: Twips, paginator: Paginator, fieldText: (Field) -> String) throws(LayoutError) {
     let p = t.props
     switch p.align {
     case "margins":
@@ -109,7 +109,7 @@ struct TableLayout {
         let cw = edges[end] - cx
         // Horizontally only the padding insets the content: LibreOffice lets the borders take no room.
         let contentWidth = cw - cell.borders.padding.left - cell.borders.padding.right
-        let boxes = try paginator.stack(cell.blocks, width: contentWidth, fieldText: { _ in "" })
+        let boxes = try paginator.stack(cell.blocks, width: contentWidth, fieldText: fieldText)
         if cell.rowSpan > 1 { spans.append((rowCells.count, cells.count, cell.rowSpan)) }
         cells.append(CellPart(x: cx, width: cw, boxes: boxes, cell: cell))
       }
