@@ -348,11 +348,26 @@ final class DocumentBuilder {
 
   /// Indents a list paragraph as its list level says and puts the label (bullet or number) in front.
   func applyList(to p: ParagraphNode, styleName: String?, level: Int, counters: [Int], label: Bool, sheet: StyleSheet) throws(LayoutError) {
-    guard let styleName, let listStyle = sheet.listStyle(styleName) else { return }
+    guard let listStyle = styleName.flatMap({ sheet.listStyle($0) }) ?? DocumentBuilder.defaultListStyle else { return }
     let levels = listStyle.elements.filter { ($0["text:level"].flatMap { Int($0) } ?? 1) <= level }
     guard let levelStyle = levels.last(where: { Int($0["text:level"] ?? "1") == level }) ?? levels.last else { return }
     try applyLevel(levelStyle, to: p, counters: counters, label: label, sheet: sheet)
   }
+
+  /// A list without a list style gets LibreOffice's default: its OpenSymbol bullet (U+F095, drawn as
+  /// "•" without OpenSymbol), 0.635 cm further in per level.
+  static let defaultListStyle: XMLElement? = {
+    let bullets = ["\u{F095}"]
+    var xml = "<text:list-style>"
+    for level in 1...10 {
+      let margin = String(format: "%.3f", 0.635 * Double(level + 1))
+      xml += "<text:list-level-style-bullet text:level=\"\(level)\" text:bullet-char=\"\(bullets[(level - 1) % bullets.count])\">"
+        + "<style:list-level-properties text:list-level-position-and-space-mode=\"label-alignment\">"
+        + "<style:list-level-label-alignment text:label-followed-by=\"listtab\" text:list-tab-stop-position=\"\(margin)cm\" "
+        + "fo:text-indent=\"-0.635cm\" fo:margin-left=\"\(margin)cm\"/></style:list-level-properties></text:list-level-style-bullet>"
+    }
+    return try? XMLTree.parse(Array((xml + "</text:list-style>").utf8))
+  }()
 
   /// Heading numbers from the outline style (Tools ▸ Heading Numbering in LibreOffice).
   private var outlineCounters: [Int] = []
@@ -396,15 +411,22 @@ final class DocumentBuilder {
       try labelProps.apply(attrs, fonts: sheet.fontFamilies)
     }
     let text: String
+    var drawAs: String? = nil
     switch levelStyle.name {
     case "text:list-level-style-bullet":
       var bullet = levelStyle["text:bullet-char"] ?? "•"
+      // A bullet in a symbol font (OpenSymbol) reads as its Unicode meaning, "•", in LibreOffice's
+      // PDF; one without a font keeps its own (private-use) character.
+      let symbolFont = sheet.symbolFamilies.contains(labelProps.fontName.lowercased()) || labelProps.fontName.lowercased() == "opensymbol"
       // Bullets often come from OpenSymbol (private-use characters); without it, the paragraph's
-      // font draws them, and a character it lacks becomes "•". The tab after the label keeps the
-      // text where LibreOffice puts it.
+      // font draws them, and a character it lacks is drawn as "•" while the text still says the
+      // original character (as LibreOffice's PDF does). The tab after the label keeps the text where
+      // LibreOffice puts it.
       if !fontsHave(labelProps, bullet) {
         labelProps.fontName = p.base.fontName
-        if !fontsHave(labelProps, bullet) { bullet = "•" }
+        if !fontsHave(labelProps, bullet) {
+          if symbolFont { bullet = "•" } else { drawAs = "•" }
+        }
       }
       text = bullet
     case "text:list-level-style-number", "text:outline-level-style":
@@ -417,7 +439,7 @@ final class DocumentBuilder {
       throw .unsupported("image bullets in lists")
     }
     guard !text.isEmpty else { return }
-    var prefix: [Inline] = [.text(text, labelProps)]
+    var prefix: [Inline] = [drawAs.map { .symbol(text, drawnAs: $0, labelProps) } ?? .text(text, labelProps)]
     switch followedBy {
     case "listtab":
       if let stop = tabStop {

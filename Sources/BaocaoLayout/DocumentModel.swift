@@ -28,6 +28,8 @@ enum Inline {
   case tab(TextProps)
   case lineBreak(TextProps)
   case field(Field, TextProps)
+  /// A character the fonts lack, drawn as another one (a bullet) but still standing for itself.
+  case symbol(String, drawnAs: String, TextProps)
   /// An image in the line (anchored as a character), sitting on the baseline.
   case image(ImageData, width: Twips, height: Twips, TextProps)
 }

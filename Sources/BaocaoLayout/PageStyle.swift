@@ -2,6 +2,7 @@ import BaocaoXML
 
 /// A master page with its page layout: size, margins, header and footer.
 struct PageStyle {
+  static let defaultName = "Standard"
   var name: String
   var width: Twips = 11906
   var height: Twips = 16838

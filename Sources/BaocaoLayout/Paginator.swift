@@ -63,7 +63,8 @@ final class Paginator {
     case nil: nil
     }
     let defaultMaster = builder.masterSheet.masterPages["Standard"] != nil ? "Standard" : builder.masterSheet.masterPageOrder.first
-    guard let startName = first ?? defaultMaster else { throw .badDocument("styles.xml defines no master page") }
+    // Without any master page LibreOffice uses its default page: A4 with 2 cm margins.
+    let startName = first ?? defaultMaster ?? PageStyle.defaultName
     try startPage(startName)
     for (index, block) in blocks.enumerated() {
       switch block {
@@ -83,7 +84,7 @@ final class Paginator {
 
   private func style(_ name: String) throws(LayoutError) -> PageStyle {
     if let s = styles[name] { return s }
-    let s = try PageStyle.read(name: name, builder: builder)
+    let s = builder.masterSheet.masterPages.isEmpty ? PageStyle(name: name) : try PageStyle.read(name: name, builder: builder)
     styles[name] = s
     return s
   }

@@ -53,6 +53,7 @@ struct ParagraphLayout {
     var scalars: [UInt32] = []
     var runs: [Run] = []
     var specialAt: [Int: Special] = [:]
+    var drawnAs: [Int: UInt32] = [:]
     var objects: [(image: ImageData, width: Twips, height: Twips)] = []
     func append(_ s: String, _ props: TextProps) throws(LayoutError) {
       guard !props.hidden else { return }
@@ -94,6 +95,10 @@ struct ParagraphLayout {
         specialAt[scalars.count] = .object(objects.count)
         objects.append((data, w, h))
         try append("\u{FFFC}", props)
+      case .symbol(let text, let drawn, let props):
+        let start = scalars.count
+        try append(text, props)
+        if let d = drawn.unicodeScalars.first { for k in start..<scalars.count { drawnAs[k] = d.value } }
       }
     }
     let baseFont = try fonts.font(p.base)
@@ -118,7 +123,9 @@ struct ParagraphLayout {
     for r in runs.indices {
       let run = runs[r]
       for i in run.range { runOf[i] = r }
-      var glyphs = run.font.shape(scalars, range: run.range, kerning: run.props.kerning)
+      var shaping = scalars
+      for (k, v) in drawnAs { shaping[k] = v }
+      var glyphs = run.font.shape(drawnAs.isEmpty ? scalars : shaping, range: run.range, kerning: run.props.kerning)
       let scale = Double(run.size) / Double(run.font.unitsPerEm)
       for (k, g) in glyphs.enumerated() {
         if g.glyph == 0, let s = Unicode.Scalar(scalars[g.cluster]), !(specials[g.cluster] != nil || s.properties.isWhitespace || s.value < 0x20) {

@@ -21,6 +21,8 @@ final class StyleSheet {
   private(set) var listStyles: [String: XMLElement] = [:]
   private(set) var outlineStyle: XMLElement?
   var fontFamilies: [String: String] = [:]
+  /// Families declared as symbol fonts (style:font-charset="x-symbol"), lower-cased.
+  var symbolFamilies: Set<String> = []
   var pageLayouts: [String: XMLElement] = [:]
   var masterPages: [String: XMLElement] = [:]
   var masterPageOrder: [String] = []
@@ -35,6 +37,7 @@ final class StyleSheet {
     s.listStyles = listStyles
     s.outlineStyle = outlineStyle
     s.fontFamilies = fontFamilies
+    s.symbolFamilies = symbolFamilies
     s.pageLayouts = pageLayouts
     s.masterPages = masterPages
     s.masterPageOrder = masterPageOrder
@@ -49,6 +52,7 @@ final class StyleSheet {
       var family = face["svg:font-family"] ?? name
       family = family.trimmingCharacters(in: "'").trimmingCharacters(in: "\"")
       fontFamilies[name] = family
+      if face["style:font-charset"] == "x-symbol" { symbolFamilies.insert(family.lowercased()) }
     }
   }
 

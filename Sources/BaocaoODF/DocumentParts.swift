@@ -27,8 +27,7 @@ extension TemplateDocument {
     switch kind {
     case .text:
       throw DocumentError(file: path, message: "a text or XML template cannot be turned into PDF", hint: "use an .odt or .fodt template")
-    case .flat(let spreadsheet), .package(let spreadsheet) where spreadsheet:
-      _ = spreadsheet
+    case .flat(spreadsheet: true), .package(spreadsheet: true):
       throw DocumentError(file: path, message: "PDF output is made from text documents (.odt, .fodt), not spreadsheets",
         hint: "render the workbook as .ods")
     case .flat:

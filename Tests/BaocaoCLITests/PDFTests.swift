@@ -52,10 +52,19 @@ import Testing
     let held = root.appendingPathComponent("Tests/Fixtures/held")
     var docs = try FileManager.default.contentsOfDirectory(atPath: held.path).filter { $0.hasSuffix(".odt") }.sorted().map { held.appendingPathComponent($0) }
     docs.append(root.appendingPathComponent("Tests/Fixtures/lo-report.odt"))
-    for doc in docs {
+    for doc in docs where doc.pathExtension == "odt" {
       let r = try CLI.baocao(["convert", doc.path, "-o", dir.appendingPathComponent(doc.deletingPathExtension().lastPathComponent + ".pdf").path])
       #expect(r.status == 0, "\(doc.lastPathComponent): \(r.stderr)")
     }
+    // A flat template without page styles (LibreOffice's default page) merged straight to PDF.
+    let flat = dir.appendingPathComponent("flat-report.fodt")
+    for ext in ["fodt", "pdf"] {
+      let r = try CLI.baocao(["render", root.appendingPathComponent("Tests/Fixtures/lo-report.fodt").path,
+                              root.appendingPathComponent("Tests/Fixtures/lo-report.json").path,
+                              "-o", dir.appendingPathComponent("flat-report." + ext).path])
+      #expect(r.status == 0, "\(r.stderr)")
+    }
+    docs.append(flat)
     let lo = dir.appendingPathComponent("lo")
     try FileManager.default.createDirectory(at: lo, withIntermediateDirectories: true)
     let conv = try CLI.soffice(["--convert-to", "pdf", "--outdir", lo.path] + docs.map(\.path))
