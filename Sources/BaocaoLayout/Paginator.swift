@@ -324,7 +324,12 @@ final class Paginator {
       && y + spaceBefore + headerHeight <= page.bodyBottom {
       breakAfterFirstRow = true
     }
-    if !atTop && y + firstNeed > page.bodyBottom {
+    // A table that may not break between rows moves whole to the next page when it fits there.
+    let total = spaceBefore + layout.rows.reduce(0) { $0 + $1.height }
+    let keepWhole = !t.props.mayBreakBetweenRows && !atTop && y + total > page.bodyBottom
+      && total - spaceBefore <= page.bodyBottom - page.bodyTop
+    if keepWhole { breakAfterFirstRow = false }
+    if !atTop && (y + firstNeed > page.bodyBottom || keepWhole) {
       let width = bodyWidth
       try startPage(nil, soft: true)
       spaceBefore = 0

@@ -168,7 +168,6 @@ struct ParagraphLayout {
     var x = 0.0
     var lastBreak: Int? = nil  // index after which the line may end
     var widthAtBreak = 0.0
-    var tabStopsUsed = 0
     while i < n {
       if specials[i] == .lineBreak {
         lines.append((lineStart..<(i + 1), x, true))
@@ -201,7 +200,6 @@ struct ParagraphLayout {
         case .center: advance[i] = max(0, stop - pos - following / 2)
         case .char: advance[i] = max(0, stop - pos - beforeDecimal)
         }
-        tabStopsUsed += 1
       }
       let w = advance[i]
       if isSpace(scalars[i]) || x + w <= lineWidth() + 0.5 {
@@ -232,7 +230,6 @@ struct ParagraphLayout {
     if lineStart < n || lines.isEmpty || lines.last?.ends == true {
       lines.append((lineStart..<n, x, true))
     }
-    _ = tabStopsUsed
 
     // 5. Position glyphs per line.
     var out: [LaidLine] = []
