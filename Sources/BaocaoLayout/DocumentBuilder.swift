@@ -470,6 +470,7 @@ final class DocumentBuilder {
     node.props.breakBefore = tp["fo:break-before"] == "page"
     node.props.keepWithNext = tp["fo:keep-with-next"] == "always"
     node.props.mayBreakBetweenRows = tp["style:may-break-between-rows"] != "false"
+    node.props.pageNumber = tp["style:page-number"].flatMap { Int($0) }
     node.props.background = tp["fo:background-color"].flatMap(Units.color)
     if let tableStyle { node.masterPage = sheet.style(family: "table", name: tableStyle)?.masterPageName }
 

@@ -70,6 +70,7 @@ struct TableProps {
   var breakBefore = false
   var keepWithNext = false
   var mayBreakBetweenRows = true
+  var pageNumber: Int?
   var background: RGB?
 }
 

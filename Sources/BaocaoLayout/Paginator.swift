@@ -22,6 +22,8 @@ final class Paginator {
     var variant: PageStyle.Variant
     /// An even page number: a left page.
     var isLeft: Bool
+    /// The number page-number fields show (a paragraph or table may restart the numbering).
+    var number: Int
     var items: [DisplayItem] = []
     var bodyTop: Twips
     var bodyBottom: Twips
@@ -69,11 +71,19 @@ final class Paginator {
     for (index, block) in blocks.enumerated() {
       switch block {
       case .paragraph(let p):
-        if index > 0, let m = p.masterPage { try startPage(m) } else if p.props.breakBefore && !(atTop && index == 0) { try startPage(nil) }
+        if index > 0, let m = p.masterPage { try startPage(m, number: p.props.pageNumber) } else if p.props.breakBefore && !(atTop && index == 0) {
+          try startPage(nil, number: p.props.pageNumber)
+        } else if index == 0, let n = p.props.pageNumber {
+          page.number = n
+        }
         try place(p, following: blocks[(index + 1)...])
         if p.props.breakAfter { try startPage(nil) }
       case .table(let t):
-        if index > 0, let m = t.masterPage { try startPage(m) } else if t.props.breakBefore && !(atTop && index == 0) { try startPage(nil) }
+        if index > 0, let m = t.masterPage { try startPage(m, number: t.props.pageNumber) } else if t.props.breakBefore && !(atTop && index == 0) {
+          try startPage(nil, number: t.props.pageNumber)
+        } else if index == 0, let n = t.props.pageNumber {
+          page.number = n
+        }
         try place(t, following: blocks[(index + 1)...])
       }
     }
@@ -108,7 +118,7 @@ final class Paginator {
 
   /// Starts a new page with the named master page, or the current one's follower. A soft break (text
   /// flowing over) drops the space above the first block of the new page; a hard break keeps it.
-  private func startPage(_ name: String?, soft: Bool = false) throws(LayoutError) {
+  private func startPage(_ name: String?, soft: Bool = false, number: Int? = nil) throws(LayoutError) {
     let s: PageStyle
     if let name { s = try style(name) } else if let current = pages.last?.style { s = try style(current.nextStyle ?? current.name) } else {
       throw .badDocument("no master page")
@@ -121,7 +131,8 @@ final class Paginator {
       : isLeft && (s.headerLeft != nil || s.footerLeft != nil) ? .left : .normal
     let (header, footer) = try frameHeights(s, variant)
     pages.append(PageState(
-      style: s, variant: variant, isLeft: isLeft, bodyTop: s.marginTop + header, bodyBottom: s.height - s.marginBottom - footer))
+      style: s, variant: variant, isLeft: isLeft, number: number ?? ((pages.last?.number ?? 0) + 1),
+      bodyTop: s.marginTop + header, bodyBottom: s.height - s.marginBottom - footer))
     y = page.bodyTop
     atTop = true
     softTop = soft
@@ -131,12 +142,12 @@ final class Paginator {
   private func finish() throws(LayoutError) -> [Page] {
     let count = pages.count
     var out: [Page] = []
-    for (index, state) in pages.enumerated() {
+    for state in pages {
       var p = Page(width: state.style.width, height: state.style.height)
       if let bg = state.style.background {
         p.items.append(.rect(x: 0, y: 0, width: Double(p.width), height: Double(p.height), color: bg))
       }
-      let number = index + 1
+      let number = state.number
       let fieldText: (Field) -> String = { f in
         switch f {
         case .pageNumber(let offset): return String(number + offset)
@@ -171,7 +182,7 @@ final class Paginator {
 
   private func bodyFieldText(_ f: Field) -> String {
     switch f {
-    case .pageNumber(let offset): return String(pages.count + offset)
+    case .pageNumber(let offset): return String((pages.last?.number ?? 1) + offset)
     // The count is not known while the body is laid out; body page counts are rare (headers and
     // footers, laid out at the end, get the real count).
     case .pageCount: return String(max(pages.count, 1))
