@@ -93,6 +93,10 @@ extension ParagraphLayout {
         items.append(.image(object.image, x: contentLeft + object.x, y: baseline - Double(object.height), width: Double(object.width), height: Double(object.height)))
       }
       for piece in line.pieces {
+        if let h = piece.highlight {
+          let top = baseline - Double(piece.rise + piece.ascent)
+          items.append(.rect(x: contentLeft + piece.x, y: top, width: piece.width, height: Double(piece.ascent + piece.descent), color: h))
+        }
         items.append(.glyphs(GlyphRun(
           font: piece.font, size: piece.size, color: piece.color, x: contentLeft + piece.x, y: baseline - Double(piece.rise),
           glyphs: piece.glyphs, advances: piece.advances, source: piece.source, clusters: piece.clusters)))

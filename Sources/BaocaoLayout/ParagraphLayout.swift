@@ -16,6 +16,10 @@ struct LaidLine {
     var underline: Bool
     var strike: Bool
     var rise: Twips = 0
+    /// Highlighting behind the text, and the font's extent above and below the baseline it covers.
+    var highlight: RGB? = nil
+    var ascent: Twips = 0
+    var descent: Twips = 0
     var width: Double { advances.reduce(0, +) }
   }
 
@@ -289,7 +293,8 @@ struct ParagraphLayout {
         let scale = Double(run.size) / Double(run.font.unitsPerEm)
         var piece = LaidLine.Piece(
           font: run.font, size: run.size, color: run.props.color, x: pen, glyphs: [], advances: [], source: scalars, clusters: [],
-          underline: run.props.underline, strike: run.props.strike, rise: run.rise)
+          underline: run.props.underline, strike: run.props.strike, rise: run.rise, highlight: run.props.highlight,
+          ascent: run.metrics.ascent, descent: run.metrics.descent)
         let segment = k..<segEnd
         for gi in run.glyphs.indices where segment.contains(run.glyphs[gi].cluster) {
           let g = run.glyphs[gi]
@@ -309,7 +314,8 @@ struct ParagraphLayout {
             pen += advance[g.cluster]
             piece = LaidLine.Piece(
               font: run.font, size: run.size, color: run.props.color, x: pen, glyphs: [], advances: [], source: scalars,
-              clusters: [], underline: run.props.underline, strike: run.props.strike, rise: run.rise)
+              clusters: [], underline: run.props.underline, strike: run.props.strike, rise: run.rise,
+              highlight: run.props.highlight, ascent: run.metrics.ascent, descent: run.metrics.descent)
             continue
           }
           if specials[g.cluster] != nil {

@@ -8,6 +8,8 @@ struct TextProps: Equatable {
   var underline = false
   var strike = false
   var color = RGB.black
+  /// Character background (highlighting).
+  var highlight: RGB? = nil
   var kerning = true
   var uppercase = false
   var hidden = false
@@ -30,6 +32,7 @@ struct TextProps: Equatable {
     if let u = a["style:text-underline-style"] { underline = u != "none" }
     if let u = a["style:text-line-through-style"] { strike = u != "none" }
     if let c = a["fo:color"], let rgb = Units.color(c) { color = rgb }
+    if let c = a["fo:background-color"] { highlight = c == "transparent" ? nil : Units.color(c) }
     if let k = a["style:letter-kerning"] { kerning = k == "true" }
     if let t = a["fo:text-transform"] {
       guard t == "none" || t == "uppercase" else { throw .unsupported("text transform '\(t)'") }
