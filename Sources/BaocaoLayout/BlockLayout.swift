@@ -7,6 +7,8 @@ struct LineBox {
   /// How far the box may hang past the bottom of the body: the proportional line spacing below a
   /// line's text (LibreOffice lets it overflow the page).
   var slack: Twips = 0
+  /// Footnotes cited in the box: they go to the bottom of the page the box lands on.
+  var notes: [[Block]] = []
 }
 
 /// A paragraph cut into line boxes, plus what pagination needs to know about it.
@@ -129,7 +131,7 @@ extension ParagraphLayout {
       if i == 0 && !(floating.behind.isEmpty && floating.front.isEmpty) {
         items = floating.behind + items + floating.front
       }
-      boxes.append(LineBox(height: height, items: items, slack: line.extraBelow))
+      boxes.append(LineBox(height: height, items: items, slack: line.extraBelow, notes: line.notes))
     }
     return ParagraphBoxes(boxes: boxes, spaceAfter: props.marginBottom, props: props, spaceBefore: spaceBefore)
   }

@@ -236,7 +236,25 @@ final class DocumentBuilder {
           "text:toc-mark", "text:toc-mark-start", "text:toc-mark-end", "text:change", "text:change-start", "text:change-end":
           continue
         case "text:note":
-          throw .unsupported("footnotes and endnotes")
+          guard (c["text:note-class"] ?? "footnote") == "footnote" else { throw .unsupported("endnotes") }
+          let citation = try footnoteLabel(c, sheet: sheet)
+          var body: [Block] = []
+          if let b = c.first("text:note-body") { body = try blocks(in: b, sheet: sheet) }
+          // The footnote's own number leads its first paragraph, with the text at the paragraph's indent.
+          if case .paragraph(let first)? = body.first {
+            first.props.tabStops.insert(TabStop(position: 0, kind: .left, leader: nil), at: 0)
+            first.inlines = [.text(citation, first.base), .tab(first.base)] + first.inlines
+          }
+          // The citation takes the document's footnote-anchor style, or LibreOffice's default one.
+          var mark = props
+          if let name = sheet.footnoteConfiguration?["text:citation-style-name"], sheet.style(family: "text", name: name) != nil {
+            mark = try spanProps(name, over: props, sheet: sheet)
+          } else {
+            mark.escapement = TextProps.autoSuper
+            mark.escapementSize = 58
+          }
+          node.inlines.append(.note(citation, body, mark))
+          state.lastWasSpace = false
         case "draw:frame":
           try frame(c, sheet: sheet, props: props, into: node)
           state.lastWasSpace = false
@@ -368,6 +386,22 @@ final class DocumentBuilder {
     }
     return try? XMLTree.parse(Array((xml + "</text:list-style>").utf8))
   }()
+
+  /// Footnotes numbered through the document, as LibreOffice renumbers them on load: a merged
+  /// template may repeat a note, so the citations written in the file are not trusted.
+  private var footnoteCount = 0
+
+  private func footnoteLabel(_ note: XMLElement, sheet: StyleSheet) throws(LayoutError) -> String {
+    if let label = note.first("text:note-citation")?["text:label"] { return label }
+    let config = sheet.footnoteConfiguration
+    if let restart = config?["text:start-numbering-at"], restart != "document" {
+      throw .unsupported("footnote numbers restarting on each \(restart)")
+    }
+    footnoteCount += 1
+    let start = Int(config?["text:start-value"] ?? "") ?? 0
+    return (config?["style:num-prefix"] ?? "") + ListNumbering.format(start + footnoteCount, as: config?["style:num-format"] ?? "1")
+      + (config?["style:num-suffix"] ?? "")
+  }
 
   /// Heading numbers from the outline style (Tools ▸ Heading Numbering in LibreOffice).
   private var outlineCounters: [Int] = []

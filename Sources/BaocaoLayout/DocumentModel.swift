@@ -28,6 +28,9 @@ enum Inline {
   case tab(TextProps)
   case lineBreak(TextProps)
   case field(Field, TextProps)
+  /// A footnote: its citation in the text (a superscript number) and its paragraphs, set at the
+  /// bottom of the page that holds the citation.
+  case note(String, [Block], TextProps)
   /// A character the fonts lack, drawn as another one (a bullet) but still standing for itself.
   case symbol(String, drawnAs: String, TextProps)
   /// An image in the line (anchored as a character), sitting on the baseline.

@@ -29,6 +29,13 @@ struct PageStyle {
   var footerFirst: [Block]? = nil
   /// Margins swap on left pages (style:page-usage="mirrored").
   var mirrored = false
+  /// The line above the footnotes (style:footnote-sep): space before it, its width, space after it,
+  /// its length in percent of the body width, its colour.
+  var noteSpaceBefore: Twips = 57
+  var noteLineWidth: Twips = 10
+  var noteSpaceAfter: Twips = 57
+  var noteLinePercent = 25
+  var noteLineColor = RGB.black
 
   enum Variant: Hashable { case normal, left, first }
 
@@ -72,6 +79,13 @@ struct PageStyle {
           throw .unsupported("pages with several text columns")
         }
         if let usage = layout["style:page-usage"] { s.mirrored = usage == "mirrored" }
+        if let sep = p.first("style:footnote-sep") {
+          s.noteSpaceBefore = Units.twips(sep["style:distance-before-sep"]) ?? s.noteSpaceBefore
+          s.noteSpaceAfter = Units.twips(sep["style:distance-after-sep"]) ?? s.noteSpaceAfter
+          s.noteLineWidth = sep["style:line-style"] == "none" ? 0 : (Units.twips(sep["style:width"]) ?? s.noteLineWidth)
+          s.noteLinePercent = Units.percent(sep["style:rel-width"]) ?? s.noteLinePercent
+          s.noteLineColor = Units.color(sep["style:color"]) ?? s.noteLineColor
+        }
         if let mode = p["style:writing-mode"], mode != "lr-tb", mode != "page" {
           throw .unsupported("the writing mode '\(mode)'")
         }

@@ -27,6 +27,9 @@ final class Paginator {
     var items: [DisplayItem] = []
     var bodyTop: Twips
     var bodyBottom: Twips
+    /// Footnote paragraphs at the bottom of the page, and the room they take with their separator.
+    var notes: [LineBox] = []
+    var notesHeight: Twips = 0
   }
 
   let builder: DocumentBuilder
@@ -56,6 +59,8 @@ final class Paginator {
     set { pages[pages.count - 1] = newValue }
   }
   private var bodyLeft: Twips { page.style.left(page.isLeft) }
+  /// Where body text must end on the current page: above its footnotes.
+  private var bottom: Twips { page.bodyBottom - page.notesHeight }
   private var bodyWidth: Twips { page.style.bodyWidth }
 
   func run(_ blocks: [Block]) throws(LayoutError) -> [Page] {
@@ -174,6 +179,20 @@ final class Paginator {
           top += box.height
         }
       }
+      if !state.notes.isEmpty {
+        // The separator, then the footnotes, ending at the bottom of the body area.
+        let top = state.bodyBottom - state.notesHeight + s.noteSpaceBefore
+        if s.noteLineWidth > 0 {
+          let y = Double(top) + Double(s.noteLineWidth) / 2
+          let length = Double(s.bodyWidth * s.noteLinePercent / 100)
+          p.items.append(.line(x1: Double(left), y1: y, x2: Double(left) + length, y2: y, width: Double(s.noteLineWidth), color: s.noteLineColor))
+        }
+        var y = top + s.noteLineWidth + s.noteSpaceAfter
+        for box in state.notes {
+          p.items += box.items.map { $0.offset(dx: Double(left), dy: Double(y)) }
+          y += box.height
+        }
+      }
       p.items += state.items
       out.append(p)
     }
@@ -213,14 +232,29 @@ final class Paginator {
       }
     }
     if pending > 0 { out.append(LineBox(height: pending, items: [])) }
+    if out.contains(where: { !$0.notes.isEmpty }) { throw .unsupported("footnotes in tables, headers or footers") }
     return out
   }
 
-  private func emit(_ box: LineBox, x: Twips) {
+  /// The room footnotes take below the text: their paragraphs, and the separator above the first.
+  private func notesHeight(_ notes: [[Block]], alreadyOnPage: Bool) throws(LayoutError) -> Twips {
+    guard !notes.isEmpty else { return 0 }
+    let s = page.style
+    var h = alreadyOnPage ? 0 : s.noteSpaceBefore + s.noteLineWidth + s.noteSpaceAfter
+    for body in notes { h += try stack(body, width: bodyWidth, fieldText: bodyFieldText).reduce(0) { $0 + $1.height } }
+    return h
+  }
+
+  private func emit(_ box: LineBox, x: Twips) throws(LayoutError) {
     page.items += box.items.map { $0.offset(dx: Double(x), dy: Double(y)) }
     y += box.height
     atTop = false
     softTop = false
+    guard !box.notes.isEmpty else { return }
+    page.notesHeight += try notesHeight(box.notes, alreadyOnPage: !page.notes.isEmpty)
+    for body in box.notes { page.notes += try stack(body, width: bodyWidth, fieldText: bodyFieldText) }
+    // LibreOffice continues a long footnote on the next page; we do not.
+    if y - box.slack > bottom { throw .unsupported("footnotes too long to fit on the page with the line that cites them") }
   }
 
   // MARK: - Paragraphs
@@ -275,7 +309,7 @@ final class Paginator {
     if p.props.keepWithNext && !atTop {
       let total = pb.boxes.reduce(0) { $0 + $1.height }
       let need = total + (try keepHeight(following, pending: pb.spaceAfter))
-      if y + need > page.bodyBottom && need <= page.bodyBottom - page.bodyTop {
+      if y + need > bottom && need <= page.bodyBottom - page.bodyTop {
         try startPage(nil, soft: true)
         pb = try boxes(p)
       }
@@ -283,15 +317,20 @@ final class Paginator {
     let n = pb.boxes.count
     var start = 0
     while start < n {
-      let avail = page.bodyBottom - y
+      let avail = bottom - y
       var k = 0
       var h: Twips = 0
-      while start + k < n, h + pb.boxes[start + k].height - pb.boxes[start + k].slack <= avail {
-        h += pb.boxes[start + k].height
+      var notes: Twips = 0
+      while start + k < n {
+        let box = pb.boxes[start + k]
+        let more = try notesHeight(box.notes, alreadyOnPage: !page.notes.isEmpty || notes > 0)
+        guard h + box.height - box.slack + notes + more <= avail else { break }
+        h += box.height
+        notes += more
         k += 1
       }
       if start + k == n {
-        for box in pb.boxes[start...] { emit(box, x: bodyLeft) }
+        for box in pb.boxes[start...] { try emit(box, x: bodyLeft) }
         break
       }
       var take = k
@@ -310,7 +349,7 @@ final class Paginator {
         if start == 0 { pb = try boxes(p) }
         continue
       }
-      for box in pb.boxes[start..<(start + take)] { emit(box, x: bodyLeft) }
+      for box in pb.boxes[start..<(start + take)] { try emit(box, x: bodyLeft) }
       start += take
       try startPage(nil, soft: true)
     }
@@ -331,16 +370,16 @@ final class Paginator {
     // but the first body row would not, the table moves to the next page with only its first body
     // row there, and the following rows start on the page after (under the repeated header).
     var breakAfterFirstRow = false
-    if !atTop && y + firstNeed > page.bodyBottom && headerCount > 0 && layout.rows.count > headerCount + 1
-      && y + spaceBefore + headerHeight <= page.bodyBottom {
+    if !atTop && y + firstNeed > bottom && headerCount > 0 && layout.rows.count > headerCount + 1
+      && y + spaceBefore + headerHeight <= bottom {
       breakAfterFirstRow = true
     }
     // A table that may not break between rows moves whole to the next page when it fits there.
     let total = spaceBefore + layout.rows.reduce(0) { $0 + $1.height }
-    let keepWhole = !t.props.mayBreakBetweenRows && !atTop && y + total > page.bodyBottom
+    let keepWhole = !t.props.mayBreakBetweenRows && !atTop && y + total > bottom
       && total - spaceBefore <= page.bodyBottom - page.bodyTop
     if keepWhole { breakAfterFirstRow = false }
-    if !atTop && (y + firstNeed > page.bodyBottom || keepWhole) {
+    if !atTop && (y + firstNeed > bottom || keepWhole) {
       let width = bodyWidth
       try startPage(nil, soft: true)
       spaceBefore = 0
@@ -371,7 +410,7 @@ final class Paginator {
       let isHeader = r < headerCount
       if breakAfterFirstRow && r == headerCount + 1 { try continueOnNewPage() }
       while true {
-        let avail = page.bodyBottom - y
+        let avail = bottom - y
         // A row that ends the page closes the table there: its bottom border must fit too.
         let closing = row.isLast ? 0 : (row.cells.compactMap { $0.cell.borders.bottom?.width }.max() ?? 0)
         if row.height + closing <= avail || isHeader || (tableOnlyPage && bodyRowsOnPage == 0 && row.keepTogether) {

@@ -25,6 +25,8 @@ struct LaidLine {
 
   var pieces: [Piece] = []
   var objects: [(image: ImageData, x: Double, width: Twips, height: Twips)] = []
+  /// Footnotes cited in this line.
+  var notes: [[Block]] = []
   /// Proportional spacing added below the text: it may hang past the bottom of a page.
   var extraBelow: Twips = 0
   var ascent: Twips
@@ -58,6 +60,7 @@ struct ParagraphLayout {
     var runs: [Run] = []
     var specialAt: [Int: Special] = [:]
     var drawnAs: [Int: UInt32] = [:]
+    var noteAt: [(index: Int, body: [Block])] = []
     var objects: [(image: ImageData, width: Twips, height: Twips)] = []
     func append(_ s: String, _ props: TextProps) throws(LayoutError) {
       guard !props.hidden else { return }
@@ -99,6 +102,9 @@ struct ParagraphLayout {
         specialAt[scalars.count] = .object(objects.count)
         objects.append((data, w, h))
         try append("\u{FFFC}", props)
+      case .note(let citation, let body, let props):
+        noteAt.append((scalars.count, body))
+        try append(citation, props)
       case .symbol(let text, let drawn, let props):
         let start = scalars.count
         try append(text, props)
@@ -337,6 +343,7 @@ struct ParagraphLayout {
         k = segEnd
       }
       var laid = LaidLine(pieces: pieces, objects: objectsInLine, ascent: ascent, descent: descent, height: ascent + descent)
+      laid.notes = noteAt.filter { line.range.contains($0.index) }.map(\.body)
       applySpacing(&laid, props.lineSpacing, first: isFirst, extraAbove: isFirst && p.frames.contains { !$0.runThrough })
       if isFirst && !p.frames.isEmpty && p.frames.allSatisfy(\.runThrough) && laid.extraBelow > 0 {
         // Measured: with only pictures the text runs through, the first line gets no proportional spacing.

@@ -20,6 +20,8 @@ final class StyleSheet {
   private(set) var defaults: [String: Style] = [:]
   private(set) var listStyles: [String: XMLElement] = [:]
   private(set) var outlineStyle: XMLElement?
+  /// How footnotes are numbered (text:notes-configuration with note-class footnote).
+  private(set) var footnoteConfiguration: XMLElement?
   var fontFamilies: [String: String] = [:]
   /// Families declared as symbol fonts (style:font-charset="x-symbol"), lower-cased.
   var symbolFamilies: Set<String> = []
@@ -36,6 +38,7 @@ final class StyleSheet {
     s.defaults = defaults
     s.listStyles = listStyles
     s.outlineStyle = outlineStyle
+    s.footnoteConfiguration = footnoteConfiguration
     s.fontFamilies = fontFamilies
     s.symbolFamilies = symbolFamilies
     s.pageLayouts = pageLayouts
@@ -71,6 +74,8 @@ final class StyleSheet {
         if let name = e["style:name"] { listStyles[name] = e }
       case "text:outline-style":
         outlineStyle = e
+      case "text:notes-configuration":
+        if (e["text:note-class"] ?? "footnote") == "footnote" { footnoteConfiguration = e }
       case "style:page-layout":
         if let name = e["style:name"] { pageLayouts[name] = e }
       case "style:master-page":
