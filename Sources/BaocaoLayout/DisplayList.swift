@@ -4,24 +4,51 @@ import BaocaoFonts
 /// Coordinates are twips from the page's top-left corner, y downwards.
 
 public struct GlyphRun: Sendable {
-  public var font: Font
+  /// The glyphs and their text, in one shared object: runs are moved and offset many times on the
+  /// way to a page, and copying one reference is cheaper than copying five.
+  final class Shaped: Sendable {
+    let font: Font
+    let glyphs: [UInt32]
+    let advances: [Double]
+    let source: [UInt32]
+    let clusters: [Range<Int32>]
+    init(font: Font, glyphs: [UInt32], advances: [Double], source: [UInt32], clusters: [Range<Int32>]) {
+      self.font = font
+      self.glyphs = glyphs
+      self.advances = advances
+      self.source = source
+      self.clusters = clusters
+    }
+  }
+
+  let shaped: Shaped
   public var size: Twips
   public var color: RGB
   /// The baseline origin of the first glyph.
   public var x: Double
   public var y: Double
-  public var glyphs: [UInt32]
+
+  public var font: Font { shaped.font }
+  public var glyphs: [UInt32] { shaped.glyphs }
   /// The pen advance after each glyph (shaping, kerning and justification included).
-  public var advances: [Double]
+  public var advances: [Double] { shaped.advances }
   /// The text each glyph stands for: `source[clusters[k]]` (an empty range for the second and later
   /// glyphs of a cluster). `source` is the paragraph's scalars, shared by all its runs.
-  public var source: [UInt32]
-  public var clusters: [Range<Int32>]
+  public var source: [UInt32] { shaped.source }
+  public var clusters: [Range<Int32>] { shaped.clusters }
+
+  init(font: Font, size: Twips, color: RGB, x: Double, y: Double, glyphs: [UInt32], advances: [Double], source: [UInt32], clusters: [Range<Int32>]) {
+    shaped = Shaped(font: font, glyphs: glyphs, advances: advances, source: source, clusters: clusters)
+    self.size = size
+    self.color = color
+    self.x = x
+    self.y = y
+  }
 
   /// The text glyph `k` stands for, for a ToUnicode map.
   public func text(of k: Int) -> String {
     var s = String.UnicodeScalarView()
-    for i in clusters[k] { if let u = Unicode.Scalar(source[Int(i)]) { s.append(u) } }
+    for i in shaped.clusters[k] { if let u = Unicode.Scalar(shaped.source[Int(i)]) { s.append(u) } }
     return String(s)
   }
 }

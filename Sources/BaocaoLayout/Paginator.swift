@@ -282,6 +282,25 @@ final class Paginator {
     return pb
   }
 
+  private struct TableKey: Hashable {
+    var node: ObjectIdentifier
+    var width: Twips
+  }
+  private var tableCache: [TableKey: TableLayout] = [:]
+
+  /// A body table laid out at the body width; cached like paragraphs, unless a cell shows a page field.
+  private func bodyTable(_ t: TableNode) throws(LayoutError) -> TableLayout {
+    let key = TableKey(node: ObjectIdentifier(t), width: bodyWidth)
+    if let cached = tableCache[key] { return cached }
+    var usesFields = false
+    let layout = try TableLayout(table: t, width: bodyWidth, paginator: self) { field in
+      usesFields = true
+      return self.bodyFieldText(field)
+    }
+    if !usesFields { tableCache[key] = layout }
+    return layout
+  }
+
   /// The height that must fit below a keep-with-next block: the next block's first lines (as many as
   /// its orphans setting asks), or all of it and its own follower when it keeps with next too.
   private func keepHeight(_ following: ArraySlice<Block>, pending: Twips) throws(LayoutError) -> Twips {
@@ -298,7 +317,7 @@ final class Paginator {
       return pb.boxes.prefix(n).reduce(0) { $0 + $1.height } - pb.boxes[n - 1].slack
     case .table(let t):
       if t.masterPage != nil || t.props.breakBefore { return 0 }
-      let layout = try TableLayout(table: t, width: bodyWidth, paginator: self, fieldText: bodyFieldText)
+      let layout = try bodyTable(t)
       let rows = layout.rows.prefix(t.headerRowCount + 1)
       return pending + t.props.marginTop + rows.reduce(0) { $0 + $1.height }
     }
@@ -359,7 +378,7 @@ final class Paginator {
   // MARK: - Tables
 
   private func place(_ t: TableNode, following: ArraySlice<Block>) throws(LayoutError) {
-    var layout = try TableLayout(table: t, width: bodyWidth, paginator: self, fieldText: bodyFieldText)
+    var layout = try bodyTable(t)
     let headerCount = min(t.headerRowCount, layout.rows.count)
     let headers = Array(layout.rows.prefix(headerCount))
     let headerHeight = headers.reduce(0) { $0 + $1.height }
@@ -383,7 +402,7 @@ final class Paginator {
       let width = bodyWidth
       try startPage(nil, soft: true)
       spaceBefore = 0
-      if bodyWidth != width { layout = try TableLayout(table: t, width: bodyWidth, paginator: self, fieldText: bodyFieldText) }
+      if bodyWidth != width { layout = try bodyTable(t) }
     }
     let tableStartsPage = atTop
     y += spaceBefore

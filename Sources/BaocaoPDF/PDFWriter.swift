@@ -14,7 +14,8 @@ public enum PDFWriter {
     for page in document.pages {
       for case .glyphs(let run) in page.items {
         let f = fonts.index(of: run.font)
-        for k in run.glyphs.indices { fonts.use(run.glyphs[k], run: run, at: k, in: f) }
+        let glyphs = run.glyphs
+        for k in glyphs.indices { fonts.use(glyphs[k], run: run, at: k, in: f) }
       }
     }
     var images: [ObjectIdentifier: Int] = [:]
@@ -104,13 +105,15 @@ public enum PDFWriter {
         out.number((run.x + 3) / 20); out.space(); out.number((height - run.y) / 20); out.append(" Td [<")
         let newIDs = fonts.used[f].newIDArray
         let font = run.font
-        for k in run.glyphs.indices {
-          let g = run.glyphs[k]
+        let glyphs = run.glyphs
+        let advances = run.advances
+        for k in glyphs.indices {
+          let g = glyphs[k]
           out.hex4(Int(g) < newIDs.count ? UInt32(newIDs[Int(g)]) : 0)
           // TJ moves by the font's own width; the difference to the shaped advance is an adjustment.
           let natural = FontRegistry.width(of: g, in: font) * size / 1000
-          let adjust = (natural - run.advances[k] / 20) * 1000 / size
-          if abs(adjust) >= 0.001 && k < run.glyphs.count - 1 {
+          let adjust = (natural - advances[k] / 20) * 1000 / size
+          if abs(adjust) >= 0.001 && k < glyphs.count - 1 {
             out.append("> ")
             out.number(adjust)
             out.append(" <")
@@ -381,12 +384,18 @@ struct ByteBuffer {
   mutating func integer(_ v: Int) {
     if v < 0 { bytes.append(UInt8(ascii: "-")) }
     var n = abs(v)
-    var digits: [UInt8] = []
+    // Digits written least significant first, then turned round in place (no temporary array).
+    let start = bytes.count
     repeat {
-      digits.append(UInt8(48 + n % 10))
+      bytes.append(UInt8(truncatingIfNeeded: 48 + n % 10))
       n /= 10
     } while n > 0
-    bytes.append(contentsOf: digits.reversed())
+    var i = start, j = bytes.count - 1
+    while i < j {
+      bytes.swapAt(i, j)
+      i += 1
+      j -= 1
+    }
   }
 
   /// At most three decimals, trailing zeros dropped, never an exponent.
@@ -409,13 +418,16 @@ struct ByteBuffer {
     }
   }
 
-  static let hexDigits: [UInt8] = Array("0123456789ABCDEF".utf8)
+  @inline(__always) private static func hexDigit(_ v: UInt32) -> UInt8 {
+    let d = UInt8(truncatingIfNeeded: v & 0xF)
+    return d < 10 ? 48 + d : 55 + d
+  }
 
   mutating func hex4(_ g: UInt32) {
-    bytes.append(ByteBuffer.hexDigits[Int(g >> 12 & 0xF)])
-    bytes.append(ByteBuffer.hexDigits[Int(g >> 8 & 0xF)])
-    bytes.append(ByteBuffer.hexDigits[Int(g >> 4 & 0xF)])
-    bytes.append(ByteBuffer.hexDigits[Int(g & 0xF)])
+    bytes.append(ByteBuffer.hexDigit(g >> 12))
+    bytes.append(ByteBuffer.hexDigit(g >> 8))
+    bytes.append(ByteBuffer.hexDigit(g >> 4))
+    bytes.append(ByteBuffer.hexDigit(g))
   }
 }
 
@@ -434,18 +446,20 @@ final class Deflater {
 
   func compress(_ data: [UInt8]) -> [UInt8]? {
     guard ready, deflateReset(&stream) == Z_OK else { return nil }
-    var out = [UInt8](repeating: 0, count: Int(deflateBound(&stream, uLong(data.count))))
-    let status: Int32 = data.withUnsafeBufferPointer { src in
-      out.withUnsafeMutableBufferPointer { dst in
+    var status = Z_STREAM_ERROR
+    // Written straight into uninitialised storage: zeroing a buffer the size of the input costs more
+    // than it saves.
+    let out = [UInt8](unsafeUninitializedCapacity: Int(deflateBound(&stream, uLong(data.count)))) { dst, written in
+      data.withUnsafeBufferPointer { src in
         stream.next_in = UnsafeMutablePointer(mutating: src.baseAddress)
         stream.avail_in = uInt(src.count)
         stream.next_out = dst.baseAddress
         stream.avail_out = uInt(dst.count)
-        return CZlib.deflate(&stream, Z_FINISH)
+        status = CZlib.deflate(&stream, Z_FINISH)
       }
+      written = status == Z_STREAM_END ? Int(stream.total_out) : 0
     }
     guard status == Z_STREAM_END else { return nil }
-    out.removeSubrange(Int(stream.total_out)...)
     return out
   }
 }
