@@ -114,12 +114,19 @@ public final class Font: @unchecked Sendable {
     guard !range.isEmpty else { return [] }
     let buffer = hb_buffer_create()!
     defer { hb_buffer_destroy(buffer) }
+    return shape(scalars, range: range, kerning: kerning, language: hb_language_from_string(language, -1), buffer: buffer)
+  }
+
+  /// Shaping with a buffer the caller reuses (it is cleared first).
+  func shape(_ scalars: [UInt32], range: Range<Int>, kerning: Bool, language: hb_language_t?, buffer: OpaquePointer) -> [ShapedGlyph] {
+    guard !range.isEmpty else { return [] }
+    hb_buffer_clear_contents(buffer)
     scalars.withUnsafeBufferPointer { p in
       hb_buffer_add_utf32(buffer, p.baseAddress, Int32(p.count), UInt32(range.lowerBound), Int32(range.count))
     }
     hb_buffer_set_direction(buffer, HB_DIRECTION_LTR)
     hb_buffer_set_script(buffer, HB_SCRIPT_LATIN)
-    hb_buffer_set_language(buffer, hb_language_from_string(language, -1))
+    hb_buffer_set_language(buffer, language)
     hb_buffer_set_cluster_level(buffer, HB_BUFFER_CLUSTER_LEVEL_MONOTONE_CHARACTERS)
     if kerning {
       hb_shape(hbFont, buffer, nil, 0)

@@ -29,6 +29,8 @@ struct LineMetrics: Equatable {
 /// Resolves text properties to fonts from a catalog, caching per family and style.
 final class FontResolver {
   let catalog: FontCatalog
+  /// Words shaped so far in this document.
+  let shaper = WordShaper()
   private var cache: [String: Font] = [:]
   private var metricsCache: [MetricsKey: LineMetrics] = [:]
 

@@ -135,7 +135,7 @@ struct ParagraphLayout {
       for i in run.range { runOf[i] = r }
       var shaping = scalars
       for (k, v) in drawnAs { shaping[k] = v }
-      var glyphs = run.font.shape(drawnAs.isEmpty ? scalars : shaping, range: run.range, kerning: run.props.kerning)
+      var glyphs = fonts.shaper.shape(run.font, drawnAs.isEmpty ? scalars : shaping, range: run.range, kerning: run.props.kerning)
       let scale = Double(run.size) / Double(run.font.unitsPerEm)
       for (k, g) in glyphs.enumerated() {
         if g.glyph == 0, let s = Unicode.Scalar(scalars[g.cluster]), !(specials[g.cluster] != nil || s.properties.isWhitespace || s.value < 0x20) {

@@ -90,3 +90,36 @@ import Testing
     #expect(text.contains("/Title <FEFF"))
   }
 }
+
+@Suite struct WordShaperTests {
+  static func describe(_ glyphs: [ShapedGlyph]) -> [String] {
+    glyphs.map { "\($0.glyph)@\($0.cluster)+\($0.advance)(\($0.xOffset),\($0.yOffset))" }
+  }
+
+  /// Shaping word by word (with the cache) must give exactly what shaping the whole run gives,
+  /// including the kerning between a space and the letter after it.
+  @Test func wordByWordShapingEqualsWholeRunShaping() throws {
+    let texts = [
+      "Ủy ban nhân dân tỉnh Lai Châu báo cáo Ủy ban nhân dân", "A Y T V W “Tỉnh” A  Y  AV To Ya 1.234,5 %",
+      " leading and trailing ", "Tie\u{0302}\u{0301}n đo\u{0323} (NFD)", "x", "   ", "Đắk Lắk, Khánh Hòa — ổn định; ữ ỹ ẵ",
+    ]
+    var spaceKerned = false
+    for (family, bold, italic) in [("Times New Roman", false, false), ("Times New Roman", true, true), ("Arial", false, false)] {
+      let font = try #require(LayoutTests.catalog.font(family: family, bold: bold, italic: italic))
+      let shaper = WordShaper()
+      for kerning in [true, false] {
+        for text in texts + texts {  // the second pass is served from the cache
+          let scalars = text.unicodeScalars.map(\.value)
+          for range in [0..<scalars.count, 1..<max(1, scalars.count - 1)] {
+            let whole = font.shape(scalars, range: range, kerning: kerning)
+            #expect(Self.describe(shaper.shape(font, scalars, range: range, kerning: kerning)) == Self.describe(whole), "\(family) \(text)")
+          }
+        }
+      }
+      let plainSpace = font.shape([0x20], range: 0..<1)[0].advance
+      if font.shape([0x20, 0x41], range: 0..<2)[0].advance != plainSpace { spaceKerned = true }
+    }
+    // The case the pair lookup exists for: a space kerned against the letter after it.
+    #expect(spaceKerned)
+  }
+}
