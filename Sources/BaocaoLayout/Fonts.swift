@@ -31,7 +31,7 @@ final class FontResolver {
   let catalog: FontCatalog
   /// Words shaped so far in this document.
   let shaper = WordShaper()
-  private var cache: [String: Font] = [:]
+  private var cache: [FontKey: Font] = [:]
   private var metricsCache: [MetricsKey: LineMetrics] = [:]
 
   struct MetricsKey: Hashable {
@@ -41,8 +41,14 @@ final class FontResolver {
 
   init(catalog: FontCatalog) { self.catalog = catalog }
 
+  private struct FontKey: Hashable {
+    var name: String
+    var bold: Bool
+    var italic: Bool
+  }
+
   func font(_ p: TextProps) throws(LayoutError) -> Font {
-    let key = "\(p.fontName)|\(p.bold)|\(p.italic)"
+    let key = FontKey(name: p.fontName, bold: p.bold, italic: p.italic)
     if let f = cache[key] { return f }
     guard let f = catalog.font(family: p.fontName, bold: p.bold, italic: p.italic) else { throw .missingFont(p.fontName) }
     cache[key] = f

@@ -56,7 +56,8 @@ final class Paginator {
 
   private var page: PageState {
     get { pages[pages.count - 1] }
-    set { pages[pages.count - 1] = newValue }
+    // In place: a get-and-set would copy the page's display list on every append.
+    _modify { yield &pages[pages.count - 1] }
   }
   private var bodyLeft: Twips { page.style.left(page.isLeft) }
   /// Where body text must end on the current page: above its footnotes.

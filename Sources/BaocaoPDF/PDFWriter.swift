@@ -382,39 +382,43 @@ struct ByteBuffer {
   mutating func space() { bytes.append(0x20) }
 
   mutating func integer(_ v: Int) {
-    if v < 0 { bytes.append(UInt8(ascii: "-")) }
-    var n = abs(v)
-    // Digits written least significant first, then turned round in place (no temporary array).
-    let start = bytes.count
-    repeat {
-      bytes.append(UInt8(truncatingIfNeeded: 48 + n % 10))
-      n /= 10
-    } while n > 0
-    var i = start, j = bytes.count - 1
-    while i < j {
-      bytes.swapAt(i, j)
-      i += 1
-      j -= 1
-    }
+    number(Double(v))
   }
 
-  /// At most three decimals, trailing zeros dropped, never an exponent.
+  /// At most three decimals, trailing zeros dropped, never an exponent. The digits are written back
+  /// to front into a small stack buffer and appended at once: content streams hold hundreds of
+  /// thousands of numbers.
   mutating func number(_ v: Double) {
     let scaled = Int64((v * 1000).rounded())
-    if scaled == 0 { bytes.append(UInt8(ascii: "0")); return }
-    if scaled < 0 { bytes.append(UInt8(ascii: "-")) }
-    let a = abs(scaled)
-    integer(Int(a / 1000))
-    var frac = Int(a % 1000)
-    guard frac != 0 else { return }
-    bytes.append(UInt8(ascii: "."))
-    var width = 3
-    while frac % 10 == 0 { frac /= 10; width -= 1 }
-    var divisor = 1
-    for _ in 1..<width { divisor *= 10 }
-    while divisor > 0 {
-      bytes.append(UInt8(48 + frac / divisor % 10))
-      divisor /= 10
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { buf in
+      var p = buf.count
+      var a = scaled.magnitude
+      var frac = a % 1000
+      a /= 1000
+      if frac != 0 {
+        var width = 3
+        while frac % 10 == 0 {
+          frac /= 10
+          width -= 1
+        }
+        for _ in 0..<width {
+          p -= 1
+          buf[p] = 48 + UInt8(truncatingIfNeeded: frac % 10)
+          frac /= 10
+        }
+        p -= 1
+        buf[p] = UInt8(ascii: ".")
+      }
+      repeat {
+        p -= 1
+        buf[p] = 48 + UInt8(truncatingIfNeeded: a % 10)
+        a /= 10
+      } while a > 0
+      if scaled < 0 {
+        p -= 1
+        buf[p] = UInt8(ascii: "-")
+      }
+      bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buf[p...]))
     }
   }
 
@@ -424,10 +428,13 @@ struct ByteBuffer {
   }
 
   mutating func hex4(_ g: UInt32) {
-    bytes.append(ByteBuffer.hexDigit(g >> 12))
-    bytes.append(ByteBuffer.hexDigit(g >> 8))
-    bytes.append(ByteBuffer.hexDigit(g >> 4))
-    bytes.append(ByteBuffer.hexDigit(g))
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 4) { buf in
+      buf[0] = ByteBuffer.hexDigit(g >> 12)
+      buf[1] = ByteBuffer.hexDigit(g >> 8)
+      buf[2] = ByteBuffer.hexDigit(g >> 4)
+      buf[3] = ByteBuffer.hexDigit(g)
+      bytes.append(contentsOf: UnsafeBufferPointer(buf))
+    }
   }
 }
 
