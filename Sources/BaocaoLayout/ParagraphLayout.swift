@@ -65,11 +65,13 @@ struct ParagraphLayout {
     func append(_ s: String, _ props: TextProps) throws(LayoutError) {
       guard !props.hidden else { return }
       // NFC, as LibreOffice shows it; most text needs no work (no combining marks).
-      var text = s.unicodeScalars.contains(where: { $0.value >= 0x300 && $0.properties.canonicalCombiningClass != .notReordered })
-        ? s.precomposedStringWithCanonicalMapping : s
+      // (Precomposed Vietnamese letters and punctuation, U+1E00–U+20CF, are skipped without a lookup.)
+      var text = s.unicodeScalars.contains(where: {
+        $0.value >= 0x300 && !(0x1E00..<0x20D0).contains($0.value) && $0.properties.canonicalCombiningClass != .notReordered
+      }) ? s.precomposedStringWithCanonicalMapping : s
       if props.uppercase { text = text.uppercased() }
       let start = scalars.count
-      scalars.append(contentsOf: text.unicodeScalars.map(\.value))
+      for u in text.unicodeScalars { scalars.append(u.value) }
       if let last = runs.last, last.props == props, last.range.upperBound == start {
         runs[runs.count - 1].range = last.range.lowerBound..<scalars.count
       } else {
