@@ -66,8 +66,7 @@ public enum PDFWriter {
   // MARK: - Page content
 
   static func content(of page: Page, fonts: inout FontRegistry, images: [ObjectIdentifier: Int]) -> [UInt8] {
-    var out = ByteBuffer()
-    out.bytes.reserveCapacity(page.items.count * 160)
+    let out = ByteBuffer(capacity: page.items.count * 160)
     let height = Double(page.height)
     var fill: RGB? = nil
     var stroke: RGB? = nil
@@ -126,7 +125,7 @@ public enum PDFWriter {
   }
 
   static func hexGlyph(_ g: UInt32) -> String {
-    var b = ByteBuffer()
+    let b = ByteBuffer()
     b.hex4(g)
     return String(decoding: b.bytes, as: UTF8.self)
   }
@@ -231,7 +230,7 @@ public enum PDFWriter {
 
   /// A PDF real with at most three decimals and no exponent.
   static func num(_ v: Double) -> String {
-    var b = ByteBuffer()
+    let b = ByteBuffer()
     b.number(v)
     return String(decoding: b.bytes, as: UTF8.self)
   }
@@ -372,25 +371,57 @@ struct ObjectWriter {
 }
 
 /// Bytes of a content stream, with the number formatting PDF needs and no intermediate strings.
-struct ByteBuffer {
-  var bytes: [UInt8] = []
+/// Its own storage: a content stream is a million tiny appends, and an array's capacity and
+/// uniqueness checks and memcpy calls cost more than the bytes.
+final class ByteBuffer {
+  private var start: UnsafeMutablePointer<UInt8>
+  private var count = 0
+  private var capacity: Int
 
-  mutating func append(_ s: StaticString) {
-    s.withUTF8Buffer { bytes.append(contentsOf: $0) }
+  init(capacity: Int = 256) {
+    self.capacity = max(capacity, 64)
+    start = .allocate(capacity: self.capacity)
   }
 
-  mutating func space() { bytes.append(0x20) }
+  deinit { start.deallocate() }
 
-  mutating func integer(_ v: Int) {
+  var bytes: [UInt8] { Array(UnsafeBufferPointer(start: start, count: count)) }
+
+  /// Room for `n` more bytes; returns where they go.
+  @inline(__always) private func room(_ n: Int) -> UnsafeMutablePointer<UInt8> {
+    if count + n > capacity {
+      let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: max(capacity * 2, count + n))
+      grown.update(from: start, count: count)
+      start.deallocate()
+      start = grown
+      capacity = max(capacity * 2, count + n)
+    }
+    return start + count
+  }
+
+  func append(_ s: StaticString) {
+    let n = s.utf8CodeUnitCount
+    let p = room(n)
+    for k in 0..<n { p[k] = s.utf8Start[k] }
+    count += n
+  }
+
+  func space() {
+    room(1).pointee = 0x20
+    count += 1
+  }
+
+  func integer(_ v: Int) {
     number(Double(v))
   }
 
   /// At most three decimals, trailing zeros dropped, never an exponent. The digits are written back
-  /// to front into a small stack buffer and appended at once: content streams hold hundreds of
-  /// thousands of numbers.
-  mutating func number(_ v: Double) {
+  /// to front into a small scratch area, then copied.
+  func number(_ v: Double) {
     let scaled = Int64((v * 1000).rounded())
-    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { buf in
+    var scratch: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+    withUnsafeMutableBytes(of: &scratch) { raw in
+      let buf = raw.bindMemory(to: UInt8.self)
       var p = buf.count
       var a = scaled.magnitude
       var frac = a % 1000
@@ -418,7 +449,10 @@ struct ByteBuffer {
         p -= 1
         buf[p] = UInt8(ascii: "-")
       }
-      bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buf[p...]))
+      let n = buf.count - p
+      let dst = room(n)
+      for k in 0..<n { dst[k] = buf[p + k] }
+      count += n
     }
   }
 
@@ -427,14 +461,13 @@ struct ByteBuffer {
     return d < 10 ? 48 + d : 55 + d
   }
 
-  mutating func hex4(_ g: UInt32) {
-    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 4) { buf in
-      buf[0] = ByteBuffer.hexDigit(g >> 12)
-      buf[1] = ByteBuffer.hexDigit(g >> 8)
-      buf[2] = ByteBuffer.hexDigit(g >> 4)
-      buf[3] = ByteBuffer.hexDigit(g)
-      bytes.append(contentsOf: UnsafeBufferPointer(buf))
-    }
+  func hex4(_ g: UInt32) {
+    let p = room(4)
+    p[0] = ByteBuffer.hexDigit(g >> 12)
+    p[1] = ByteBuffer.hexDigit(g >> 8)
+    p[2] = ByteBuffer.hexDigit(g >> 4)
+    p[3] = ByteBuffer.hexDigit(g)
+    count += 4
   }
 }
 
