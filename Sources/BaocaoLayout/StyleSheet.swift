@@ -15,8 +15,13 @@ final class StyleSheet {
     var element: XMLElement
   }
 
-  private(set) var common: [String: Style] = [:]
-  private(set) var automatic: [String: Style] = [:]
+  /// Styles by family and name (a struct key: concatenating the two cost a string per lookup).
+  struct Key: Hashable {
+    var family: String
+    var name: String
+  }
+  private(set) var common: [Key: Style] = [:]
+  private(set) var automatic: [Key: Style] = [:]
   private(set) var defaults: [String: Style] = [:]
   private(set) var listStyles: [String: XMLElement] = [:]
   private(set) var outlineStyle: XMLElement?
@@ -66,7 +71,7 @@ final class StyleSheet {
       case "style:style":
         guard let name = e["style:name"], let family = e["style:family"] else { continue }
         let s = Self.style(e, name: name, family: family)
-        if isAutomatic { automatic[family + ":" + name] = s } else { common[family + ":" + name] = s }
+        if isAutomatic { automatic[Key(family: family, name: name)] = s } else { common[Key(family: family, name: name)] = s }
       case "style:default-style":
         guard let family = e["style:family"] else { continue }
         defaults[family] = Self.style(e, name: "", family: family)
@@ -104,7 +109,8 @@ final class StyleSheet {
   func listStyle(_ name: String) -> XMLElement? { listStyles[name] }
 
   func style(family: String, name: String) -> Style? {
-    automatic[family + ":" + name] ?? common[family + ":" + name]
+    let key = Key(family: family, name: name)
+    return automatic[key] ?? common[key]
   }
 
   /// The chain from the family's default style down to the named style (most general first).
