@@ -101,9 +101,13 @@ private struct Parser {
           i += 2
           let nameStart = i
           while i < n, bytes[i] != UInt8(ascii: ">") { i += 1 }
-          let name = String(decoding: bytes[nameStart..<i], as: UTF8.self).trimmingSpaces
+          var nameEnd = i
+          while nameEnd > nameStart, Parser.isSpace(bytes[nameEnd - 1]) { nameEnd -= 1 }
           i += 1
-          guard let top = stack.popLast(), top.name == name else { throw fail("mismatched end tag </\(name)>") }
+          // Compared as bytes: building a string for every end tag costs more than the rest of it.
+          guard let top = stack.popLast(), top.name.utf8.elementsEqual(bytes[nameStart..<nameEnd]) else {
+            throw fail("mismatched end tag </\(String(decoding: bytes[nameStart..<nameEnd], as: UTF8.self))>")
+          }
           if stack.isEmpty { root = top }
         default:
           let (element, selfClosing) = try parseStartTag()
@@ -170,6 +174,7 @@ private struct Parser {
       let vStart = i
       while i < n, bytes[i] != quote { i += 1 }
       guard i < n else { throw fail("unterminated attribute \(aName)") }
+      if attributes.isEmpty { attributes.reserveCapacity(4) }  // one allocation for most elements
       attributes.append((aName, decode(vStart, i)))
       i += 1
     }
