@@ -66,12 +66,12 @@ public enum PDFWriter {
   // MARK: - Page content
 
   static func content(of page: Page, fonts: inout FontRegistry, images: [ObjectIdentifier: Int]) -> [UInt8] {
-    let out = ByteBuffer(capacity: page.items.count * 160)
+    var out = ByteBuffer(capacity: page.items.count * 160)
     let height = Double(page.height)
     var fill: RGB? = nil
     var stroke: RGB? = nil
     var lineWidth: Double? = nil
-    func setFill(_ c: RGB) {
+    func setFill(_ c: RGB, _ out: inout ByteBuffer) {
       guard fill != c else { return }
       out.number(c.r); out.space(); out.number(c.g); out.space(); out.number(c.b); out.append(" rg\n")
       fill = c
@@ -79,7 +79,7 @@ public enum PDFWriter {
     for item in page.items {
       switch item {
       case .rect(let x, let y, let w, let h, let c):
-        setFill(c)
+        setFill(c, &out)
         out.number(x / 20); out.space(); out.number((height - y - h) / 20); out.space()
         out.number(w / 20); out.space(); out.number(h / 20); out.append(" re f\n")
       case .image(let data, let x, let y, let w, let h):
@@ -96,7 +96,7 @@ public enum PDFWriter {
         out.number(x2 / 20); out.space(); out.number((height - y2) / 20); out.append(" l S\n")
       case .glyphs(let run):
         let f = fonts.index(of: run.font)
-        setFill(run.color)
+        setFill(run.color, &out)
         let size = Double(run.size) / 20
         out.append("BT /F"); out.integer(f + 1); out.space(); out.number(size); out.append(" Tf ")
         // LibreOffice's PDF export sets every text run 3 twips (0.15 pt) right of its layout position
@@ -125,7 +125,7 @@ public enum PDFWriter {
   }
 
   static func hexGlyph(_ g: UInt32) -> String {
-    let b = ByteBuffer()
+    var b = ByteBuffer()
     b.hex4(g)
     return String(decoding: b.bytes, as: UTF8.self)
   }
@@ -230,7 +230,7 @@ public enum PDFWriter {
 
   /// A PDF real with at most three decimals and no exponent.
   static func num(_ v: Double) -> String {
-    let b = ByteBuffer()
+    var b = ByteBuffer()
     b.number(v)
     return String(decoding: b.bytes, as: UTF8.self)
   }
@@ -372,8 +372,9 @@ struct ObjectWriter {
 
 /// Bytes of a content stream, with the number formatting PDF needs and no intermediate strings.
 /// Its own storage: a content stream is a million tiny appends, and an array's capacity and
-/// uniqueness checks and memcpy calls cost more than the bytes.
-final class ByteBuffer {
+/// uniqueness checks and memcpy calls cost more than the bytes. A noncopyable struct, so that its
+/// fields carry no dynamic exclusivity checks as a class's would.
+struct ByteBuffer: ~Copyable {
   private var start: UnsafeMutablePointer<UInt8>
   private var count = 0
   private var capacity: Int
@@ -388,7 +389,7 @@ final class ByteBuffer {
   var bytes: [UInt8] { Array(UnsafeBufferPointer(start: start, count: count)) }
 
   /// Room for `n` more bytes; returns where they go.
-  @inline(__always) private func room(_ n: Int) -> UnsafeMutablePointer<UInt8> {
+  @inline(__always) private mutating func room(_ n: Int) -> UnsafeMutablePointer<UInt8> {
     if count + n > capacity {
       let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: max(capacity * 2, count + n))
       grown.update(from: start, count: count)
@@ -399,25 +400,25 @@ final class ByteBuffer {
     return start + count
   }
 
-  func append(_ s: StaticString) {
+  mutating func append(_ s: StaticString) {
     let n = s.utf8CodeUnitCount
     let p = room(n)
     for k in 0..<n { p[k] = s.utf8Start[k] }
     count += n
   }
 
-  func space() {
+  mutating func space() {
     room(1).pointee = 0x20
     count += 1
   }
 
-  func integer(_ v: Int) {
+  mutating func integer(_ v: Int) {
     number(Double(v))
   }
 
   /// At most three decimals, trailing zeros dropped, never an exponent. The digits are written back
   /// to front into a small scratch area, then copied.
-  func number(_ v: Double) {
+  mutating func number(_ v: Double) {
     let scaled = Int64((v * 1000).rounded())
     var scratch: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
     withUnsafeMutableBytes(of: &scratch) { raw in
@@ -461,7 +462,7 @@ final class ByteBuffer {
     return d < 10 ? 48 + d : 55 + d
   }
 
-  func hex4(_ g: UInt32) {
+  mutating func hex4(_ g: UInt32) {
     let p = room(4)
     p[0] = ByteBuffer.hexDigit(g >> 12)
     p[1] = ByteBuffer.hexDigit(g >> 8)
