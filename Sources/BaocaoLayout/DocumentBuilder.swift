@@ -75,6 +75,23 @@ final class DocumentBuilder {
 
   // MARK: - Blocks
 
+  /// A section is laid out as the blocks it holds: what its style adds to them is refused by name.
+  private func checkSection(_ e: XMLElement, sheet: StyleSheet) throws(LayoutError) {
+    if e["text:display"] == "condition" { throw .unsupported("sections shown on a condition") }
+    guard let name = e["text:style-name"], let style = sheet.style(family: "section", name: name),
+      let props = style.element.first("style:section-properties")
+    else { return }
+    if let count = props.first("style:columns")?["fo:column-count"], (Int(count) ?? 1) > 1 {
+      throw .unsupported("sections with several text columns")
+    }
+    for side in ["fo:margin-left", "fo:margin-right"] where (Units.twips(props[side]) ?? 0) != 0 {
+      throw .unsupported("indented sections (\(side))")
+    }
+    if let color = props["fo:background-color"], color != "transparent" {
+      throw .unsupported("section backgrounds")
+    }
+  }
+
   func blocks(in container: XMLElement, sheet: StyleSheet) throws(LayoutError) -> [Block] {
     var out: [Block] = []
     for e in container.elements {
@@ -88,6 +105,8 @@ final class DocumentBuilder {
       case "table:table":
         out.append(.table(try table(e, sheet: sheet)))
       case "text:section":
+        if e["text:display"] == "none" { continue }  // a hidden section
+        try checkSection(e, sheet: sheet)
         out += try blocks(in: e, sheet: sheet)
       case "text:list":
         out += try list(e, sheet: sheet, level: 1, inheritedStyle: nil)

@@ -79,6 +79,20 @@ import Testing
     }
   }
 
+  /// A hidden section is not printed (as in LibreOffice); a section in two columns is refused by name.
+  @Test func sectionsAreFlattenedHiddenOnesSkippedColumnsRefused() throws {
+    let styles = "<style:style style:name=\"Two\" style:family=\"section\"><style:section-properties>"
+      + "<style:columns fo:column-count=\"2\" fo:column-gap=\"0.5cm\"/></style:section-properties></style:style>"
+    let doc = try DocumentLayout.layout(Self.document(
+      "<text:p>a</text:p><text:section text:name=\"S1\" text:display=\"none\"><text:p>hidden</text:p></text:section>"
+        + "<text:section text:name=\"S2\"><text:p>b</text:p></text:section>"), fonts: Self.catalog)
+    let runs = doc.pages.flatMap(\.items).compactMap { if case .glyphs(let run) = $0 { run } else { nil } }
+    #expect(runs.map { String(String.UnicodeScalarView($0.source.compactMap(Unicode.Scalar.init))) } == ["a", "b"])
+    #expect(throws: LayoutError.unsupported("sections with several text columns")) {
+      try DocumentLayout.layout(Self.document("<text:section text:style-name=\"Two\" text:name=\"S\"><text:p>x</text:p></text:section>", styles: styles), fonts: Self.catalog)
+    }
+  }
+
   @Test func pdfIsDeterministicAndSearchable() throws {
     let laid = try DocumentLayout.layout(Self.document("<text:p>Cà Mau – Đề án 06</text:p>"), fonts: Self.catalog)
     let a = try PDFWriter.write(laid)
