@@ -1,4 +1,5 @@
 import BaocaoXML
+import Foundation
 
 /// The parts of an OpenDocument text that layout reads.
 public struct DocumentParts: Sendable {
@@ -71,6 +72,17 @@ final class DocumentBuilder {
       throw .unsupported("this kind of document (only text documents, .odt, can be converted to PDF natively)")
     }
     return try blocks(in: text, sheet: content)
+  }
+
+  /// The date and time that fields which are not fixed show: now, in the document's language.
+  var now = Date()
+  private func dates(_ sheet: StyleSheet) -> DateFields {
+    var d = DateFields(now: now)
+    if let t = sheet.defaults["paragraph"]?.properties["style:text-properties"], let language = t["fo:language"] {
+      d.language = language
+      d.country = t["fo:country"] ?? ""
+    }
+    return d
   }
 
   // MARK: - Blocks
@@ -220,6 +232,10 @@ final class DocumentBuilder {
         switch c.name {
         case "text:span":
           try inlines(c, props: try spanProps(c["text:style-name"], over: props, sheet: sheet), sheet: sheet, into: node, state: &state)
+        case "text:date" where c["text:fixed"] != "true", "text:time" where c["text:fixed"] != "true":
+          let style = c["style:data-style-name"].flatMap { sheet.dataStyles[$0] }
+          node.inlines.append(.text(try dates(sheet).text(of: c, style: style), props))
+          state.lastWasSpace = false
         case "text:a", "text:meta", "text:ruby-base", "text:date", "text:time", "text:title", "text:subject",
           "text:author-name", "text:author-initials", "text:creator", "text:creation-date", "text:file-name",
           "text:sequence", "text:chapter", "text:variable-get", "text:variable-set", "text:user-defined",
@@ -227,7 +243,7 @@ final class DocumentBuilder {
           "text:sender-lastname", "text:sender-company", "text:expression", "text:text-input", "text:placeholder",
           "text:modification-date", "text:print-date", "text:reference-ref", "text:bookmark-ref", "text:sequence-ref",
           "text:word-count", "text:character-count", "text:paragraph-count":
-          // Fields keep their last displayed value in the document; that is what gets printed.
+          // Other fields keep their last displayed value in the document, and LibreOffice prints that too.
           try inlines(c, props: c.name == "text:a" ? try spanProps(c["text:style-name"], over: props, sheet: sheet) : props,
             sheet: sheet, into: node, state: &state)
         case "text:s":

@@ -1,9 +1,12 @@
 import BaocaoFonts
+import Foundation
 
 /// Lays out an OpenDocument text into pages.
 public enum DocumentLayout {
-  public static func layout(_ parts: DocumentParts, fonts: FontCatalog) throws(LayoutError) -> LaidOutDocument {
+  /// `now` is the date and time that date and time fields which are not fixed show.
+  public static func layout(_ parts: DocumentParts, fonts: FontCatalog, now: Date = Date()) throws(LayoutError) -> LaidOutDocument {
     let builder = try DocumentBuilder(parts: parts)
+    builder.now = now
     let resolver = FontResolver(catalog: fonts)
     builder.fontsHave = { props, text in
       guard let font = try? resolver.font(props) else { return false }

@@ -25,6 +25,8 @@ final class StyleSheet {
   private(set) var defaults: [String: Style] = [:]
   private(set) var listStyles: [String: XMLElement] = [:]
   private(set) var outlineStyle: XMLElement?
+  /// Date and time formats (number:date-style, number:time-style) by name.
+  private(set) var dataStyles: [String: XMLElement] = [:]
   /// How footnotes are numbered (text:notes-configuration with note-class footnote).
   private(set) var footnoteConfiguration: XMLElement?
   var fontFamilies: [String: String] = [:]
@@ -44,6 +46,7 @@ final class StyleSheet {
     s.listStyles = listStyles
     s.outlineStyle = outlineStyle
     s.footnoteConfiguration = footnoteConfiguration
+    s.dataStyles = dataStyles
     s.fontFamilies = fontFamilies
     s.symbolFamilies = symbolFamilies
     s.pageLayouts = pageLayouts
@@ -79,6 +82,8 @@ final class StyleSheet {
         if let name = e["style:name"] { listStyles[name] = e }
       case "text:outline-style":
         outlineStyle = e
+      case "number:date-style", "number:time-style":
+        if let name = e["style:name"] { dataStyles[name] = e }
       case "text:notes-configuration":
         if (e["text:note-class"] ?? "footnote") == "footnote" { footnoteConfiguration = e }
       case "style:page-layout":

@@ -31,7 +31,7 @@ import Testing
   static func document(_ body: String, styles: String = "") -> DocumentParts {
     let xml = """
       <?xml version="1.0" encoding="UTF-8"?>
-      <office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" xmlns:dc="http://purl.org/dc/elements/1.1/">
+      <office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" xmlns:number="urn:oasis:names:tc:opendocument:xmlns:datastyle:1.0" xmlns:dc="http://purl.org/dc/elements/1.1/">
       <office:meta><dc:title>Thử nghiệm</dc:title></office:meta>
       <office:styles><style:default-style style:family="paragraph"><style:paragraph-properties fo:orphans="2" fo:widows="2"/><style:text-properties style:font-name="Times New Roman" fo:font-size="12pt"/></style:default-style>\(styles)</office:styles>
       <office:automatic-styles><style:page-layout style:name="pm1"><style:page-layout-properties fo:page-width="21cm" fo:page-height="29.7cm" fo:margin-top="2cm" fo:margin-bottom="2cm" fo:margin-left="3cm" fo:margin-right="2cm"/></style:page-layout></office:automatic-styles>
@@ -90,6 +90,41 @@ import Testing
     #expect(runs.map { String(String.UnicodeScalarView($0.source.compactMap(Unicode.Scalar.init))) } == ["a", "b"])
     #expect(throws: LayoutError.unsupported("sections with several text columns")) {
       try DocumentLayout.layout(Self.document("<text:section text:style-name=\"Two\" text:name=\"S\"><text:p>x</text:p></text:section>", styles: styles), fonts: Self.catalog)
+    }
+  }
+
+  /// Date and time fields that are not fixed show the time of conversion in their format and the
+  /// document's language, as LibreOffice shows the time of loading (measured with LibreOffice 7.4).
+  @Test func dateFieldsShowTheirFormatInTheDocumentsLanguage() throws {
+    var calendar = Calendar(identifier: .gregorian)
+    calendar.timeZone = .current
+    let now = try #require(calendar.date(from: DateComponents(year: 2025, month: 9, day: 24, hour: 8, minute: 5, second: 9)))
+    let styles = """
+      <style:default-style style:family="paragraph"><style:text-properties fo:language="vi" fo:country="VN"/></style:default-style>
+      <number:date-style style:name="Auto" number:automatic-order="true"><number:month number:style="long"/><number:text>-</number:text><number:day number:style="long"/><number:text>-</number:text><number:year number:style="long"/></number:date-style>
+      <number:date-style style:name="Names"><number:day-of-week number:style="long"/><number:text>, </number:text><number:day/><number:text> </number:text><number:month number:textual="true" number:style="long"/><number:text> </number:text><number:year/></number:date-style>
+      <number:date-style style:name="English" number:language="en" number:country="GB"><number:day/><number:text> </number:text><number:month number:textual="true" number:style="long"/></number:date-style>
+      <number:date-style style:name="French" number:language="fr" number:country="FR"><number:month number:textual="true"/></number:date-style>
+      <number:time-style style:name="Time"><number:hours number:style="long"/><number:text>:</number:text><number:minutes number:style="long"/></number:time-style>
+      """
+    let fields = [
+      ("<text:date style:data-style-name=\"Auto\">x</text:date>", "24/09/2025"),
+      ("<text:date style:data-style-name=\"Names\" text:date-adjust=\"-P1D\">x</text:date>", "Thứ Ba, 23 Tháng 9 25"),
+      ("<text:date style:data-style-name=\"English\">x</text:date>", "24 September"),
+      ("<text:date>x</text:date>", "24/09/25"),
+      ("<text:date text:fixed=\"true\">01/01/2020</text:date>", "01/01/2020"),
+      ("<text:time style:data-style-name=\"Time\" text:time-adjust=\"PT1H\">x</text:time>", "09:05"),
+    ]
+    for (field, expected) in fields {
+      let doc = try DocumentLayout.layout(Self.document("<text:p>\(field)</text:p>", styles: styles), fonts: Self.catalog, now: now)
+      let text = doc.pages.flatMap(\.items).compactMap { item -> String? in
+        guard case .glyphs(let run) = item else { return nil }
+        return String(String.UnicodeScalarView(run.glyphs.indices.flatMap { k in run.clusters[k].compactMap { Unicode.Scalar(run.source[Int($0)]) } }))
+      }.joined()
+      #expect(text == expected, "\(field)")
+    }
+    #expect(throws: LayoutError.unsupported("month names in 'fr' in date fields")) {
+      try DocumentLayout.layout(Self.document("<text:p><text:date style:data-style-name=\"French\">x</text:date></text:p>", styles: styles), fonts: Self.catalog, now: now)
     }
   }
 

@@ -1,0 +1,148 @@
+import BaocaoXML
+import Foundation
+
+/// Date and time fields that are not fixed: LibreOffice shows the date and time of loading the
+/// document, formatted by the field's data style (number:date-style, number:time-style) in its
+/// language. Numeric formats are printed in any language; names of months and weekdays, and the
+/// locale's own order, in Vietnamese and English (what our documents use); anything else is refused.
+struct DateFields {
+  /// The document's language, from the default paragraph style; LibreOffice's own default otherwise.
+  var language = "en"
+  var country = "US"
+  var now = Date()
+
+  private static let calendar: Calendar = {
+    var c = Calendar(identifier: .gregorian)
+    c.timeZone = TimeZone.current
+    return c
+  }()
+
+  /// The text of a `text:date` or `text:time` field.
+  func text(of field: XMLElement, style: XMLElement?) throws(LayoutError) -> String {
+    var date = now
+    if let adjust = field["text:date-adjust"] ?? field["text:time-adjust"] {
+      date = date.addingTimeInterval(try Self.seconds(in: adjust))
+    }
+    let parts = Self.calendar.dateComponents([.year, .month, .day, .weekday, .hour, .minute, .second], from: date)
+    let lang = style?["number:language"] ?? language
+    let ctry = style?["number:country"] ?? (style?["number:language"] == nil ? country : "")
+    guard let style else {
+      // No format: the language's short date (or time).
+      return field.name == "text:time"
+        ? Self.two(parts.hour!) + ":" + Self.two(parts.minute!) + ":" + Self.two(parts.second!)
+        : try Self.shortDate(parts, language: lang, country: ctry)
+    }
+    var pieces = style.elements.map { $0.name == "number:text" ? Piece.literal($0.textContent) : .part($0) }
+    if style["number:automatic-order"] == "true" {
+      pieces = try Self.reordered(style.elements, language: lang, country: ctry)
+    }
+    var out = ""
+    for piece in pieces {
+      guard case .part(let e) = piece else {
+        if case .literal(let s) = piece { out += s }
+        continue
+      }
+      let long = e["number:style"] == "long"
+      switch e.name {
+      case "number:day": out += long ? Self.two(parts.day!) : String(parts.day!)
+      case "number:month":
+        if e["number:textual"] == "true" {
+          out += try Self.monthName(parts.month!, long: long, language: lang)
+        } else {
+          out += long ? Self.two(parts.month!) : String(parts.month!)
+        }
+      case "number:year": out += long ? String(parts.year!) : Self.two(parts.year! % 100)
+      case "number:day-of-week": out += try Self.weekdayName(parts.weekday!, long: long, language: lang)
+      case "number:hours": out += long ? Self.two(parts.hour!) : String(parts.hour!)
+      case "number:minutes": out += long ? Self.two(parts.minute!) : String(parts.minute!)
+      case "number:seconds" where e["number:decimal-places"].map({ $0 == "0" }) ?? true:
+        out += long ? Self.two(parts.second!) : String(parts.second!)
+      default:
+        throw .unsupported("the date or time format element <\(e.name)> in a date field")
+      }
+    }
+    return out
+  }
+
+  private enum Piece {
+    case literal(String)
+    case part(XMLElement)
+  }
+
+  private static func two(_ n: Int) -> String { n < 10 ? "0\(n)" : String(n) }
+
+  /// "P3D", "-P1D", "PT2H30M": days, hours, minutes, seconds.
+  private static func seconds(in duration: String) throws(LayoutError) -> TimeInterval {
+    var s = Substring(duration)
+    let sign: Double = s.hasPrefix("-") ? -1 : 1
+    if s.hasPrefix("-") { s = s.dropFirst() }
+    guard s.hasPrefix("P") else { throw .unsupported("the date adjustment '\(duration)'") }
+    s = s.dropFirst()
+    var total = 0.0
+    var number = ""
+    var inTime = false
+    for c in s {
+      switch c {
+      case "T": inTime = true
+      case "0"..."9", ".": number.append(c)
+      case "D" where !inTime, "H" where inTime, "M" where inTime, "S" where inTime:
+        guard let v = Double(number) else { throw .unsupported("the date adjustment '\(duration)'") }
+        total += v * (c == "D" ? 86400 : c == "H" ? 3600 : c == "M" ? 60 : 1)
+        number = ""
+      default: throw .unsupported("the date adjustment '\(duration)'")
+      }
+    }
+    return sign * total
+  }
+
+  /// The locale's order of day, month and year, with its separator (automatic-order), as
+  /// LibreOffice rewrites such formats: vi-VN and en-GB day first, en-US month first.
+  private static func reordered(_ elements: [XMLElement], language: String, country: String) throws(LayoutError) -> [Piece] {
+    let order: [String]
+    switch (language, country) {
+    case ("vi", _), ("en", "GB"), ("en", "AU"), ("en", "NZ"), ("en", "IN"): order = ["number:day", "number:month", "number:year"]
+    case ("en", "US"), ("en", ""): order = ["number:month", "number:day", "number:year"]
+    default: throw .unsupported("date fields in the locale's order for '\(language)-\(country)'")
+    }
+    let parts = elements.filter { $0.name != "number:text" }
+    guard parts.allSatisfy({ order.contains($0.name) && $0["number:textual"] != "true" }) else {
+      throw .unsupported("date fields in the locale's order with names or times in them")
+    }
+    var out: [Piece] = []
+    for name in order {
+      guard let e = parts.first(where: { $0.name == name }) else { continue }
+      if !out.isEmpty { out.append(.literal("/")) }
+      out.append(.part(e))
+    }
+    return out
+  }
+
+  private static func shortDate(_ p: DateComponents, language: String, country: String) throws(LayoutError) -> String {
+    let (d, m, y) = (two(p.day!), two(p.month!), two(p.year! % 100))
+    switch (language, country) {
+    case ("vi", _), ("en", "GB"): return "\(d)/\(m)/\(y)"
+    case ("en", "US"), ("en", ""): return "\(m)/\(d)/\(y)"
+    default: throw .unsupported("date fields without a format in '\(language)-\(country)'")
+    }
+  }
+
+  private static func monthName(_ m: Int, long: Bool, language: String) throws(LayoutError) -> String {
+    switch language {
+    case "vi": return "Tháng \(m)"
+    case "en":
+      let names = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+      return long ? names[m - 1] : String(names[m - 1].prefix(3))
+    default: throw .unsupported("month names in '\(language)' in date fields")
+    }
+  }
+
+  private static func weekdayName(_ w: Int, long: Bool, language: String) throws(LayoutError) -> String {
+    switch language {
+    case "vi": return ["Chủ Nhật", "Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy"][w - 1]
+    case "en":
+      let names = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
+      return long ? names[w - 1] : String(names[w - 1].prefix(3))
+    default: throw .unsupported("weekday names in '\(language)' in date fields")
+    }
+  }
+}
