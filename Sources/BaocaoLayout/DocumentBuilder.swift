@@ -71,6 +71,7 @@ final class DocumentBuilder {
     guard let text = body.first("office:text") else {
       throw .unsupported("this kind of document (only text documents, .odt, can be converted to PDF natively)")
     }
+    if content.numbersLines { throw .unsupported("line numbering") }
     return try blocks(in: text, sheet: content)
   }
 
@@ -144,6 +145,9 @@ final class DocumentBuilder {
     var props = ParagraphProps()
     var text = TextProps()
     for style in sheet.chain(family: "paragraph", name: name) {
+      if let drop = style.element.first("style:paragraph-properties")?.first("style:drop-cap"), (Int(drop["style:lines"] ?? "1") ?? 1) > 1 {
+        throw .unsupported("drop capitals")
+      }
       if let p = style.properties["style:paragraph-properties"] { try props.apply(p) }
       if let t = style.properties["style:text-properties"] { try text.apply(t, fonts: sheet.fontFamilies) }
       if let stops = style.element.first("style:paragraph-properties")?.first("style:tab-stops") {

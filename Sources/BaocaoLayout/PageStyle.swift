@@ -60,6 +60,15 @@ struct PageStyle {
 
   var bodyWidth: Twips { width - marginLeft - marginRight }
 
+  /// Borders and padding that LibreOffice draws around the page, header or footer and insets the
+  /// text by: not laid out here, so refused by name rather than silently left out.
+  private static func refuseFrame(_ p: XMLElement, _ feature: String) throws(LayoutError) {
+    for side in ["", "-top", "-bottom", "-left", "-right"] {
+      if try BorderLine.parse(p["fo:border" + side]) != nil { throw .unsupported(feature) }
+      if let pad = Units.twips(p["fo:padding" + side]), pad != 0 { throw .unsupported(feature) }
+    }
+  }
+
   static func read(name: String, builder: DocumentBuilder) throws(LayoutError) -> PageStyle {
     let sheet = builder.masterSheet
     guard let master = sheet.masterPages[name] else { throw .badDocument("the master page '\(name)' is not defined in styles.xml") }
@@ -75,6 +84,7 @@ struct PageStyle {
         s.marginLeft = Units.twips(p["fo:margin-left"]) ?? m ?? s.marginLeft
         s.marginRight = Units.twips(p["fo:margin-right"]) ?? m ?? s.marginRight
         if let c = p["fo:background-color"], c != "transparent" { s.background = Units.color(c) }
+        try refuseFrame(p, "page borders")
         if let cols = p.first("style:columns"), let n = Int(cols["fo:column-count"] ?? "1"), n > 1 {
           throw .unsupported("pages with several text columns")
         }
@@ -91,12 +101,16 @@ struct PageStyle {
         }
       }
       if let h = layout.first("style:header-style")?.first("style:header-footer-properties") {
+        try refuseFrame(h, "borders or padding around the header")
+        if let c = h["fo:background-color"], c != "transparent" { throw .unsupported("a background behind the header") }
         s.headerMinHeight = Units.twips(h["fo:min-height"]) ?? Units.twips(h["svg:height"]) ?? 0
         s.headerSpacing = Units.twips(h["fo:margin-bottom"]) ?? 0
         s.headerMarginLeft = Units.twips(h["fo:margin-left"]) ?? 0
         s.headerMarginRight = Units.twips(h["fo:margin-right"]) ?? 0
       }
       if let f = layout.first("style:footer-style")?.first("style:header-footer-properties") {
+        try refuseFrame(f, "borders or padding around the footer")
+        if let c = f["fo:background-color"], c != "transparent" { throw .unsupported("a background behind the footer") }
         s.footerMinHeight = Units.twips(f["fo:min-height"]) ?? Units.twips(f["svg:height"]) ?? 0
         s.footerSpacing = Units.twips(f["fo:margin-top"]) ?? 0
         s.footerMarginLeft = Units.twips(f["fo:margin-left"]) ?? 0

@@ -25,6 +25,8 @@ final class StyleSheet {
   private(set) var defaults: [String: Style] = [:]
   private(set) var listStyles: [String: XMLElement] = [:]
   private(set) var outlineStyle: XMLElement?
+  /// Line numbers in the margin (Tools ▸ Line Numbering), which LibreOffice prints.
+  private(set) var numbersLines = false
   /// Date and time formats (number:date-style, number:time-style) by name.
   private(set) var dataStyles: [String: XMLElement] = [:]
   /// How footnotes are numbered (text:notes-configuration with note-class footnote).
@@ -47,6 +49,7 @@ final class StyleSheet {
     s.outlineStyle = outlineStyle
     s.footnoteConfiguration = footnoteConfiguration
     s.dataStyles = dataStyles
+    s.numbersLines = numbersLines
     s.fontFamilies = fontFamilies
     s.symbolFamilies = symbolFamilies
     s.pageLayouts = pageLayouts
@@ -82,6 +85,8 @@ final class StyleSheet {
         if let name = e["style:name"] { listStyles[name] = e }
       case "text:outline-style":
         outlineStyle = e
+      case "text:linenumbering-configuration":
+        numbersLines = e["text:number-lines"] == "true"
       case "number:date-style", "number:time-style":
         if let name = e["style:name"] { dataStyles[name] = e }
       case "text:notes-configuration":

@@ -28,13 +28,15 @@ import Testing
     #expect(throws: XMLTreeError.self) { try XMLTree.parse(Array("<a><b></a>".utf8)) }
   }
 
-  static func document(_ body: String, styles: String = "") -> DocumentParts {
+  static let defaultPageLayout = "<style:page-layout-properties fo:page-width=\"21cm\" fo:page-height=\"29.7cm\" fo:margin-top=\"2cm\" fo:margin-bottom=\"2cm\" fo:margin-left=\"3cm\" fo:margin-right=\"2cm\"/>"
+
+  static func document(_ body: String, styles: String = "", pageLayout: String = defaultPageLayout) -> DocumentParts {
     let xml = """
       <?xml version="1.0" encoding="UTF-8"?>
       <office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" xmlns:number="urn:oasis:names:tc:opendocument:xmlns:datastyle:1.0" xmlns:dc="http://purl.org/dc/elements/1.1/">
       <office:meta><dc:title>Thử nghiệm</dc:title></office:meta>
       <office:styles><style:default-style style:family="paragraph"><style:paragraph-properties fo:orphans="2" fo:widows="2"/><style:text-properties style:font-name="Times New Roman" fo:font-size="12pt"/></style:default-style>\(styles)</office:styles>
-      <office:automatic-styles><style:page-layout style:name="pm1"><style:page-layout-properties fo:page-width="21cm" fo:page-height="29.7cm" fo:margin-top="2cm" fo:margin-bottom="2cm" fo:margin-left="3cm" fo:margin-right="2cm"/></style:page-layout></office:automatic-styles>
+      <office:automatic-styles><style:page-layout style:name="pm1">\(pageLayout)</style:page-layout></office:automatic-styles>
       <office:master-styles><style:master-page style:name="Standard" style:page-layout-name="pm1"/></office:master-styles>
       <office:body><office:text>\(body)</office:text></office:body></office:document>
       """
@@ -72,6 +74,20 @@ import Testing
   @Test func unsupportedFeaturesAreNamed() throws {
     #expect(throws: LayoutError.unsupported("endnotes")) {
       try DocumentLayout.layout(Self.document("<text:p>a<text:note text:note-class=\"endnote\"><text:note-body/></text:note></text:p>"), fonts: Self.catalog)
+    }
+    let refused: [(body: String, styles: String, page: String, feature: String)] = [
+      ("<text:p>a</text:p>", "<text:linenumbering-configuration text:number-lines=\"true\"/>", Self.defaultPageLayout, "line numbering"),
+      ("<text:p text:style-name=\"D\">a</text:p>", "<style:style style:name=\"D\" style:family=\"paragraph\"><style:paragraph-properties>"
+        + "<style:drop-cap style:lines=\"3\"/></style:paragraph-properties></style:style>", Self.defaultPageLayout, "drop capitals"),
+      ("<text:p>a</text:p>", "", "<style:page-layout-properties fo:page-width=\"21cm\" fo:page-height=\"29.7cm\" fo:border=\"0.5pt solid #000000\"/>",
+        "page borders"),
+      ("<text:p>a</text:p>", "", Self.defaultPageLayout + "<style:header-style><style:header-footer-properties fo:min-height=\"0cm\" "
+        + "fo:border-bottom=\"0.06pt solid #000000\"/></style:header-style>", "borders or padding around the header"),
+    ]
+    for r in refused {
+      #expect(throws: LayoutError.unsupported(r.feature)) {
+        try DocumentLayout.layout(Self.document(r.body, styles: r.styles, pageLayout: r.page), fonts: Self.catalog)
+      }
     }
     let font = "<style:style style:name=\"F\" style:family=\"paragraph\"><style:text-properties fo:font-family=\"Missing Sans\"/></style:style>"
     #expect(throws: LayoutError.missingFont("Missing Sans")) {
