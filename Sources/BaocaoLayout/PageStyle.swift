@@ -85,6 +85,7 @@ struct PageStyle {
         s.marginRight = Units.twips(p["fo:margin-right"]) ?? m ?? s.marginRight
         if let c = p["fo:background-color"], c != "transparent" { s.background = Units.color(c) }
         try refuseFrame(p, "page borders")
+        if let grid = p["style:layout-grid-mode"], grid != "none" { throw .unsupported("a text grid on the page") }
         if let cols = p.first("style:columns"), let n = Int(cols["fo:column-count"] ?? "1"), n > 1 {
           throw .unsupported("pages with several text columns")
         }

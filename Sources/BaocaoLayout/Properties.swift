@@ -56,6 +56,26 @@ struct TextProps: Equatable {
     }
     if let s = a["style:text-scale"], s != "100%" { throw .unsupported("text scaling '\(s)'") }
     if let h = a["fo:hyphenate"], h == "true" { throw .unsupported("automatic hyphenation") }
+    try Self.refuseDrawnEffects(a)
+  }
+
+  /// Effects that change how text is drawn or placed and that are not drawn here: refused by name
+  /// rather than printed plainly.
+  private static func refuseDrawnEffects(_ a: [String: String]) throws(LayoutError) {
+    if let r = a["style:text-rotation-angle"], r != "0", r != "0deg" { throw .unsupported("rotated text") }
+    for key in ["style:text-underline-style", "style:text-line-through-style"] {
+      if let v = a[key], v != "none", v != "solid" { throw .unsupported("\(v) underlines or strike-throughs") }
+    }
+    for key in ["style:text-underline-type", "style:text-line-through-type"] {
+      if let v = a[key], v == "double" { throw .unsupported("double underlines or strike-throughs") }
+    }
+    if let v = a["style:text-underline-width"], v != "auto", v != "normal" { throw .unsupported("thick underlines") }
+    if let v = a["fo:text-shadow"], v != "none" { throw .unsupported("text shadows") }
+    if a["style:text-outline"] == "true" { throw .unsupported("outlined text") }
+    if let v = a["style:font-relief"], v != "none" { throw .unsupported("\(v) text") }
+    if let v = a["style:text-emphasize"], v != "none" { throw .unsupported("emphasis marks") }
+    if let v = a["style:text-combine"], v != "none" { throw .unsupported("combined characters") }
+    if let v = a["style:font-size-rel"], (Units.twips(v) ?? 0) != 0 { throw .unsupported("relative font sizes") }
   }
 }
 
@@ -198,5 +218,10 @@ struct ParagraphProps {
     if let d = Units.twips(a["style:tab-stop-distance"]), d > 0 { tabDistance = d }
     if let p = a["style:page-number"], let n = Int(p) { pageNumber = n }
     if let c = a["fo:column-count"], c != "1" { throw .unsupported("text columns") }
+    if a["fo:break-before"] == "column" || a["fo:break-after"] == "column" { throw .unsupported("column breaks") }
+    if a["style:auto-text-indent"] == "true" { throw .unsupported("automatic first-line indents") }
+    if a["style:font-independent-line-spacing"] == "true" { throw .unsupported("font-independent line spacing") }
+    if let s = a["style:shadow"], s != "none" { throw .unsupported("paragraph shadows") }
+    if let m = a["style:writing-mode"], !["lr-tb", "page", "lr"].contains(m) { throw .unsupported("the writing mode '\(m)'") }
   }
 }

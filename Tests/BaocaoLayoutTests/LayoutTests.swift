@@ -75,7 +75,7 @@ import Testing
     #expect(throws: LayoutError.unsupported("endnotes")) {
       try DocumentLayout.layout(Self.document("<text:p>a<text:note text:note-class=\"endnote\"><text:note-body/></text:note></text:p>"), fonts: Self.catalog)
     }
-    let refused: [(body: String, styles: String, page: String, feature: String)] = [
+    var refused: [(body: String, styles: String, page: String, feature: String)] = [
       ("<text:p>a</text:p>", "<text:linenumbering-configuration text:number-lines=\"true\"/>", Self.defaultPageLayout, "line numbering"),
       ("<text:p text:style-name=\"D\">a</text:p>", "<style:style style:name=\"D\" style:family=\"paragraph\"><style:paragraph-properties>"
         + "<style:drop-cap style:lines=\"3\"/></style:paragraph-properties></style:style>", Self.defaultPageLayout, "drop capitals"),
@@ -83,6 +83,20 @@ import Testing
         "page borders"),
       ("<text:p>a</text:p>", "", Self.defaultPageLayout + "<style:header-style><style:header-footer-properties fo:min-height=\"0cm\" "
         + "fo:border-bottom=\"0.06pt solid #000000\"/></style:header-style>", "borders or padding around the header"),
+    ]
+    func paragraphStyle(_ props: String) -> String {
+      "<style:style style:name=\"X\" style:family=\"paragraph\">\(props)</style:style>"
+    }
+    let xp = "<text:p text:style-name=\"X\">a</text:p>"
+    refused += [
+      (xp, paragraphStyle("<style:text-properties style:text-rotation-angle=\"90\"/>"), Self.defaultPageLayout, "rotated text"),
+      (xp, paragraphStyle("<style:text-properties style:text-underline-style=\"solid\" style:text-underline-type=\"double\"/>"),
+        Self.defaultPageLayout, "double underlines or strike-throughs"),
+      (xp, paragraphStyle("<style:paragraph-properties fo:break-before=\"column\"/>"), Self.defaultPageLayout, "column breaks"),
+      (xp, paragraphStyle("<style:paragraph-properties style:font-independent-line-spacing=\"true\"/>"), Self.defaultPageLayout,
+        "font-independent line spacing"),
+      ("<text:p>a</text:p>", "", "<style:page-layout-properties fo:page-width=\"21cm\" fo:page-height=\"29.7cm\" style:layout-grid-mode=\"line\"/>",
+        "a text grid on the page"),
     ]
     for r in refused {
       #expect(throws: LayoutError.unsupported(r.feature)) {
