@@ -169,11 +169,19 @@ final class DocumentBuilder {
     return (props, text)
   }
 
+  /// The paragraph style behind a paragraph's automatic style.
+  private func commonStyleName(_ name: String?, sheet: StyleSheet) -> String? {
+    guard let name else { return nil }
+    guard let auto = sheet.automatic[StyleSheet.Key(family: "paragraph", name: name)] else { return name }
+    return auto.parent
+  }
+
   func paragraph(_ e: XMLElement, sheet: StyleSheet) throws(LayoutError) -> ParagraphNode {
     let name = e["text:style-name"]
     let (props, base) = try paragraphStyle(name, sheet: sheet)
     let node = ParagraphNode(props: props, base: base)
     if let name { node.masterPage = sheet.style(family: "paragraph", name: name)?.masterPageName }
+    node.styleName = commonStyleName(name, sheet: sheet)
     var state = InlineState()
     try inlines(e, props: base, sheet: sheet, into: node, state: &state)
     return node

@@ -57,6 +57,8 @@ final class ParagraphNode {
   var inlines: [Inline] = []
   var frames: [FrameNode] = []
   var masterPage: String?
+  /// The paragraph style (not an automatic one) the paragraph has, for contextual spacing.
+  var styleName: String?
   init(props: ParagraphProps, base: TextProps) {
     self.props = props
     self.base = base
@@ -106,4 +108,17 @@ final class TableNode {
 enum Block {
   case paragraph(ParagraphNode)
   case table(TableNode)
+}
+
+extension ParagraphNode {
+  /// The space between `previous` (whose space below is `below`) and this paragraph, with LibreOffice's
+  /// contextual spacing between paragraphs of the same paragraph style: the previous one drops its
+  /// space below when it asks for it; this one drops its space above when both ask (measured in
+  /// LibreOffice 7.4).
+  func spaceAbove(after previous: ParagraphNode?, below: Twips) -> Twips {
+    guard let previous, let name = styleName, previous.styleName == name, previous.props.contextualSpacing else {
+      return below + props.marginTop
+    }
+    return props.contextualSpacing ? 0 : props.marginTop
+  }
 }

@@ -216,12 +216,14 @@ final class Paginator {
   func stack(_ blocks: [Block], width: Twips, fieldText: (Field) -> String) throws(LayoutError) -> [LineBox] {
     var out: [LineBox] = []
     var pending: Twips = 0
+    var previous: ParagraphNode?
     for block in blocks {
       switch block {
       case .paragraph(let p):
-        let pb = try paragraphs.boxes(p, width: width, spaceBefore: pending + p.props.marginTop, fieldText: fieldText)
+        let pb = try paragraphs.boxes(p, width: width, spaceBefore: p.spaceAbove(after: previous, below: pending), fieldText: fieldText)
         out += pb.boxes
         pending = pb.spaceAfter
+        previous = p
       case .table(let t):
         // A table inside a header, footer or cell: each row is one box (rows do not split there).
         let layout = try TableLayout(table: t, width: width, paginator: self, fieldText: fieldText)
@@ -233,6 +235,7 @@ final class Paginator {
           out.append(LineBox(height: row.height, items: items))
         }
         pending = t.props.marginBottom
+        previous = nil
       }
     }
     if pending > 0 { out.append(LineBox(height: pending, items: [])) }
@@ -266,8 +269,11 @@ final class Paginator {
   private func boxes(_ p: ParagraphNode) throws(LayoutError) -> ParagraphBoxes {
     // At the top of a page the space above stays after a hard break (AddParaTableSpacingAtStart) and
     // goes after a soft one, as LibreOffice does.
-    try bodyBoxes(p, spaceBefore: softTop ? 0 : pendingSpace + p.props.marginTop)
+    try bodyBoxes(p, spaceBefore: softTop ? 0 : p.spaceAbove(after: lastParagraph, below: pendingSpace))
   }
+
+  /// The paragraph placed just before, for contextual spacing (nil after a table).
+  private var lastParagraph: ParagraphNode?
 
   private struct BoxesKey: Hashable {
     var node: ObjectIdentifier
@@ -307,14 +313,14 @@ final class Paginator {
 
   /// The height that must fit below a keep-with-next block: the next block's first lines (as many as
   /// its orphans setting asks), or all of it and its own follower when it keeps with next too.
-  private func keepHeight(_ following: ArraySlice<Block>, pending: Twips) throws(LayoutError) -> Twips {
+  private func keepHeight(_ following: ArraySlice<Block>, pending: Twips, after previous: ParagraphNode?) throws(LayoutError) -> Twips {
     guard let next = following.first else { return 0 }
     switch next {
     case .paragraph(let p):
       if p.masterPage != nil || p.props.breakBefore { return 0 }
-      let pb = try bodyBoxes(p, spaceBefore: pending + p.props.marginTop)
+      let pb = try bodyBoxes(p, spaceBefore: p.spaceAbove(after: previous, below: pending))
       if p.props.keepWithNext {
-        return pb.boxes.reduce(0) { $0 + $1.height } + (try keepHeight(following.dropFirst(), pending: pb.spaceAfter))
+        return pb.boxes.reduce(0) { $0 + $1.height } + (try keepHeight(following.dropFirst(), pending: pb.spaceAfter, after: p))
       }
       let n = min(pb.boxes.count, max(1, p.props.orphans))
       // The last of those lines may hang its proportional spacing past the bottom.
@@ -331,7 +337,7 @@ final class Paginator {
     var pb = try boxes(p)
     if p.props.keepWithNext && !atTop {
       let total = pb.boxes.reduce(0) { $0 + $1.height }
-      let need = total + (try keepHeight(following, pending: pb.spaceAfter))
+      let need = total + (try keepHeight(following, pending: pb.spaceAfter, after: p))
       if y + need > bottom && need <= page.bodyBottom - page.bodyTop {
         try startPage(nil, soft: true)
         pb = try boxes(p)
@@ -377,6 +383,7 @@ final class Paginator {
       try startPage(nil, soft: true)
     }
     pendingSpace = pb.spaceAfter
+    lastParagraph = p
   }
 
   // MARK: - Tables
@@ -460,5 +467,6 @@ final class Paginator {
       }
     }
     pendingSpace = t.props.marginBottom
+    lastParagraph = nil
   }
 }

@@ -173,6 +173,8 @@ struct ParagraphProps {
   var tabStops: [TabStop] = []
   var tabDistance: Twips = 1250
   var pageNumber: Int?
+  /// No space between this paragraph and a neighbour of the same paragraph style.
+  var contextualSpacing = false
 
   mutating func apply(_ a: [String: String]) throws(LayoutError) {
     if let t = a["fo:text-align"] {
@@ -217,6 +219,7 @@ struct ParagraphProps {
     if let c = a["fo:background-color"] { background = c == "transparent" ? nil : Units.color(c) }
     if let d = Units.twips(a["style:tab-stop-distance"]), d > 0 { tabDistance = d }
     if let p = a["style:page-number"], let n = Int(p) { pageNumber = n }
+    if let c = a["style:contextual-spacing"] { contextualSpacing = c == "true" }
     if let c = a["fo:column-count"], c != "1" { throw .unsupported("text columns") }
     if a["fo:break-before"] == "column" || a["fo:break-after"] == "column" { throw .unsupported("column breaks") }
     if a["style:auto-text-indent"] == "true" { throw .unsupported("automatic first-line indents") }
