@@ -40,7 +40,12 @@ extension DisplayItem {
 extension ParagraphLayout {
   /// Lays out a paragraph `width` twips wide into line boxes; `spaceBefore` is the space above it
   /// (the previous block's space below plus its own space above, as AddParaTableSpacing sums them).
-  func boxes(_ p: ParagraphNode, width: Twips, spaceBefore: Twips, fieldText: (Field) -> String) throws(LayoutError) -> ParagraphBoxes {
+  /// `joinedAbove` and `joinedBelow`: the borders continue from the paragraph before or into the one
+  /// after (one box), so that side has no border line or padding and the side borders run through.
+  func boxes(
+    _ p: ParagraphNode, width: Twips, spaceBefore: Twips, joinedAbove: Bool = false, joinedBelow: Bool = false,
+    fieldText: (Field) -> String
+  ) throws(LayoutError) -> ParagraphBoxes {
     let lines = try layout(p, width: width, fieldText: fieldText)
     let props = p.props
     let b = props.borders
@@ -84,11 +89,13 @@ extension ParagraphLayout {
       var top: Twips = 0
       if i == 0 {
         top += spaceBefore
-        if let t = b.top {
-          let y = Double(top) + Double(t.width) / 2
-          items.append(.line(x1: left, y1: y, x2: right, y2: y, width: Double(t.width), color: t.color))
+        if !joinedAbove {
+          if let t = b.top {
+            let y = Double(top) + Double(t.width) / 2
+            items.append(.line(x1: left, y1: y, x2: right, y2: y, width: Double(t.width), color: t.color))
+          }
+          top += b.topSpace
         }
-        top += b.topSpace
       }
       let baseline = Double(top + line.ascent)
       for object in line.objects {
@@ -109,14 +116,15 @@ extension ParagraphLayout {
         }
       }
       var height = top + line.height
-      if i == lines.count - 1 {
+      if i == lines.count - 1 && !joinedBelow {
         if let bt = b.bottom {
           let y = Double(height + b.padding.bottom) + Double(bt.width) / 2
           items.append(.line(x1: left, y1: y, x2: right, y2: y, width: Double(bt.width), color: bt.color))
         }
         height += b.bottomSpace
       }
-      let boxTop = Double(i == 0 ? spaceBefore : 0)
+      // A joined box runs through the space between the paragraphs.
+      let boxTop = Double(i == 0 && !joinedAbove ? spaceBefore : 0)
       if let l = b.left {
         let x = left + Double(l.width) / 2
         items.append(.line(x1: x, y1: boxTop, x2: x, y2: Double(height), width: Double(l.width), color: l.color))

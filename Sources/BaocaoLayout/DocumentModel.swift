@@ -122,3 +122,13 @@ extension ParagraphNode {
     return props.contextualSpacing ? 0 : props.marginTop
   }
 }
+
+extension ParagraphNode {
+  /// True when this paragraph's borders and the next one's make one box: both allow it, the borders,
+  /// padding and side margins are the same, and there is a border to join.
+  func joinsBorders(with next: ParagraphNode) -> Bool {
+    props.joinBorder && next.props.joinBorder && !props.borders.isEmpty && props.borders == next.props.borders
+      && props.marginLeft == next.props.marginLeft && props.marginRight == next.props.marginRight
+      && props.background == next.props.background
+  }
+}

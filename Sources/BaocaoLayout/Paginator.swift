@@ -217,10 +217,13 @@ final class Paginator {
     var out: [LineBox] = []
     var pending: Twips = 0
     var previous: ParagraphNode?
-    for block in blocks {
+    for (index, block) in blocks.enumerated() {
       switch block {
       case .paragraph(let p):
-        let pb = try paragraphs.boxes(p, width: width, spaceBefore: p.spaceAbove(after: previous, below: pending), fieldText: fieldText)
+        let pb = try paragraphs.boxes(
+          p, width: width, spaceBefore: p.spaceAbove(after: previous, below: pending),
+          joinedAbove: previous.map { $0.joinsBorders(with: p) } ?? false, joinedBelow: Self.joinsNext(p, blocks[(index + 1)...]),
+          fieldText: fieldText)
         out += pb.boxes
         pending = pb.spaceAfter
         previous = p
@@ -266,27 +269,45 @@ final class Paginator {
 
   // MARK: - Paragraphs
 
-  private func boxes(_ p: ParagraphNode) throws(LayoutError) -> ParagraphBoxes {
+  private func boxes(_ p: ParagraphNode, following: ArraySlice<Block>) throws(LayoutError) -> ParagraphBoxes {
+    if lastJoinedBelow && (softTop || atTop) {
+      // LibreOffice closes a joined box at the page break, with room for its bottom border; we do not.
+      throw .unsupported("paragraphs with joined borders across a page break")
+    }
     // At the top of a page the space above stays after a hard break (AddParaTableSpacingAtStart) and
     // goes after a soft one, as LibreOffice does.
-    try bodyBoxes(p, spaceBefore: softTop ? 0 : p.spaceAbove(after: lastParagraph, below: pendingSpace))
+    return try bodyBoxes(
+      p, spaceBefore: softTop ? 0 : p.spaceAbove(after: lastParagraph, below: pendingSpace),
+      joinedAbove: lastJoinedBelow, joinedBelow: Self.joinsNext(p, following))
   }
 
-  /// The paragraph placed just before, for contextual spacing (nil after a table).
+  /// The paragraph placed just before, for contextual spacing (nil after a table), and whether its
+  /// borders continue into the next paragraph's.
   private var lastParagraph: ParagraphNode?
+  private var lastJoinedBelow = false
+
+  /// True when `p`'s borders join those of the paragraph after it.
+  static func joinsNext(_ p: ParagraphNode, _ following: ArraySlice<Block>) -> Bool {
+    guard case .paragraph(let next)? = following.first, next.masterPage == nil, !next.props.breakBefore, !p.props.breakAfter
+    else { return false }
+    return p.joinsBorders(with: next)
+  }
 
   private struct BoxesKey: Hashable {
     var node: ObjectIdentifier
     var width: Twips
     var spaceBefore: Twips
+    var joinedAbove: Bool
+    var joinedBelow: Bool
   }
   private var boxesCache: [BoxesKey: ParagraphBoxes] = [:]
 
   /// A body paragraph's boxes; cached, since keep-with-next looks at the next paragraph before it is placed.
-  private func bodyBoxes(_ p: ParagraphNode, spaceBefore: Twips) throws(LayoutError) -> ParagraphBoxes {
-    let key = BoxesKey(node: ObjectIdentifier(p), width: bodyWidth, spaceBefore: spaceBefore)
+  private func bodyBoxes(_ p: ParagraphNode, spaceBefore: Twips, joinedAbove: Bool, joinedBelow: Bool) throws(LayoutError) -> ParagraphBoxes {
+    let key = BoxesKey(node: ObjectIdentifier(p), width: bodyWidth, spaceBefore: spaceBefore, joinedAbove: joinedAbove, joinedBelow: joinedBelow)
     if let cached = boxesCache[key] { return cached }
-    let pb = try paragraphs.boxes(p, width: bodyWidth, spaceBefore: spaceBefore, fieldText: bodyFieldText)
+    let pb = try paragraphs.boxes(
+      p, width: bodyWidth, spaceBefore: spaceBefore, joinedAbove: joinedAbove, joinedBelow: joinedBelow, fieldText: bodyFieldText)
     // Page-number fields depend on the page: never reuse those.
     if !p.inlines.contains(where: { if case .field = $0 { true } else { false } }) { boxesCache[key] = pb }
     return pb
@@ -318,7 +339,9 @@ final class Paginator {
     switch next {
     case .paragraph(let p):
       if p.masterPage != nil || p.props.breakBefore { return 0 }
-      let pb = try bodyBoxes(p, spaceBefore: p.spaceAbove(after: previous, below: pending))
+      let pb = try bodyBoxes(
+        p, spaceBefore: p.spaceAbove(after: previous, below: pending), joinedAbove: previous.map { $0.joinsBorders(with: p) } ?? false,
+        joinedBelow: Self.joinsNext(p, following.dropFirst()))
       if p.props.keepWithNext {
         return pb.boxes.reduce(0) { $0 + $1.height } + (try keepHeight(following.dropFirst(), pending: pb.spaceAfter, after: p))
       }
@@ -334,13 +357,13 @@ final class Paginator {
   }
 
   private func place(_ p: ParagraphNode, following: ArraySlice<Block>) throws(LayoutError) {
-    var pb = try boxes(p)
+    var pb = try boxes(p, following: following)
     if p.props.keepWithNext && !atTop {
       let total = pb.boxes.reduce(0) { $0 + $1.height }
       let need = total + (try keepHeight(following, pending: pb.spaceAfter, after: p))
       if y + need > bottom && need <= page.bodyBottom - page.bodyTop {
         try startPage(nil, soft: true)
-        pb = try boxes(p)
+        pb = try boxes(p, following: following)
       }
     }
     let n = pb.boxes.count
@@ -375,7 +398,7 @@ final class Paginator {
       if take == 0 && atTop { take = max(1, k) }
       if take == 0 {
         try startPage(nil, soft: true)
-        if start == 0 { pb = try boxes(p) }
+        if start == 0 { pb = try boxes(p, following: following) }
         continue
       }
       for box in pb.boxes[start..<(start + take)] { try emit(box, x: bodyLeft) }
@@ -384,6 +407,7 @@ final class Paginator {
     }
     pendingSpace = pb.spaceAfter
     lastParagraph = p
+    lastJoinedBelow = Self.joinsNext(p, following)
   }
 
   // MARK: - Tables
@@ -468,5 +492,6 @@ final class Paginator {
     }
     pendingSpace = t.props.marginBottom
     lastParagraph = nil
+    lastJoinedBelow = false
   }
 }

@@ -175,6 +175,8 @@ struct ParagraphProps {
   var pageNumber: Int?
   /// No space between this paragraph and a neighbour of the same paragraph style.
   var contextualSpacing = false
+  /// Borders merge with a neighbour's identical ones into one box (LibreOffice's default).
+  var joinBorder = true
 
   mutating func apply(_ a: [String: String]) throws(LayoutError) {
     if let t = a["fo:text-align"] {
@@ -220,6 +222,7 @@ struct ParagraphProps {
     if let d = Units.twips(a["style:tab-stop-distance"]), d > 0 { tabDistance = d }
     if let p = a["style:page-number"], let n = Int(p) { pageNumber = n }
     if let c = a["style:contextual-spacing"] { contextualSpacing = c == "true" }
+    if let j = a["style:join-border"] { joinBorder = j != "false" }
     if let c = a["fo:column-count"], c != "1" { throw .unsupported("text columns") }
     if a["fo:break-before"] == "column" || a["fo:break-after"] == "column" { throw .unsupported("column breaks") }
     if a["style:auto-text-indent"] == "true" { throw .unsupported("automatic first-line indents") }

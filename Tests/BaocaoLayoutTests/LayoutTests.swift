@@ -158,6 +158,20 @@ import Testing
     }
   }
 
+  /// Paragraphs with the same borders make one box (LibreOffice's join-border); a box that would run
+  /// over a page break is refused, since LibreOffice closes it there with room for the border.
+  @Test func joinedBordersAcrossAPageBreakAreRefused() throws {
+    let styles = "<style:style style:name=\"Box\" style:family=\"paragraph\"><style:paragraph-properties "
+      + "fo:border=\"0.5pt solid #000000\" fo:padding=\"0.2cm\"/></style:style>"
+    let box = "<text:p text:style-name=\"Box\">a</text:p>"
+    let two = try DocumentLayout.layout(Self.document(box + box, styles: styles), fonts: Self.catalog)
+    let lines = two.pages[0].items.filter { if case .line(_, let y1, _, let y2, _, _) = $0 { y1 == y2 } else { false } }
+    #expect(lines.count == 2)  // the top of the first and the bottom of the second, none between
+    #expect(throws: LayoutError.unsupported("paragraphs with joined borders across a page break")) {
+      try DocumentLayout.layout(Self.document(String(repeating: box, count: 80), styles: styles), fonts: Self.catalog)
+    }
+  }
+
   @Test func pdfIsDeterministicAndSearchable() throws {
     let laid = try DocumentLayout.layout(Self.document("<text:p>Cà Mau – Đề án 06</text:p>"), fonts: Self.catalog)
     let a = try PDFWriter.write(laid)
