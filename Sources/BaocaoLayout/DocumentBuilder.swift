@@ -553,6 +553,9 @@ final class DocumentBuilder {
     node.props.mayBreakBetweenRows = tp["style:may-break-between-rows"] != "false"
     node.props.pageNumber = tp["style:page-number"].flatMap { Int($0) }
     node.props.background = tp["fo:background-color"].flatMap(Units.color)
+    if tp["table:border-model"] == "separating" { throw .unsupported("tables with separated cell borders") }
+    if let shadow = tp["style:shadow"], shadow != "none" { throw .unsupported("table shadows") }
+    if let m = tp["style:writing-mode"], !["lr-tb", "page", "lr"].contains(m) { throw .unsupported("the writing mode '\(m)' in a table") }
     if let tableStyle { node.masterPage = sheet.style(family: "table", name: tableStyle)?.masterPageName }
 
     var widths: [Twips] = []
@@ -641,6 +644,10 @@ final class DocumentBuilder {
     let key = StyleKey(sheet: ObjectIdentifier(sheet), name: name ?? "")
     if let look = cellLooks[key] { return look }
     let cp = sheet.merged("style:table-cell-properties", family: "table-cell", name: name)
+    if let r = cp["style:rotation-angle"], r != "0", r != "0deg" { throw .unsupported("rotated text in table cells") }
+    if cp["style:direction"] == "ttb" { throw .unsupported("stacked text in table cells") }
+    if let shadow = cp["style:shadow"], shadow != "none" { throw .unsupported("table cell shadows") }
+    if let m = cp["style:writing-mode"], !["lr-tb", "page", "lr"].contains(m) { throw .unsupported("the writing mode '\(m)' in a table cell") }
     let look = CellLook(
       borders: try Borders.read(cp), background: cp["fo:background-color"].flatMap { $0 == "transparent" ? nil : Units.color($0) },
       verticalAlign: cp["style:vertical-align"] ?? "top")

@@ -98,6 +98,11 @@ import Testing
       ("<text:p>a</text:p>", "", "<style:page-layout-properties fo:page-width=\"21cm\" fo:page-height=\"29.7cm\" style:layout-grid-mode=\"line\"/>",
         "a text grid on the page"),
     ]
+    refused.append((
+      "<table:table><table:table-column/><table:table-row><table:table-cell table:style-name=\"R\"><text:p>a</text:p></table:table-cell>"
+        + "</table:table-row></table:table>",
+      "<style:style style:name=\"R\" style:family=\"table-cell\"><style:table-cell-properties style:rotation-angle=\"90\"/></style:style>",
+      Self.defaultPageLayout, "rotated text in table cells"))
     for r in refused {
       #expect(throws: LayoutError.unsupported(r.feature)) {
         try DocumentLayout.layout(Self.document(r.body, styles: r.styles, pageLayout: r.page), fonts: Self.catalog)
