@@ -18,6 +18,8 @@ struct ParagraphBoxes {
   var props: ParagraphProps
   /// The space above, already included in boxes[0] (dropped when the paragraph starts a page without it).
   var spaceBefore: Twips
+  /// The borders continue into the next paragraph's (no bottom border here).
+  var joinedBelow = false
 }
 
 extension DisplayItem {
@@ -141,6 +143,6 @@ extension ParagraphLayout {
       }
       boxes.append(LineBox(height: height, items: items, slack: line.extraBelow, notes: line.notes))
     }
-    return ParagraphBoxes(boxes: boxes, spaceAfter: props.marginBottom, props: props, spaceBefore: spaceBefore)
+    return ParagraphBoxes(boxes: boxes, spaceAfter: props.marginBottom, props: props, spaceBefore: spaceBefore, joinedBelow: joinedBelow)
   }
 }

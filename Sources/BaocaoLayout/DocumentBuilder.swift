@@ -287,14 +287,22 @@ final class DocumentBuilder {
           let citation = try footnoteLabel(c, sheet: sheet)
           var body: [Block] = []
           if let b = c.first("text:note-body") { body = try blocks(in: b, sheet: sheet) }
+          // LibreOffice writes the style of the number in the footnote area as text:citation-style-name
+          // ("Footnote Symbol") and that of the anchor in the text as text:citation-body-style-name
+          // ("Footnote anchor").
+          let config = sheet.footnoteConfiguration
           // The footnote's own number leads its first paragraph, with the text at the paragraph's indent.
           if case .paragraph(let first)? = body.first {
+            var label = first.base
+            if let name = config?["text:citation-style-name"], sheet.style(family: "text", name: name) != nil {
+              label = try spanProps(name, over: label, sheet: sheet)
+            }
             first.props.tabStops.insert(TabStop(position: 0, kind: .left, leader: nil), at: 0)
-            first.inlines = [.text(citation, first.base), .tab(first.base)] + first.inlines
+            first.inlines = [.text(citation, label), .tab(first.base)] + first.inlines
           }
           // The citation takes the document's footnote-anchor style, or LibreOffice's default one.
           var mark = props
-          if let name = sheet.footnoteConfiguration?["text:citation-style-name"], sheet.style(family: "text", name: name) != nil {
+          if let name = config?["text:citation-body-style-name"], sheet.style(family: "text", name: name) != nil {
             mark = try spanProps(name, over: props, sheet: sheet)
           } else {
             mark.escapement = TextProps.autoSuper

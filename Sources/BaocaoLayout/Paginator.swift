@@ -276,15 +276,48 @@ final class Paginator {
     }
     // At the top of a page the space above stays after a hard break (AddParaTableSpacingAtStart) and
     // goes after a soft one, as LibreOffice does.
-    return try bodyBoxes(
-      p, spaceBefore: softTop ? 0 : p.spaceAbove(after: lastParagraph, below: pendingSpace),
-      joinedAbove: lastJoinedBelow, joinedBelow: Self.joinsNext(p, following))
+    let spaceBefore = softTop ? 0 : p.spaceAbove(after: lastParagraph, below: pendingSpace)
+    let pb = try bodyBoxes(p, spaceBefore: spaceBefore, joinedAbove: lastJoinedBelow, joinedBelow: Self.joinsNext(p, following))
+    guard Self.joinsNext(p, following), case .paragraph(let next)? = following.first else { return pb }
+    // The box stays open for the next paragraph only if that one starts on this page; otherwise this
+    // paragraph is the last of the box here and carries its bottom border (LibreOffice's layout
+    // settles on that).
+    let total = pb.boxes.reduce(0) { $0 + $1.height }
+    guard y + total <= bottom else { return pb }
+    let nb = try bodyBoxes(
+      next, spaceBefore: next.spaceAbove(after: p, below: pb.spaceAfter), joinedAbove: true,
+      joinedBelow: Self.joinsNext(next, following.dropFirst()))
+    let lines = next.props.keepTogether ? nb.boxes.count : min(nb.boxes.count, max(1, next.props.orphans))
+    let need = nb.boxes.prefix(lines).reduce(0) { $0 + $1.height } - (nb.boxes.prefix(lines).last?.slack ?? 0)
+    if y + total + need <= bottom { return pb }
+    return try bodyBoxes(p, spaceBefore: spaceBefore, joinedAbove: lastJoinedBelow, joinedBelow: false)
   }
 
   /// The paragraph placed just before, for contextual spacing (nil after a table), and whether its
   /// borders continue into the next paragraph's.
   private var lastParagraph: ParagraphNode?
   private var lastJoinedBelow = false
+
+  /// The previous paragraph's box was left open for the next one, which now starts on a new page:
+  /// LibreOffice closes it at the bottom of this page, with its padding and bottom border.
+  private func closeJoinedBox() throws(LayoutError) {
+    guard lastJoinedBelow, let prev = lastParagraph else { return }
+    lastJoinedBelow = false
+    let b = prev.props.borders
+    guard y + b.bottomSpace <= bottom else { throw .unsupported("paragraphs with joined borders across a page break") }
+    let left = Double(bodyLeft + prev.props.marginLeft)
+    let right = Double(bodyLeft + bodyWidth - prev.props.marginRight)
+    let top = Double(y)
+    let end = Double(y + b.bottomSpace)
+    if let bg = prev.props.background { page.items.append(.rect(x: left, y: top, width: right - left, height: end - top, color: bg)) }
+    if let l = b.left { page.items.append(.line(x1: left + Double(l.width) / 2, y1: top, x2: left + Double(l.width) / 2, y2: end, width: Double(l.width), color: l.color)) }
+    if let r = b.right { page.items.append(.line(x1: right - Double(r.width) / 2, y1: top, x2: right - Double(r.width) / 2, y2: end, width: Double(r.width), color: r.color)) }
+    if let bt = b.bottom {
+      let ly = top + Double(b.padding.bottom) + Double(bt.width) / 2
+      page.items.append(.line(x1: left, y1: ly, x2: right, y2: ly, width: Double(bt.width), color: bt.color))
+    }
+    y += b.bottomSpace
+  }
 
   /// True when `p`'s borders join those of the paragraph after it.
   static func joinsNext(_ p: ParagraphNode, _ following: ArraySlice<Block>) -> Bool {
@@ -350,9 +383,13 @@ final class Paginator {
       return pb.boxes.prefix(n).reduce(0) { $0 + $1.height } - pb.boxes[n - 1].slack
     case .table(let t):
       if t.masterPage != nil || t.props.breakBefore { return 0 }
+      // What the table itself needs to start on the page: its header rows and the first line of its
+      // first body row (rows split across pages).
       let layout = try bodyTable(t)
-      let rows = layout.rows.prefix(t.headerRowCount + 1)
-      return pending + t.props.marginTop + rows.reduce(0) { $0 + $1.height }
+      let headerCount = min(t.headerRowCount, layout.rows.count)
+      let headers = layout.rows.prefix(headerCount).reduce(0) { $0 + $1.height }
+      let first = layout.rows.count > headerCount ? layout.rows[headerCount].firstLineHeight : 0
+      return pending + t.props.marginTop + headers + first
     }
   }
 
@@ -362,6 +399,7 @@ final class Paginator {
       let total = pb.boxes.reduce(0) { $0 + $1.height }
       let need = total + (try keepHeight(following, pending: pb.spaceAfter, after: p))
       if y + need > bottom && need <= page.bodyBottom - page.bodyTop {
+        try closeJoinedBox()
         try startPage(nil, soft: true)
         pb = try boxes(p, following: following)
       }
@@ -397,6 +435,7 @@ final class Paginator {
       }
       if take == 0 && atTop { take = max(1, k) }
       if take == 0 {
+        if start == 0 { try closeJoinedBox() }
         try startPage(nil, soft: true)
         if start == 0 { pb = try boxes(p, following: following) }
         continue
@@ -407,7 +446,7 @@ final class Paginator {
     }
     pendingSpace = pb.spaceAfter
     lastParagraph = p
-    lastJoinedBelow = Self.joinsNext(p, following)
+    lastJoinedBelow = pb.joinedBelow
   }
 
   // MARK: - Tables
