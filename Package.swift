@@ -18,6 +18,8 @@ let package = Package(
     .systemLibrary(name: "CLibZip", pkgConfig: "libzip", providers: [.apt(["libzip-dev"])]),
     .systemLibrary(name: "CHarfBuzz", pkgConfig: "harfbuzz-subset", providers: [.apt(["libharfbuzz-dev"])]),
     .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+    // Whole-buffer DEFLATE for PDF streams: about twice as fast as zlib at its fastest level, and smaller.
+    .systemLibrary(name: "CDeflate", pkgConfig: "libdeflate", providers: [.apt(["libdeflate-dev"])]),
     // Layer 1: the data model and its readers (JSON, YAML, CSV).
     .target(
       name: "BaocaoData",
@@ -42,7 +44,7 @@ let package = Package(
     // and the conversion that ties them to merged documents (with LibreOffice as the other engine).
     .target(name: "BaocaoFonts", dependencies: ["CHarfBuzz"]),
     .target(name: "BaocaoLayout", dependencies: ["BaocaoFonts", "BaocaoXML"]),
-    .target(name: "BaocaoPDF", dependencies: ["BaocaoLayout", "BaocaoFonts", "CZlib"]),
+    .target(name: "BaocaoPDF", dependencies: ["BaocaoLayout", "BaocaoFonts", "CZlib", "CDeflate"]),
     .target(name: "BaocaoConvert", dependencies: ["BaocaoODF", "BaocaoLayout", "BaocaoPDF", "BaocaoFonts"]),
     // The thin command line.
     .executableTarget(

@@ -1,6 +1,6 @@
 import BaocaoFonts
 import BaocaoLayout
-import CZlib
+import CDeflate
 
 /// Writes laid-out pages as a PDF 1.7 file: fonts as Type0/CIDFontType2 subsets (hb-subset, glyph ids
 /// kept) with a ToUnicode map, Flate-compressed streams, a cross-reference table. The same pages give
@@ -472,35 +472,24 @@ struct ByteBuffer: ~Copyable {
   }
 }
 
-/// One zlib stream reused for every stream of a document: setting a stream up costs more than
-/// compressing the few kilobytes a page or a font subset holds.
+/// One libdeflate compressor reused for every stream of a document (zlib format, as FlateDecode
+/// expects): the streams are small and whole, so a whole-buffer compressor at its fastest level
+/// does in half zlib's time what zlib's fastest level does, a little smaller.
 final class Deflater {
-  private var stream = z_stream()
-  private var ready = false
+  private let compressor = libdeflate_alloc_compressor(1)
 
-  init() {
-    // Fast compression, a 16 KB window: these streams are small.
-    ready = deflateInit2_(&stream, 1, Z_DEFLATED, 14, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK
-  }
-
-  deinit { if ready { deflateEnd(&stream) } }
+  deinit { libdeflate_free_compressor(compressor) }
 
   func compress(_ data: [UInt8]) -> [UInt8]? {
-    guard ready, deflateReset(&stream) == Z_OK else { return nil }
-    var status = Z_STREAM_ERROR
+    guard let compressor else { return nil }
+    let bound = libdeflate_zlib_compress_bound(compressor, data.count)
     // Written straight into uninitialised storage: zeroing a buffer the size of the input costs more
     // than it saves.
-    let out = [UInt8](unsafeUninitializedCapacity: Int(deflateBound(&stream, uLong(data.count)))) { dst, written in
-      data.withUnsafeBufferPointer { src in
-        stream.next_in = UnsafeMutablePointer(mutating: src.baseAddress)
-        stream.avail_in = uInt(src.count)
-        stream.next_out = dst.baseAddress
-        stream.avail_out = uInt(dst.count)
-        status = CZlib.deflate(&stream, Z_FINISH)
+    let out = [UInt8](unsafeUninitializedCapacity: bound) { dst, written in
+      written = data.withUnsafeBufferPointer { src in
+        libdeflate_zlib_compress(compressor, src.baseAddress, src.count, dst.baseAddress, dst.count)
       }
-      written = status == Z_STREAM_END ? Int(stream.total_out) : 0
     }
-    guard status == Z_STREAM_END else { return nil }
-    return out
+    return out.isEmpty ? nil : out
   }
 }
