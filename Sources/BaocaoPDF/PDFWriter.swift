@@ -1,6 +1,7 @@
 import BaocaoFonts
 import BaocaoLayout
 import CDeflate
+import Dispatch
 
 /// Writes laid-out pages as a PDF 1.7 file: fonts as Type0/CIDFontType2 subsets (hb-subset, glyph ids
 /// kept) with a ToUnicode map, Flate-compressed streams, a cross-reference table. The same pages give
@@ -26,27 +27,56 @@ public enum PDFWriter {
         imageOrder.append(data)
       }
     }
+    // The content streams need each glyph's id in its subset: the subsets are planned first. The font
+    // programs, their compression and the fonts' tables are then made on another core while this
+    // one writes the pages; the objects are numbered in the same order either way.
+    var plans: [SubsetPlan] = []
+    for f in fonts.used.indices {
+      let entry = fonts.used[f]
+      var original = Array(entry.glyphs.keys).sorted()
+      if original.first != 0 { original.insert(0, at: 0) }
+      guard let plan = entry.font.subsetPlan(glyphs: original) else {
+        throw PDFError(message: "HarfBuzz could not subset the font \(entry.font.path)")
+      }
+      fonts.used[f].setNewIDs(plan.newIDs)
+      plans.append(plan)
+    }
+    let preparing = Concurrently { [entries = fonts.used, plans] () -> Result<[PreparedFont], PDFError> in
+      let deflater = Deflater()
+      do throws(PDFError) {
+        var prepared: [PreparedFont] = []
+        for k in entries.indices { prepared.append(try prepareFont(entries[k], plan: plans[k], deflater: deflater)) }
+        return .success(prepared)
+      } catch {
+        return .failure(error)
+      }
+    }
+    var contents: [StreamData] = []
+    for page in document.pages { contents.append(w.flate(content(of: page, fonts: &fonts, images: images))) }
+    var imageData: [(image: StreamData, dictionary: String, mask: (data: StreamData, dictionary: String)?)] = []
+    for data in imageOrder {
+      let image = try PDFImage.make(data)
+      let alreadyCompressed = image.dictionary.contains("/Filter")
+      imageData.append((
+        alreadyCompressed ? StreamData(bytes: image.data, flated: false) : w.flate(image.data), image.dictionary,
+        image.mask.map { (w.flate($0.data), $0.dictionary) }))
+    }
+
     let catalogID = w.reserve()
     let pagesID = w.reserve()
     var fontIDs: [Int] = []
-    for f in fonts.used.indices { fontIDs.append(try writeFont(&fonts.used[f], into: &w)) }
+    for prepared in try preparing.value.get() { fontIDs.append(addFont(prepared, into: &w)) }
     var imageIDs: [Int] = []
-    for data in imageOrder {
-      let image = try PDFImage.make(data)
+    for (image, dictionary, mask) in imageData {
       var extra = ""
-      if let mask = image.mask {
-        extra = " /SMask \(w.add(stream: mask.data, dictionary: mask.dictionary, compress: true)) 0 R"
-      }
-      let alreadyCompressed = image.dictionary.contains("/Filter")
-      imageIDs.append(w.add(stream: image.data, dictionary: image.dictionary + extra, compress: !alreadyCompressed))
+      if let mask { extra = " /SMask \(w.add(stream: mask.data, dictionary: mask.dictionary)) 0 R" }
+      imageIDs.append(w.add(stream: image, dictionary: dictionary + extra))
     }
     let imageResources = imageIDs.isEmpty ? "" : " /XObject << " + imageIDs.indices.map { "/Im\($0 + 1) \(imageIDs[$0]) 0 R" }.joined(separator: " ") + " >>"
-    var contents: [[UInt8]] = []
-    for page in document.pages { contents.append(content(of: page, fonts: &fonts, images: images)) }
     let fontResources = fonts.used.indices.map { "/F\($0 + 1) \(fontIDs[$0]) 0 R" }.joined(separator: " ")
     var pageIDs: [Int] = []
     for (index, page) in document.pages.enumerated() {
-      let streamID = w.add(stream: contents[index], dictionary: "", compress: true)
+      let streamID = w.add(stream: contents[index], dictionary: "")
       let pageID = w.add(
         "<< /Type /Page /Parent \(pagesID) 0 R /MediaBox [0 0 \(pt(page.width)) \(pt(page.height))] "
           + "/Resources << /Font << \(fontResources) >>\(imageResources) /ProcSet [/PDF /Text /ImageB /ImageC /ImageI] >> /Contents \(streamID) 0 R >>")
@@ -132,16 +162,23 @@ public enum PDFWriter {
 
   // MARK: - Fonts
 
-  static func writeFont(_ entry: inout FontRegistry.Entry, into w: inout ObjectWriter) throws(PDFError) -> Int {
+  /// A font's objects, made ready off the writer: the subset program and the ToUnicode map
+  /// compressed, the widths and the descriptor's figures.
+  struct PreparedFont: Sendable {
+    var name: String
+    var program: StreamData
+    var programLength: Int
+    var descriptor: String
+    var widths: String
+    var toUnicode: StreamData
+  }
+
+  static func prepareFont(_ entry: FontRegistry.Entry, plan: SubsetPlan, deflater: Deflater) throws(PDFError) -> PreparedFont {
     let font = entry.font
+    guard let program = plan.program() else { throw PDFError(message: "HarfBuzz could not subset the font \(font.path)") }
     var original = Array(entry.glyphs.keys).sorted()
     if original.first != 0 { original.insert(0, at: 0) }
-    guard let (program, newIDs) = font.subset(glyphs: original) else {
-      throw PDFError(message: "HarfBuzz could not subset the font \(font.path)")
-    }
-    entry.newIDs = newIDs
-    entry.newIDArray = [UInt16](repeating: 0, count: font.glyphCount)
-    for (old, new) in newIDs where Int(old) < font.glyphCount { entry.newIDArray[Int(old)] = UInt16(truncatingIfNeeded: new) }
+    let newIDs = plan.newIDs
     // From here on glyphs are named by their id in the subset.
     let glyphs = original.map { newIDs[$0]! }
     var widthByNew: [UInt32: Double] = [:]
@@ -153,7 +190,6 @@ public enum PDFWriter {
     let tag = subsetTag(glyphs, name: font.postScriptName)
     let name = "\(tag)+\(font.postScriptName)"
     let scale = 1000 / Double(font.unitsPerEm)
-    let fileID = w.add(stream: program, dictionary: "/Length1 \(program.count)", compress: true)
     var flags = 4
     if font.fixedPitch { flags |= 1 }
     if font.serif { flags |= 2 }
@@ -161,11 +197,10 @@ public enum PDFWriter {
     // Ascent and Descent 0, as LibreOffice writes them: the font is embedded, so viewers draw from it,
     // and text-extraction tools (poppler) then box our lines exactly as they box LibreOffice's.
     let bb = font.boundingBox
-    let descriptorID = w.add(
-      "<< /Type /FontDescriptor /FontName /\(name) /Flags \(flags) /FontBBox [\(Int((Double(bb.0) * scale).rounded())) "
-        + "\(Int((Double(bb.1) * scale).rounded())) \(Int((Double(bb.2) * scale).rounded())) \(Int((Double(bb.3) * scale).rounded()))] "
-        + "/ItalicAngle \(num(font.italicAngle)) /Ascent 0 /Descent 0 /CapHeight \(Int((Double(font.capHeight) * scale).rounded())) "
-        + "/StemV \(font.bold ? 120 : 80) /FontFile2 \(fileID) 0 R >>")
+    let descriptor = "/Flags \(flags) /FontBBox [\(Int((Double(bb.0) * scale).rounded())) "
+      + "\(Int((Double(bb.1) * scale).rounded())) \(Int((Double(bb.2) * scale).rounded())) \(Int((Double(bb.3) * scale).rounded()))] "
+      + "/ItalicAngle \(num(font.italicAngle)) /Ascent 0 /Descent 0 /CapHeight \(Int((Double(font.capHeight) * scale).rounded())) "
+      + "/StemV \(font.bold ? 120 : 80)"
     // Widths of the used glyphs, in runs of consecutive ids.
     var widths = ""
     var k = 0
@@ -175,12 +210,20 @@ public enum PDFWriter {
       widths += "\(glyphs[k]) [" + glyphs[k...end].map { num(widthByNew[$0] ?? 0) }.joined(separator: " ") + "] "
       k = end + 1
     }
+    return PreparedFont(
+      name: name, program: deflater.flate(program), programLength: program.count, descriptor: descriptor, widths: widths,
+      toUnicode: deflater.flate(toUnicode(textByNew)))
+  }
+
+  static func addFont(_ font: PreparedFont, into w: inout ObjectWriter) -> Int {
+    let fileID = w.add(stream: font.program, dictionary: "/Length1 \(font.programLength)")
+    let descriptorID = w.add("<< /Type /FontDescriptor /FontName /\(font.name) \(font.descriptor) /FontFile2 \(fileID) 0 R >>")
     let cidID = w.add(
-      "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /\(name) /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> "
-        + "/FontDescriptor \(descriptorID) 0 R /W [\(widths)] /CIDToGIDMap /Identity >>")
-    let toUnicodeID = w.add(stream: toUnicode(textByNew), dictionary: "", compress: true)
+      "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /\(font.name) /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> "
+        + "/FontDescriptor \(descriptorID) 0 R /W [\(font.widths)] /CIDToGIDMap /Identity >>")
+    let toUnicodeID = w.add(stream: font.toUnicode, dictionary: "")
     return w.add(
-      "<< /Type /Font /Subtype /Type0 /BaseFont /\(name) /Encoding /Identity-H /DescendantFonts [\(cidID) 0 R] /ToUnicode \(toUnicodeID) 0 R >>")
+      "<< /Type /Font /Subtype /Type0 /BaseFont /\(font.name) /Encoding /Identity-H /DescendantFonts [\(cidID) 0 R] /ToUnicode \(toUnicodeID) 0 R >>")
   }
 
   /// Six capital letters derived from the glyph set, so the same subset always gets the same name.
@@ -254,10 +297,14 @@ struct FontRegistry {
     var glyphs: [UInt32: String] = [:]
     var widths: [UInt32: Double] = [:]
     /// Original glyph id → its id in the embedded subset.
-    var newIDs: [UInt32: UInt32] = [:]
     var newIDArray: [UInt16] = []
     /// Glyphs whose text is known already (the common case: skip the dictionary).
     var named: [Bool] = []
+
+    mutating func setNewIDs(_ newIDs: [UInt32: UInt32]) {
+      newIDArray = [UInt16](repeating: 0, count: font.glyphCount)
+      for (old, new) in newIDs where Int(old) < font.glyphCount { newIDArray[Int(old)] = UInt16(truncatingIfNeeded: new) }
+    }
   }
 
   var used: [Entry] = []
@@ -315,16 +362,11 @@ struct ObjectWriter {
     return id
   }
 
-  mutating func add(stream data: [UInt8], dictionary: String, compress: Bool) -> Int {
+  mutating func add(stream data: StreamData, dictionary: String) -> Int {
     let id = reserve()
-    var payload = data
-    var filter = ""
-    if compress, let z = deflate(data) {
-      payload = z
-      filter = " /Filter /FlateDecode"
-    }
-    var body = Array("<< /Length \(payload.count)\(filter)\(dictionary.isEmpty ? "" : " " + dictionary) >>\nstream\n".utf8)
-    body += payload
+    let filter = data.flated ? " /Filter /FlateDecode" : ""
+    var body = Array("<< /Length \(data.bytes.count)\(filter)\(dictionary.isEmpty ? "" : " " + dictionary) >>\nstream\n".utf8)
+    body += data.bytes
     body += Array("\nendstream".utf8)
     bodies[id] = body
     return id
@@ -332,7 +374,7 @@ struct ObjectWriter {
 
   private let deflater = Deflater()
 
-  func deflate(_ data: [UInt8]) -> [UInt8]? { deflater.compress(data) }
+  func flate(_ data: [UInt8]) -> StreamData { deflater.flate(data) }
 
   func finish(root: Int, info: Int) -> [UInt8] {
     var out = Array("%PDF-1.7\n%\u{E2}\u{E3}\u{CF}\u{D3}\n".utf8)
@@ -491,5 +533,36 @@ final class Deflater {
       }
     }
     return out.isEmpty ? nil : out
+  }
+
+  /// The data Flate-compressed, or as it is if it cannot be.
+  func flate(_ data: [UInt8]) -> StreamData {
+    if let z = compress(data) { return StreamData(bytes: z, flated: true) }
+    return StreamData(bytes: data, flated: false)
+  }
+}
+
+/// A stream's bytes as they go in the file.
+struct StreamData: Sendable {
+  var bytes: [UInt8]
+  /// Compressed (FlateDecode).
+  var flated: Bool
+}
+
+/// Work started on another thread at once; `value` waits for its result.
+final class Concurrently<T: Sendable>: @unchecked Sendable {
+  private var result: T?
+  private let done = DispatchSemaphore(value: 0)
+
+  init(_ work: @escaping @Sendable () -> T) {
+    DispatchQueue.global().async { [self] in
+      result = work()
+      done.signal()
+    }
+  }
+
+  var value: T {
+    done.wait()
+    return result!
   }
 }
