@@ -3,32 +3,51 @@
 /// Parts reach it either from our own merge or after `XMLSafety.check`, so it assumes well-formed XML
 /// without a DTD; it decodes the predefined entities and character references and keeps qualified names
 /// as written (`text:p`): OpenDocument producers use the standard prefixes.
-public final class XMLElement: @unchecked Sendable {
+///
+/// The whole tree lives in a few flat arrays (an element is an index into them): a document's
+/// thousands of elements then cost no allocation each to build and nothing to walk when freed, and
+/// element and attribute names are stored once per document.
+public struct XMLElement: @unchecked Sendable {
   public enum Child {
     case element(XMLElement)
     case text(String)
   }
 
-  public let name: String
-  public let attributes: [(name: String, value: String)]
-  public internal(set) var children: [Child] = []
+  let tree: XMLStorage
+  let index: Int
 
-  init(name: String, attributes: [(name: String, value: String)]) {
-    self.name = name
-    self.attributes = attributes
+  private var node: XMLStorage.Node { tree.nodes[index] }
+
+  public var name: String { tree.names[Int(node.name)] }
+
+  /// The attributes in document order.
+  public var attributes: [(name: String, value: String)] {
+    let n = node
+    return (Int(n.attributeStart)..<Int(n.attributeEnd)).map { (tree.names[Int(tree.attributeNames[$0])], tree.attributeValues[$0]) }
   }
 
   public subscript(attribute: String) -> String? {
-    for a in attributes where a.name == attribute { return a.value }
+    let n = node
+    for k in Int(n.attributeStart)..<Int(n.attributeEnd) where tree.names[Int(tree.attributeNames[k])] == attribute {
+      return tree.attributeValues[k]
+    }
     return nil
   }
 
+  public var children: XMLChildren { XMLChildren(tree: tree, range: Int(node.childStart)..<Int(node.childEnd)) }
+
   public var elements: [XMLElement] {
-    children.compactMap { if case .element(let e) = $0 { return e } else { return nil } }
+    var out: [XMLElement] = []
+    for ref in tree.childRefs[Int(node.childStart)..<Int(node.childEnd)] where ref >= 0 {
+      out.append(XMLElement(tree: tree, index: Int(ref)))
+    }
+    return out
   }
 
   public func first(_ name: String) -> XMLElement? {
-    for case .element(let e) in children where e.name == name { return e }
+    for ref in tree.childRefs[Int(node.childStart)..<Int(node.childEnd)] where ref >= 0 {
+      if tree.names[Int(tree.nodes[Int(ref)].name)] == name { return XMLElement(tree: tree, index: Int(ref)) }
+    }
     return nil
   }
 
@@ -56,6 +75,49 @@ public final class XMLElement: @unchecked Sendable {
   }
 }
 
+/// An element's children in document order.
+public struct XMLChildren: RandomAccessCollection {
+  let tree: XMLStorage
+  let range: Range<Int>
+
+  public var startIndex: Int { range.lowerBound }
+  public var endIndex: Int { range.upperBound }
+
+  public subscript(position: Int) -> XMLElement.Child {
+    let ref = tree.childRefs[position]
+    return ref >= 0 ? .element(XMLElement(tree: tree, index: Int(ref))) : .text(tree.texts[Int(~ref)])
+  }
+}
+
+/// The arrays behind a parsed tree; never changed after parsing.
+final class XMLStorage: @unchecked Sendable {
+  struct Node {
+    var name: Int32
+    var attributeStart: Int32
+    var attributeEnd: Int32
+    var childStart: Int32
+    var childEnd: Int32
+  }
+
+  /// Element and attribute names, each once.
+  let names: [String]
+  let nodes: [Node]
+  let attributeNames: [Int32]
+  let attributeValues: [String]
+  /// Each element's children, contiguous: an element's index, or the complement of a text's.
+  let childRefs: [Int32]
+  let texts: [String]
+
+  init(names: [String], nodes: [Node], attributeNames: [Int32], attributeValues: [String], childRefs: [Int32], texts: [String]) {
+    self.names = names
+    self.nodes = nodes
+    self.attributeNames = attributeNames
+    self.attributeValues = attributeValues
+    self.childRefs = childRefs
+    self.texts = texts
+  }
+}
+
 public struct XMLTreeError: Error, Sendable, CustomStringConvertible {
   public var offset: Int
   public var message: String
@@ -74,13 +136,98 @@ private struct Parser {
   let bytes: [UInt8]
   var i = 0
 
-  init(bytes: [UInt8]) { self.bytes = bytes }
+  var names: [String] = []
+  /// The names' bytes one after the other, and where each starts (and the last ends).
+  var nameBytes: [UInt8] = []
+  var nameOffsets: [Int32] = [0]
+  /// Open-addressed table of name indices + 1 (0 = empty), hashed from the name's bytes.
+  var nameSlots = [Int32](repeating: 0, count: 512)
+  var nodes: [XMLStorage.Node] = []
+  var attributeNames: [Int32] = []
+  var attributeValues: [String] = []
+  var childRefs: [Int32] = []
+  var texts: [String] = []
+  /// The children of the open elements, innermost last, until their element closes.
+  var pending: [Int32] = []
+
+  init(bytes: [UInt8]) {
+    self.bytes = bytes
+    nodes.reserveCapacity(bytes.count / 48)
+    childRefs.reserveCapacity(bytes.count / 24)
+    texts.reserveCapacity(bytes.count / 48)
+    attributeNames.reserveCapacity(bytes.count / 40)
+    attributeValues.reserveCapacity(bytes.count / 40)
+  }
 
   mutating func fail(_ message: String) -> XMLTreeError { XMLTreeError(offset: i, message: message) }
 
+  /// The index of the name in bytes[start..<end], added the first time it is seen.
+  mutating func intern(_ start: Int, _ end: Int) -> Int32 {
+    let length = end - start
+    let source = bytes
+    return source.withUnsafeBufferPointer { buffer -> Int32 in
+      let name = buffer.baseAddress! + start
+      let h = Parser.hash(UnsafeBufferPointer(start: name, count: length))
+      let mask = nameSlots.count - 1
+      var slot = Int(h) & mask
+      while nameSlots[slot] != 0 {
+        let index = Int(nameSlots[slot] - 1)
+        let from = Int(nameOffsets[index])
+        if Int(nameOffsets[index + 1]) - from == length {
+          var same = true
+          for k in 0..<length where nameBytes[from + k] != name[k] {
+            same = false
+            break
+          }
+          if same { return Int32(index) }
+        }
+        slot = (slot + 1) & mask
+      }
+      names.append(String(decoding: UnsafeBufferPointer(start: name, count: length), as: UTF8.self))
+      nameBytes.append(contentsOf: UnsafeBufferPointer(start: name, count: length))
+      nameOffsets.append(Int32(nameBytes.count))
+      nameSlots[slot] = Int32(names.count)
+      if names.count * 2 > nameSlots.count { rehash() }
+      return Int32(names.count - 1)
+    }
+  }
+
+  /// True when bytes[start..<end] spell the interned name.
+  func isName(_ index: Int32, at start: Int, _ end: Int) -> Bool {
+    let from = Int(nameOffsets[Int(index)])
+    guard Int(nameOffsets[Int(index) + 1]) - from == end - start else { return false }
+    for k in 0..<(end - start) where nameBytes[from + k] != bytes[start + k] { return false }
+    return true
+  }
+
+  static func hash(_ name: UnsafeBufferPointer<UInt8>) -> UInt32 {
+    var h: UInt32 = 2_166_136_261
+    for b in name { h = (h ^ UInt32(b)) &* 16_777_619 }
+    return h
+  }
+
+  mutating func rehash() {
+    nameSlots = [Int32](repeating: 0, count: nameSlots.count * 2)
+    let mask = nameSlots.count - 1
+    for index in names.indices {
+      let h = nameBytes.withUnsafeBufferPointer { all in
+        Parser.hash(UnsafeBufferPointer(rebasing: all[Int(nameOffsets[index])..<Int(nameOffsets[index + 1])]))
+      }
+      var slot = Int(h) & mask
+      while nameSlots[slot] != 0 { slot = (slot + 1) & mask }
+      nameSlots[slot] = Int32(index + 1)
+    }
+  }
+
+  mutating func addText(_ text: String) {
+    pending.append(~Int32(texts.count))
+    texts.append(text)
+  }
+
   mutating func parseDocument() throws(XMLTreeError) -> XMLElement {
-    var stack: [XMLElement] = []
-    var root: XMLElement?
+    // Open elements: their node and where their children start in `pending`.
+    var stack: [(node: Int, childrenFrom: Int)] = []
+    var root: Int?
     let n = bytes.count
     while i < n {
       if bytes[i] == UInt8(ascii: "<") {
@@ -93,9 +240,7 @@ private struct Parser {
           else if starts(with: "<![CDATA[") {
             let start = i + 9
             try skip(past: "]]>")
-            if let top = stack.last {
-              top.children.append(.text(String(decoding: bytes[start..<(i - 3)], as: UTF8.self)))
-            }
+            if !stack.isEmpty { addText(String(decoding: bytes[start..<(i - 3)], as: UTF8.self)) }
           } else { throw fail("a DTD or declaration is not allowed here") }
         case UInt8(ascii: "/"):
           i += 2
@@ -105,29 +250,33 @@ private struct Parser {
           while nameEnd > nameStart, Parser.isSpace(bytes[nameEnd - 1]) { nameEnd -= 1 }
           i += 1
           // Compared as bytes: building a string for every end tag costs more than the rest of it.
-          guard let top = stack.popLast(), top.name.utf8.elementsEqual(bytes[nameStart..<nameEnd]) else {
+          guard let top = stack.popLast(), isName(nodes[top.node].name, at: nameStart, nameEnd) else {
             throw fail("mismatched end tag </\(String(decoding: bytes[nameStart..<nameEnd], as: UTF8.self))>")
           }
-          if stack.isEmpty { root = top }
+          nodes[top.node].childStart = Int32(childRefs.count)
+          childRefs += pending[top.childrenFrom...]
+          nodes[top.node].childEnd = Int32(childRefs.count)
+          pending.removeSubrange(top.childrenFrom...)
+          if stack.isEmpty { root = top.node }
         default:
           let (element, selfClosing) = try parseStartTag()
-          if let top = stack.last { top.children.append(.element(element)) }
+          if !stack.isEmpty { pending.append(Int32(element)) }
           if selfClosing {
             if stack.isEmpty { root = element }
           } else {
-            stack.append(element)
+            stack.append((element, pending.count))
           }
         }
       } else {
         let start = i
         while i < n, bytes[i] != UInt8(ascii: "<") { i += 1 }
-        if let top = stack.last {
-          top.children.append(.text(decode(start, i)))
-        }
+        if !stack.isEmpty { addText(decode(start, i)) }
       }
     }
     guard stack.isEmpty, let root else { throw fail("the document ends inside an element") }
-    return root
+    let tree = XMLStorage(
+      names: names, nodes: nodes, attributeNames: attributeNames, attributeValues: attributeValues, childRefs: childRefs, texts: texts)
+    return XMLElement(tree: tree, index: root)
   }
 
   func starts(with s: StaticString) -> Bool {
@@ -148,34 +297,39 @@ private struct Parser {
 
   static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 }
 
-  mutating func parseStartTag() throws(XMLTreeError) -> (XMLElement, Bool) {
+  /// Reads a start tag into a new node; returns its index and whether the tag closes itself.
+  mutating func parseStartTag() throws(XMLTreeError) -> (Int, Bool) {
     i += 1
     let nameStart = i
     let n = bytes.count
     while i < n, !Parser.isSpace(bytes[i]), bytes[i] != UInt8(ascii: ">"), bytes[i] != UInt8(ascii: "/") { i += 1 }
-    let name = String(decoding: bytes[nameStart..<i], as: UTF8.self)
-    var attributes: [(name: String, value: String)] = []
+    let name = intern(nameStart, i)
+    let attributeStart = Int32(attributeNames.count)
+    func node() -> Int {
+      nodes.append(XMLStorage.Node(name: name, attributeStart: attributeStart, attributeEnd: Int32(attributeNames.count), childStart: 0, childEnd: 0))
+      return nodes.count - 1
+    }
     while true {
       while i < n, Parser.isSpace(bytes[i]) { i += 1 }
-      guard i < n else { throw fail("unterminated start tag <\(name)") }
-      if bytes[i] == UInt8(ascii: ">") { i += 1; return (XMLElement(name: name, attributes: attributes), false) }
+      guard i < n else { throw fail("unterminated start tag <\(names[Int(name)])") }
+      if bytes[i] == UInt8(ascii: ">") { i += 1; return (node(), false) }
       if bytes[i] == UInt8(ascii: "/") {
-        guard i + 1 < n, bytes[i + 1] == UInt8(ascii: ">") else { throw fail("bad start tag <\(name)") }
+        guard i + 1 < n, bytes[i + 1] == UInt8(ascii: ">") else { throw fail("bad start tag <\(names[Int(name)])") }
         i += 2
-        return (XMLElement(name: name, attributes: attributes), true)
+        return (node(), true)
       }
       let aStart = i
       while i < n, bytes[i] != UInt8(ascii: "="), !Parser.isSpace(bytes[i]) { i += 1 }
-      let aName = String(decoding: bytes[aStart..<i], as: UTF8.self)
+      let aName = intern(aStart, i)
       while i < n, bytes[i] != UInt8(ascii: "\""), bytes[i] != UInt8(ascii: "'") { i += 1 }
-      guard i < n else { throw fail("attribute \(aName) has no value") }
+      guard i < n else { throw fail("attribute \(names[Int(aName)]) has no value") }
       let quote = bytes[i]
       i += 1
       let vStart = i
       while i < n, bytes[i] != quote { i += 1 }
-      guard i < n else { throw fail("unterminated attribute \(aName)") }
-      if attributes.isEmpty { attributes.reserveCapacity(4) }  // one allocation for most elements
-      attributes.append((aName, decode(vStart, i)))
+      guard i < n else { throw fail("unterminated attribute \(names[Int(aName)])") }
+      attributeNames.append(aName)
+      attributeValues.append(decode(vStart, i))
       i += 1
     }
   }
