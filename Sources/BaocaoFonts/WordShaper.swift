@@ -9,13 +9,17 @@ import CHarfBuzz
 /// could attach to a space) is shaped whole. Not thread-safe: one per document.
 public final class WordShaper {
   private struct Entry {
+    var hash: UInt64
     var font: ObjectIdentifier
     var kerning: Bool
     var scalars: [UInt32]
     var glyphs: [ShapedGlyph]
   }
 
-  private var words: [UInt64: [Entry]] = [:]
+  /// The words shaped so far, found through an open-addressed table of entry numbers + 1 (0 = empty)
+  /// indexed by the word's own hash: a dictionary would hash the hash again.
+  private var entries: [Entry] = []
+  private var slots = [Int32](repeating: 0, count: 1024)
   /// The advance of a space followed by a letter, per font and kerning switch, indexed by the letter
   /// (below U+2000; 0 = not looked up yet).
   private var spaceAdvances: [(font: ObjectIdentifier, kerning: Bool, advances: [Int32])] = []
@@ -85,14 +89,26 @@ public final class WordShaper {
     var h: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(UInt(bitPattern: id))
     h = (h ^ (kerning ? 1 : 0)) &* 0x100_0000_01b3
     for i in range { h = (h ^ UInt64(scalars[i])) &* 0x100_0000_01b3 }
-    if let bucket = words[h] {
-      for e in bucket where e.font == id && e.kerning == kerning && e.scalars.elementsEqual(scalars[range]) {
-        return e.glyphs
-      }
+    let mask = slots.count - 1
+    var slot = Int(truncatingIfNeeded: h) & mask
+    while slots[slot] != 0 {
+      let e = entries[Int(slots[slot]) - 1]
+      if e.hash == h && e.font == id && e.kerning == kerning && e.scalars.elementsEqual(scalars[range]) { return e.glyphs }
+      slot = (slot + 1) & mask
     }
     let letters = Array(scalars[range])
     let glyphs = font.shape(letters, range: 0..<letters.count, kerning: kerning, language: vietnamese, buffer: buffer)
-    words[h, default: []].append(Entry(font: id, kerning: kerning, scalars: letters, glyphs: glyphs))
+    entries.append(Entry(hash: h, font: id, kerning: kerning, scalars: letters, glyphs: glyphs))
+    slots[slot] = Int32(entries.count)
+    if entries.count * 2 > slots.count {
+      slots = [Int32](repeating: 0, count: slots.count * 2)
+      let mask = slots.count - 1
+      for (k, e) in entries.enumerated() {
+        var slot = Int(truncatingIfNeeded: e.hash) & mask
+        while slots[slot] != 0 { slot = (slot + 1) & mask }
+        slots[slot] = Int32(k + 1)
+      }
+    }
     return glyphs
   }
 }

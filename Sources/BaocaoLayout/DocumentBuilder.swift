@@ -176,14 +176,32 @@ final class DocumentBuilder {
     return auto.parent
   }
 
+  /// What a paragraph takes from its style name, looked up once per name.
+  private struct ParagraphLook {
+    var props: ParagraphProps
+    var base: TextProps
+    var masterPage: String?
+    var commonStyle: String?
+  }
+  private var paragraphLooks: [StyleKey: ParagraphLook] = [:]
+
   func paragraph(_ e: XMLElement, sheet: StyleSheet) throws(LayoutError) -> ParagraphNode {
     let name = e["text:style-name"]
-    let (props, base) = try paragraphStyle(name, sheet: sheet)
-    let node = ParagraphNode(props: props, base: base)
-    if let name { node.masterPage = sheet.style(family: "paragraph", name: name)?.masterPageName }
-    node.styleName = commonStyleName(name, sheet: sheet)
+    let key = StyleKey(sheet: ObjectIdentifier(sheet), name: name ?? "")
+    var look: ParagraphLook
+    if let cached = paragraphLooks[key] {
+      look = cached
+    } else {
+      let (props, base) = try paragraphStyle(name, sheet: sheet)
+      look = ParagraphLook(props: props, base: base, commonStyle: commonStyleName(name, sheet: sheet))
+      if let name { look.masterPage = sheet.style(family: "paragraph", name: name)?.masterPageName }
+      paragraphLooks[key] = look
+    }
+    let node = ParagraphNode(props: look.props, base: look.base)
+    node.masterPage = look.masterPage
+    node.styleName = look.commonStyle
     var state = InlineState()
-    try inlines(e, props: base, sheet: sheet, into: node, state: &state)
+    try inlines(e, props: look.base, sheet: sheet, into: node, state: &state)
     return node
   }
 

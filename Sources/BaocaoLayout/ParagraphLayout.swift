@@ -47,6 +47,8 @@ struct ParagraphLayout {
     var font: Font
     var metrics: LineMetrics
     var glyphs: [ShapedGlyph] = []
+    /// The glyphs' clusters never go back (as in all left-to-right text).
+    var ordered = true
     /// The size glyphs are drawn at (smaller for superscript and subscript) and how far they are raised.
     var size: Twips
     var rise: Twips
@@ -146,6 +148,7 @@ struct ParagraphLayout {
         if specials[g.cluster] != nil { glyphs[k].advance = 0 }
         advance[g.cluster] += Double(glyphs[k].advance) * scale
       }
+      runs[r].ordered = zip(glyphs, glyphs.dropFirst()).allSatisfy { $0.cluster <= $1.cluster }
       runs[r].glyphs = glyphs
     }
 
@@ -245,6 +248,8 @@ struct ParagraphLayout {
 
     // 5. Position glyphs per line.
     var out: [LaidLine] = []
+    out.reserveCapacity(lines.count)
+    var glyphCursor = [Int](repeating: 0, count: runs.count)
     for (li, line) in lines.enumerated() {
       let isFirst = li == 0
       let isLast = li == lines.count - 1 || line.ends
@@ -304,8 +309,22 @@ struct ParagraphLayout {
           underline: run.props.underline, strike: run.props.strike, rise: run.rise, highlight: run.props.highlight,
           ascent: run.metrics.ascent, descent: run.metrics.descent)
         let segment = k..<segEnd
-        for gi in run.glyphs.indices where segment.contains(run.glyphs[gi].cluster) {
+        // The run's glyphs in this segment: from a cursor when clusters only grow (left-to-right
+        // text: each line starts where the last one stopped), else by looking at every glyph.
+        var gi = run.ordered ? glyphCursor[r] : 0
+        while gi < run.glyphs.count, run.glyphs[gi].cluster < segment.lowerBound { gi += 1 }
+        piece.glyphs.reserveCapacity(segment.count)
+        piece.advances.reserveCapacity(segment.count)
+        piece.clusters.reserveCapacity(segment.count)
+        while gi < run.glyphs.count {
           let g = run.glyphs[gi]
+          guard segment.contains(g.cluster) else {
+            if run.ordered { break }
+            gi += 1
+            continue
+          }
+          let current = gi
+          gi += 1
           if case .object(let o) = specials[g.cluster] {
             objectsInLine.append((objects[o].image, pen, objects[o].width, objects[o].height))
             objectAscent = max(objectAscent, objects[o].height)
@@ -337,10 +356,11 @@ struct ParagraphLayout {
           piece.glyphs.append(g.glyph)
           piece.advances.append(adv)
           // The cluster's text goes with its first glyph.
-          let repeatGlyph = gi > 0 && run.glyphs[gi - 1].cluster == g.cluster
-          piece.clusters.append(repeatGlyph ? 0..<0 : clusterRange(run.glyphs, from: gi, within: segment))
+          let repeatGlyph = current > 0 && run.glyphs[current - 1].cluster == g.cluster
+          piece.clusters.append(repeatGlyph ? 0..<0 : clusterRange(run.glyphs, from: current, within: segment))
           pen += adv
         }
+        if run.ordered { glyphCursor[r] = gi }
         if !piece.glyphs.isEmpty { pieces.append(piece) }
         k = segEnd
       }
