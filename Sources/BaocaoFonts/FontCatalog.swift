@@ -77,4 +77,29 @@ public final class FontCatalog: @unchecked Sendable {
   }
 
   public var families: [String] { Array(Set(entries.map(\.family))).sorted() }
+
+  /// Word shapers lent to one document at a time and given back after it: a shaper keeps the words it
+  /// has shaped for the documents after (a batch's reports share most of their words), as
+  /// LibreOffice keeps shaped text across documents in one process.
+  private var idleShapers: [WordShaper] = []
+
+  public func borrowShaper() -> WordShaper {
+    lock.lock()
+    defer { lock.unlock() }
+    return idleShapers.popLast() ?? WordShaper()
+  }
+
+  public func giveBack(_ shaper: WordShaper) {
+    shaper.limitMemory()
+    lock.lock()
+    defer { lock.unlock() }
+    idleShapers.append(shaper)
+  }
+
+  /// Drops every remembered word (for measuring a first document).
+  public func forgetShapedWords() {
+    lock.lock()
+    defer { lock.unlock() }
+    idleShapers.removeAll()
+  }
 }

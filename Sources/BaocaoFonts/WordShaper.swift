@@ -1,13 +1,14 @@
 import CHarfBuzz
 
-/// Shapes text a word at a time and remembers each word's glyphs for the rest of a document:
-/// Vietnamese text repeats its syllables constantly, and shaping is the costliest step of layout.
+/// Shapes text a word at a time and remembers each word's glyphs: Vietnamese text repeats its
+/// syllables constantly, and shaping is the costliest step of layout. A FontCatalog lends shapers
+/// to documents one at a time, so the words stay remembered for the documents after.
 ///
 /// The result equals shaping the whole run at once for the Latin fonts we lay out: their features act
 /// inside a word, and the one effect across a word boundary, pair kerning between a space and the
 /// letter after it, is looked up as a two-letter word of its own. Text with combining marks (which
-/// could attach to a space) is shaped whole. Not thread-safe: one per document.
-public final class WordShaper {
+/// could attach to a space) is shaped whole. Used by one thread at a time.
+public final class WordShaper: @unchecked Sendable {
   private struct Entry {
     var hash: UInt64
     var font: ObjectIdentifier
@@ -28,6 +29,15 @@ public final class WordShaper {
   private let vietnamese = hb_language_from_string("vi", -1)
 
   public init() {}
+
+  /// Forgets the words once there are so many that keeping them costs more memory than they save
+  /// time (about 10 MB).
+  func limitMemory() {
+    guard entries.count > 40_000 else { return }
+    entries.removeAll()
+    slots = [Int32](repeating: 0, count: 1024)
+    spaceAdvances.removeAll()
+  }
   deinit { hb_buffer_destroy(buffer) }
 
   /// The same glyphs as `font.shape(scalars, range: range, kerning: kerning)`.

@@ -139,34 +139,58 @@ final class DocumentBuilder {
     return out
   }
 
+  /// A paragraph style's properties over its parents' and the default style's. Each style is
+  /// resolved once, on top of its parent's resolved properties (automatic styles share a few parents).
   func paragraphStyle(_ name: String?, sheet: StyleSheet) throws(LayoutError) -> (ParagraphProps, TextProps) {
+    var cyclic = false
+    return try paragraphStyle(name, sheet: sheet, visiting: [], cyclic: &cyclic)
+  }
+
+  private func paragraphStyle(_ name: String?, sheet: StyleSheet, visiting: Set<String>, cyclic: inout Bool) throws(LayoutError) -> (ParagraphProps, TextProps) {
     let key = StyleKey(sheet: ObjectIdentifier(sheet), name: name ?? "")
     if let cached = paragraphCache[key] { return cached }
     var props = ParagraphProps()
     var text = TextProps()
-    for style in sheet.chain(family: "paragraph", name: name) {
-      if let drop = style.element.first("style:paragraph-properties")?.first("style:drop-cap"), (Int(drop["style:lines"] ?? "1") ?? 1) > 1 {
-        throw .unsupported("drop capitals")
+    if let name, let style = sheet.style(family: "paragraph", name: name) {
+      var parentCyclic = false
+      if let parent = style.parent, !visiting.contains(parent), parent != name {
+        (props, text) = try paragraphStyle(parent, sheet: sheet, visiting: visiting.union([name]), cyclic: &parentCyclic)
+      } else {
+        // No parent (or a parent chain that comes back here, cut where it does): the default style.
+        parentCyclic = style.parent != nil
+        if let d = sheet.defaults["paragraph"] { try apply(d, to: &props, &text, sheet: sheet) }
       }
-      if let p = style.properties["style:paragraph-properties"] { try props.apply(p) }
-      if let t = style.properties["style:text-properties"] { try text.apply(t, fonts: sheet.fontFamilies) }
-      if let stops = style.element.first("style:paragraph-properties")?.first("style:tab-stops") {
-        props.tabStops = stops.all("style:tab-stop").compactMap { s in
-          guard let pos = Units.twips(s["style:position"]) else { return nil }
-          let kind: TabStop.Kind = switch s["style:type"] ?? "left" {
-          case "center": .center
-          case "right": .right
-          case "char": .char
-          default: .left
-          }
-          let leader = s["style:leader-text"].flatMap { $0 == " " ? nil : $0 }
-            ?? ((s["style:leader-style"] ?? "none") == "none" ? nil : ".")
-          return TabStop(position: pos, kind: kind, leader: leader, decimal: s["style:char"]?.unicodeScalars.first?.value)
-        }
-      }
+      try apply(style, to: &props, &text, sheet: sheet)
+      cyclic = cyclic || parentCyclic
+      // Resolved through a cut cycle, the result depends on where the walk began: not kept.
+      if parentCyclic { return (props, text) }
+    } else if let d = sheet.defaults["paragraph"] {
+      try apply(d, to: &props, &text, sheet: sheet)
     }
     paragraphCache[key] = (props, text)
     return (props, text)
+  }
+
+  private func apply(_ style: StyleSheet.Style, to props: inout ParagraphProps, _ text: inout TextProps, sheet: StyleSheet) throws(LayoutError) {
+    if let drop = style.element.first("style:paragraph-properties")?.first("style:drop-cap"), (Int(drop["style:lines"] ?? "1") ?? 1) > 1 {
+      throw .unsupported("drop capitals")
+    }
+    if let p = style.properties["style:paragraph-properties"] { try props.apply(p) }
+    if let t = style.properties["style:text-properties"] { try text.apply(t, fonts: sheet.fontFamilies) }
+    if let stops = style.element.first("style:paragraph-properties")?.first("style:tab-stops") {
+      props.tabStops = stops.all("style:tab-stop").compactMap { s in
+        guard let pos = Units.twips(s["style:position"]) else { return nil }
+        let kind: TabStop.Kind = switch s["style:type"] ?? "left" {
+        case "center": .center
+        case "right": .right
+        case "char": .char
+        default: .left
+        }
+        let leader = s["style:leader-text"].flatMap { $0 == " " ? nil : $0 }
+          ?? ((s["style:leader-style"] ?? "none") == "none" ? nil : ".")
+        return TabStop(position: pos, kind: kind, leader: leader, decimal: s["style:char"]?.unicodeScalars.first?.value)
+      }
+    }
   }
 
   /// The paragraph style behind a paragraph's automatic style.

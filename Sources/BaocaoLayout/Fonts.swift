@@ -29,8 +29,8 @@ struct LineMetrics: Equatable {
 /// Resolves text properties to fonts from a catalog, caching per family and style.
 final class FontResolver {
   let catalog: FontCatalog
-  /// Words shaped so far in this document.
-  let shaper = WordShaper()
+  /// Borrowed from the catalog for this document: it remembers the words shaped before.
+  let shaper: WordShaper
   private var cache: [FontKey: Font] = [:]
   private var metricsCache: [MetricsKey: LineMetrics] = [:]
 
@@ -39,7 +39,12 @@ final class FontResolver {
     var size: Twips
   }
 
-  init(catalog: FontCatalog) { self.catalog = catalog }
+  init(catalog: FontCatalog) {
+    self.catalog = catalog
+    shaper = catalog.borrowShaper()
+  }
+
+  deinit { catalog.giveBack(shaper) }
 
   private struct FontKey: Hashable {
     var name: String
