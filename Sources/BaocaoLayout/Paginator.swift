@@ -212,6 +212,62 @@ final class Paginator {
     }
   }
 
+  /// A paginator for the other core, with its own fonts and shaper (only the main one has it), and
+  /// whether it is at work.
+  private lazy var helper: Paginator? = isHelper || !Paginator.sharesTables ? nil : Paginator(helperFor: self)
+  /// Off only in tests, which compare the two ways.
+  nonisolated(unsafe) static var sharesTables = true
+  private var helperBusy = false
+  private var isHelper = false
+
+  private convenience init(helperFor main: Paginator) {
+    self.init(builder: main.builder, fonts: FontResolver(catalog: main.paragraphs.fonts.catalog))
+    isHelper = true
+  }
+
+  /// Table cells' blocks stacked at their widths, in order. A large table's cells are shared with
+  /// the other core: a cell's layout depends only on its content and width, so either core gives
+  /// the same boxes. Cells showing page fields are laid out here, where the page is known.
+  func stackCells(_ cells: [(blocks: [Block], width: Twips)], fieldText: (Field) -> String) throws(LayoutError) -> [[LineBox]] {
+    guard cells.count >= 8, !helperBusy, let helper else {
+      var out: [[LineBox]] = []
+      out.reserveCapacity(cells.count)
+      for c in cells { out.append(try stack(c.blocks, width: c.width, fieldText: fieldText)) }
+      return out
+    }
+    // The later half goes to the other core; results are taken in order.
+    let split = cells.count / 2
+    let theirs = UncheckedBox((helper, Array(cells[split...])))
+    let made = Concurrently { () -> UncheckedBox<[[LineBox]?]> in
+      let (helper, cells) = theirs.value
+      return UncheckedBox(cells.map { c in
+        var usesFields = false
+        let boxes = try? helper.stack(c.blocks, width: c.width) { _ in
+          usesFields = true
+          return "0"
+        }
+        return usesFields ? nil : boxes
+      })
+    }
+    helperBusy = true
+    var out: [[LineBox]] = []
+    out.reserveCapacity(cells.count)
+    do {
+      for c in cells[..<split] { out.append(try stack(c.blocks, width: c.width, fieldText: fieldText)) }
+    } catch {
+      _ = made.value  // the helper is free again before anything else can want it
+      helperBusy = false
+      throw error
+    }
+    let theirBoxes = made.value.value
+    helperBusy = false
+    for (k, boxes) in theirBoxes.enumerated() {
+      // What the other core could not make (a failure, page fields) is made here, in order.
+      if let boxes { out.append(boxes) } else { out.append(try stack(cells[split + k].blocks, width: cells[split + k].width, fieldText: fieldText)) }
+    }
+    return out
+  }
+
   /// Blocks stacked in one column of unlimited height (headers, footers, table cells).
   func stack(_ blocks: [Block], width: Twips, fieldText: (Field) -> String) throws(LayoutError) -> [LineBox] {
     var out: [LineBox] = []
@@ -532,5 +588,29 @@ final class Paginator {
     pendingSpace = t.props.marginBottom
     lastParagraph = nil
     lastJoinedBelow = false
+  }
+}
+
+/// A value handed to another thread, which from then on is its only user until it gives it back.
+struct UncheckedBox<T>: @unchecked Sendable {
+  let value: T
+  init(_ value: T) { self.value = value }
+}
+
+/// Work started on another core at once; `value` waits for its result (read it once).
+public final class Concurrently<T: Sendable>: @unchecked Sendable {
+  private var result: T?
+  private let done = DispatchSemaphore(value: 0)
+
+  public init(_ work: @escaping @Sendable () -> T) {
+    DispatchQueue.global().async { [self] in
+      result = work()
+      done.signal()
+    }
+  }
+
+  public var value: T {
+    done.wait()
+    return result!
   }
 }

@@ -94,26 +94,33 @@ struct TableLayout {
       sum += w
       edges.append(Int((Double(sum) * Double(width) / Double(total)).rounded()))
     }
-    // Cells per row; a cell spanning rows is measured against the rows it covers.
-    var rowCells: [[CellPart]] = []
-    var spans: [(row: Int, cell: Int, rows: Int)] = []
-    for row in t.rows {
-      var cells: [CellPart] = []
+    // Each cell's place and the width its content gets.
+    var jobs: [(row: Int, x: Twips, width: Twips, contentWidth: Twips, cell: CellNode)] = []
+    var tooManyCells = false
+    rows: for (r, row) in t.rows.enumerated() {
       var column = 0
       for cell in row.cells {
         defer { column += 1 }
         guard !cell.covered else { continue }
-        guard column < edges.count - 1 else { throw .badDocument("a table row has more cells than the table has columns") }
+        guard column < edges.count - 1 else {
+          tooManyCells = true  // reported once the cells before it are laid out, as they would be one by one
+          break rows
+        }
         let end = min(column + cell.columnSpan, edges.count - 1)
         let cx = edges[column]
         let cw = edges[end] - cx
         // Horizontally only the padding insets the content: LibreOffice lets the borders take no room.
-        let contentWidth = cw - cell.borders.padding.left - cell.borders.padding.right
-        let boxes = try paginator.stack(cell.blocks, width: contentWidth, fieldText: fieldText)
-        if cell.rowSpan > 1 { spans.append((rowCells.count, cells.count, cell.rowSpan)) }
-        cells.append(CellPart(x: cx, width: cw, boxes: boxes, cell: cell))
+        jobs.append((r, cx, cw, cw - cell.borders.padding.left - cell.borders.padding.right, cell))
       }
-      rowCells.append(cells)
+    }
+    let boxes = try paginator.stackCells(jobs.map { ($0.cell.blocks, $0.contentWidth) }, fieldText: fieldText)
+    if tooManyCells { throw .badDocument("a table row has more cells than the table has columns") }
+    // Cells per row; a cell spanning rows is measured against the rows it covers.
+    var rowCells: [[CellPart]] = Array(repeating: [], count: t.rows.count)
+    var spans: [(row: Int, cell: Int, rows: Int)] = []
+    for (k, job) in jobs.enumerated() {
+      if job.cell.rowSpan > 1 { spans.append((job.row, rowCells[job.row].count, job.cell.rowSpan)) }
+      rowCells[job.row].append(CellPart(x: job.x, width: job.width, boxes: boxes[k], cell: job.cell))
     }
     let last = t.rows.count - 1
     var measured: [RowPart] = []

@@ -1,7 +1,6 @@
 import BaocaoFonts
 import BaocaoLayout
 import CDeflate
-import Dispatch
 
 /// Writes laid-out pages as a PDF 1.7 file: fonts as Type0/CIDFontType2 subsets (hb-subset, glyph ids
 /// kept) with a ToUnicode map, Flate-compressed streams, a cross-reference table. The same pages give
@@ -549,20 +548,3 @@ struct StreamData: Sendable {
   var flated: Bool
 }
 
-/// Work started on another thread at once; `value` waits for its result.
-final class Concurrently<T: Sendable>: @unchecked Sendable {
-  private var result: T?
-  private let done = DispatchSemaphore(value: 0)
-
-  init(_ work: @escaping @Sendable () -> T) {
-    DispatchQueue.global().async { [self] in
-      result = work()
-      done.signal()
-    }
-  }
-
-  var value: T {
-    done.wait()
-    return result!
-  }
-}

@@ -165,6 +165,48 @@ import Testing
 
   /// Paragraphs with the same borders make one box (LibreOffice's join-border); at a page break the
   /// box is closed at the bottom of the page and opened again on the next, as LibreOffice draws it.
+  /// A large table's cells are shared between two cores: the pages must be exactly those of one
+  /// core, page fields in the later cells must show their page, and a refused feature there must be
+  /// named as it would be.
+  @Test func tablesSharedBetweenCoresLayOutAsOnOne() throws {
+    func row(_ k: Int) -> String {
+      let right = k == 15 ? "Trang <text:page-number text:select-page=\"current\">9</text:page-number>"
+        : String(repeating: "Nhiệm vụ chuyển đổi số số \(k). ", count: k % 4 + 1)
+      return "<table:table-row><table:table-cell><text:p>\(k)</text:p></table:table-cell>"
+        + "<table:table-cell><text:p>\(right)</text:p></table:table-cell></table:table-row>"
+    }
+    let table = "<table:table><table:table-column table:number-columns-repeated=\"2\"/>" + (1...16).map(row).joined() + "</table:table>"
+    func dump(_ laid: LaidOutDocument) -> [String] {
+      laid.pages.flatMap { page in
+        page.items.map { item -> String in
+          switch item {
+          case .glyphs(let run): "g \(run.x) \(run.y) \(run.glyphs) \(run.advances)"
+          case .line(let x1, let y1, let x2, let y2, let w, _): "l \(x1) \(y1) \(x2) \(y2) \(w)"
+          case .rect(let x, let y, let w, let h, _): "r \(x) \(y) \(w) \(h)"
+          case .image(_, let x, let y, let w, let h): "i \(x) \(y) \(w) \(h)"
+          }
+        }
+      }
+    }
+    Paginator.sharesTables = false
+    let one = try DocumentLayout.layout(Self.document(table), fonts: Self.catalog)
+    Paginator.sharesTables = true
+    let two = try DocumentLayout.layout(Self.document(table), fonts: Self.catalog)
+    #expect(dump(one).count > 40)
+    #expect(dump(one) == dump(two))
+    let texts = two.pages[0].items.compactMap { item -> String? in
+      guard case .glyphs(let run) = item else { return nil }
+      return run.glyphs.indices.map { run.text(of: $0) }.joined()
+    }
+    #expect(texts.contains { $0.hasPrefix("Trang 1") })
+    // Fonts are looked up as cells are laid out: this fails on the other core.
+    let missing = "<style:style style:name=\"M\" style:family=\"paragraph\"><style:text-properties fo:font-family=\"Missing Sans\"/></style:style>"
+    let failing = table.replacingOccurrences(of: "<text:p>14</text:p>", with: "<text:p text:style-name=\"M\">14</text:p>")
+    #expect(throws: LayoutError.missingFont("Missing Sans")) {
+      try DocumentLayout.layout(Self.document(failing, styles: missing), fonts: Self.catalog)
+    }
+  }
+
   @Test func joinedBordersMakeOneBoxPerPage() throws {
     let styles = "<style:style style:name=\"Box\" style:family=\"paragraph\"><style:paragraph-properties "
       + "fo:border=\"0.5pt solid #000000\" fo:padding=\"0.2cm\"/></style:style>"
