@@ -52,19 +52,33 @@ final class FontResolver {
     var italic: Bool
   }
 
+  /// The last answers, asked again for nearly every run: comparing is cheaper than hashing.
+  private var lastFont: (key: FontKey, font: Font)?
+  private var lastMetrics: (key: MetricsKey, metrics: LineMetrics)?
+
   func font(_ p: TextProps) throws(LayoutError) -> Font {
     let key = FontKey(name: p.fontName, bold: p.bold, italic: p.italic)
-    if let f = cache[key] { return f }
+    if let last = lastFont, last.key == key { return last.font }
+    if let f = cache[key] {
+      lastFont = (key, f)
+      return f
+    }
     guard let f = catalog.font(family: p.fontName, bold: p.bold, italic: p.italic) else { throw .missingFont(p.fontName) }
     cache[key] = f
+    lastFont = (key, f)
     return f
   }
 
   func metrics(_ font: Font, size: Twips) -> LineMetrics {
     let key = MetricsKey(font: ObjectIdentifier(font), size: size)
-    if let m = metricsCache[key] { return m }
+    if let last = lastMetrics, last.key == key { return last.metrics }
+    if let m = metricsCache[key] {
+      lastMetrics = (key, m)
+      return m
+    }
     let m = LineMetrics(font: font, size: size)
     metricsCache[key] = m
+    lastMetrics = (key, m)
     return m
   }
 }

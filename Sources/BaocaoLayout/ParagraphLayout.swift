@@ -92,6 +92,9 @@ struct ParagraphLayout {
         runs.append(Run(range: start..<scalars.count, props: props, font: font, metrics: small, size: size, rise: rise))
       }
     }
+    var expected = 0
+    for case .text(let s, _) in p.inlines { expected += s.utf8.count }
+    scalars.reserveCapacity(expected + 8)
     for item in p.inlines {
       switch item {
       case .text(let s, let props): try append(s, props)
