@@ -1,3 +1,4 @@
+import Foundation
 import BaocaoData
 import BaocaoTemplating
 import Testing
@@ -15,6 +16,26 @@ func render(_ template: String, _ json: String, lang: String = "vi", mode: Rende
   @Test func healsSplitTags() throws {
     let out = try render(#"<p>{d.prov<span s="1">ince</span>.name}</p>"#, #"{"province":{"name":"Lai Châu"}}"#)
     #expect(out == #"<p>Lai Châu<span s="1"></span></p>"#)
+  }
+
+  /// Inserted text is NFC (decomposed Vietnamese is composed, U+2000 becomes U+2002, already composed
+  /// text passes untouched) and escaped for ODF byte by byte exactly as scalar by scalar.
+  @Test func insertedTextIsNFCAndEscapedForODF() throws {
+    let samples = [
+      "Lai Châu – “Chuyển đổi số” 100% ₫", "Tie\u{302}\u{301}n  ba   dấu\ttab\ndòng\r\n", "a & b < c > d", "\u{2000}\u{212B}",
+      "ctrl\u{1}x\u{FFFE}y", "", "   ", "Ω \u{1EA0}\u{300}",
+    ]
+    for s in samples {
+      let nfc = XMLText.nfc(s)
+      #expect(nfc == s.precomposedStringWithCanonicalMapping && nfc.unicodeScalars.elementsEqual(s.precomposedStringWithCanonicalMapping.unicodeScalars))
+      var bytes: [UInt8] = []
+      XMLText.appendODF(nfc, to: &bytes)
+      #expect(bytes == Array(XMLText.escapeODF(nfc).utf8))
+    }
+    #expect(XMLText.nfc("Tie\u{302}\u{301}n").unicodeScalars.map(\.value) == [0x54, 0x69, 0x1EBF, 0x6E])
+    #expect(XMLText.nfc("\u{2000}").unicodeScalars.first?.value == 0x2002)
+    let out = try render("<text:p>{d.t}</text:p>", #"{"t":"Tie\u0302\u0301n  1 & 2"}"#, mode: .odf)
+    #expect(out == "<text:p>Tiến <text:s/>1 &amp; 2</text:p>")
   }
 
   @Test func tableRowLoop() throws {

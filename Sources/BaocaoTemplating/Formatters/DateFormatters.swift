@@ -25,12 +25,26 @@ enum DateFormatters {
     }
   }
 
-  static func calendar(_ ctx: FormatterContext) -> Calendar {
-    var cal = Calendar(identifier: .gregorian)
-    cal.timeZone = TimeZone(identifier: ctx.options.timezone) ?? TimeZone(identifier: "UTC")!
-    cal.firstWeekday = 2
-    cal.minimumDaysInFirstWeek = 4
-    return cal
+  static func calendar(_ ctx: FormatterContext) -> Calendar { calendars.get(ctx.options.timezone) }
+
+  /// A calendar per time zone, made once: making one (and looking its zone up) costs more than
+  /// the rest of formatting a date.
+  private static let calendars = CalendarCache()
+
+  final class CalendarCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var byZone: [String: Calendar] = [:]
+    func get(_ zone: String) -> Calendar {
+      lock.lock()
+      defer { lock.unlock() }
+      if let c = byZone[zone] { return c }
+      var cal = Calendar(identifier: .gregorian)
+      cal.timeZone = TimeZone(identifier: zone) ?? TimeZone(identifier: "UTC")!
+      cal.firstWeekday = 2
+      cal.minimumDaysInFirstWeek = 4
+      byZone[zone] = cal
+      return cal
+    }
   }
 
   // MARK: Parsing
@@ -251,10 +265,30 @@ enum DateFormatters {
     }
   }
 
-  static func format(_ date: Date, pattern: String, ctx: FormatterContext) -> String {
-    let cal = calendar(ctx)
-    let n = names(ctx.options.lang)
-    let c = cal.dateComponents([.year, .month, .day, .hour, .minute, .second, .nanosecond, .weekday, .weekOfYear, .quarter], from: date)
+  /// A pattern read once into literal text and tokens, with the locale's long formats expanded.
+  enum PatternPiece: Sendable {
+    case literal(String)
+    case token(String)
+  }
+
+  private static let patterns = PatternCache()
+
+  final class PatternCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var byKey: [String: [PatternPiece]] = [:]
+    func get(_ pattern: String, lang: String) -> [PatternPiece] {
+      let key = lang + "\u{0}" + pattern
+      lock.lock()
+      defer { lock.unlock() }
+      if let pieces = byKey[key] { return pieces }
+      let pieces = DateFormatters.compile(pattern, names: DateFormatters.names(lang))
+      if byKey.count > 1000 { byKey.removeAll() }  // patterns made from data: keep the cache small
+      byKey[key] = pieces
+      return pieces
+    }
+  }
+
+  static func compile(_ pattern: String, names n: Names) -> [PatternPiece] {
     // Expand the locale's long formats first.
     var p = ""
     var k = pattern.startIndex
@@ -268,8 +302,36 @@ enum DateFormatters {
       }
     }
     let tokens = ["YYYY", "MMMM", "dddd", "SSS", "MMM", "ddd", "YY", "MM", "DD", "Do", "HH", "hh", "mm", "ss", "dd", "ZZ", "M", "D", "H", "h", "m", "s", "A", "a", "d", "Q", "W", "X", "x", "Z"]
-    var out = ""
+    var pieces: [PatternPiece] = []
+    var literal = ""
     var i = p.startIndex
+    while i < p.endIndex {
+      if p[i] == "[" {
+        if let close = p[i...].firstIndex(of: "]") {
+          literal += p[p.index(after: i)..<close]
+          i = p.index(after: close)
+          continue
+        }
+      }
+      guard let tok = tokens.first(where: { p[i...].hasPrefix($0) }) else {
+        literal.append(p[i])
+        i = p.index(after: i)
+        continue
+      }
+      if !literal.isEmpty { pieces.append(.literal(literal)) }
+      literal = ""
+      pieces.append(.token(tok))
+      i = p.index(i, offsetBy: tok.count)
+    }
+    if !literal.isEmpty { pieces.append(.literal(literal)) }
+    return pieces
+  }
+
+  static func format(_ date: Date, pattern: String, ctx: FormatterContext) -> String {
+    let cal = calendar(ctx)
+    let n = names(ctx.options.lang)
+    let c = cal.dateComponents([.year, .month, .day, .hour, .minute, .second, .nanosecond, .weekday, .weekOfYear, .quarter], from: date)
+    var out = ""
     let hour = c.hour!
     let h12 = hour % 12 == 0 ? 12 : hour % 12
     let offset = cal.timeZone.secondsFromGMT(for: date)
@@ -278,17 +340,9 @@ enum DateFormatters {
       let a = abs(offset)
       return sign + pad2(a / 3600) + (colon ? ":" : "") + pad2((a % 3600) / 60)
     }
-    while i < p.endIndex {
-      if p[i] == "[" {
-        if let close = p[i...].firstIndex(of: "]") {
-          out += p[p.index(after: i)..<close]
-          i = p.index(after: close)
-          continue
-        }
-      }
-      guard let tok = tokens.first(where: { p[i...].hasPrefix($0) }) else {
-        out.append(p[i])
-        i = p.index(after: i)
+    for piece in patterns.get(pattern, lang: ctx.options.lang) {
+      guard case .token(let tok) = piece else {
+        if case .literal(let text) = piece { out += text }
         continue
       }
       switch tok {
@@ -324,7 +378,6 @@ enum DateFormatters {
       case "ZZ": out += zone(false)
       default: out += tok
       }
-      i = p.index(i, offsetBy: tok.count)
     }
     return out
   }

@@ -102,7 +102,11 @@ struct RenderState {
         return
       }
     }
-    let normalized = text.precomposedStringWithCanonicalMapping
+    let normalized = XMLText.nfc(text)
+    if options.outputMode == .odf && !slot.inAttribute {
+      XMLText.appendODF(normalized, to: &out)
+      return
+    }
     let escaped: String
     switch options.outputMode {
     case .text: escaped = normalized.filter { !$0.unicodeScalars.contains(where: XMLText.isForbidden) }

@@ -64,6 +64,55 @@ public enum XMLText {
     return out
   }
 
+  /// The text in Unicode NFC. Most text is already: every scalar below U+0300 (ASCII, Latin-1 and the
+  /// Latin Extended letters, with no combining mark), a precomposed Vietnamese letter (U+1E00–U+1EFF),
+  /// punctuation (U+2010–U+206F) or a currency sign (U+20A0–U+20CF), none of which NFC changes or
+  /// composes; that is checked first, since Foundation's normalization costs far more.
+  public static func nfc(_ s: String) -> String {
+    for u in s.unicodeScalars {
+      let v = u.value
+      guard v < 0x300 || (0x1E00..<0x1F00).contains(v) || (0x2010..<0x2070).contains(v) || (0x20A0..<0x20D0).contains(v) else {
+        return s.precomposedStringWithCanonicalMapping
+      }
+    }
+    return s
+  }
+
+  /// `escapeODF(s)`, written as UTF-8 straight onto `out`.
+  public static func appendODF(_ s: String, to out: inout [UInt8]) {
+    // U+FFFE and U+FFFF (forbidden) start with 0xEF in UTF-8: such text takes the scalar path.
+    if s.utf8.contains(0xEF) {
+      out.append(contentsOf: escapeODF(s).utf8)
+      return
+    }
+    var spaces = 0
+    func flushSpaces(_ out: inout [UInt8]) {
+      if spaces == 0 { return }
+      out.append(0x20)
+      if spaces > 1 { out.append(contentsOf: (spaces == 2 ? "<text:s/>" : "<text:s text:c=\"\(spaces - 1)\"/>").utf8) }
+      spaces = 0
+    }
+    for b in s.utf8 {
+      if b == 0x20 {
+        spaces += 1
+        continue
+      }
+      flushSpaces(&out)
+      switch b {
+      case 0x0D: break
+      case 0x0A: out.append(contentsOf: "<text:line-break/>".utf8)
+      case 0x09: out.append(contentsOf: "<text:tab/>".utf8)
+      case UInt8(ascii: "&"): out.append(contentsOf: "&amp;".utf8)
+      case UInt8(ascii: "<"): out.append(contentsOf: "&lt;".utf8)
+      case UInt8(ascii: ">"): out.append(contentsOf: "&gt;".utf8)
+      default:
+        if b < 0x20 { continue }  // forbidden control characters
+        out.append(b)
+      }
+    }
+    flushSpaces(&out)
+  }
+
   /// Text for an OpenDocument paragraph: escaped, with newlines, tabs and space runs as ODF elements.
   public static func escapeODF(_ s: String) -> String {
     var out = ""
