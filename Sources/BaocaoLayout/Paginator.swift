@@ -590,27 +590,3 @@ final class Paginator {
     lastJoinedBelow = false
   }
 }
-
-/// A value handed to another thread, which from then on is its only user until it gives it back.
-struct UncheckedBox<T>: @unchecked Sendable {
-  let value: T
-  init(_ value: T) { self.value = value }
-}
-
-/// Work started on another core at once; `value` waits for its result (read it once).
-public final class Concurrently<T: Sendable>: @unchecked Sendable {
-  private var result: T?
-  private let done = DispatchSemaphore(value: 0)
-
-  public init(_ work: @escaping @Sendable () -> T) {
-    DispatchQueue.global().async { [self] in
-      result = work()
-      done.signal()
-    }
-  }
-
-  public var value: T {
-    done.wait()
-    return result!
-  }
-}

@@ -12,11 +12,7 @@ public enum PDFWriter {
 
     // Which glyphs each font must hold; then the subsets (new glyph ids); then the pages.
     for page in document.pages {
-      for case .glyphs(let run) in page.items {
-        let f = fonts.index(of: run.font)
-        let glyphs = run.glyphs
-        for k in glyphs.indices { fonts.use(glyphs[k], run: run, at: k, in: f) }
-      }
+      for case .glyphs(let run) in page.items { fonts.use(run) }
     }
     var images: [ObjectIdentifier: Int] = [:]
     var imageOrder: [ImageData] = []
@@ -307,26 +303,35 @@ struct FontRegistry {
   }
 
   var used: [Entry] = []
-  private var indexByFont: [ObjectIdentifier: Int] = [:]
 
+  /// A document uses a handful of fonts: looking through them beats hashing.
   mutating func index(of font: Font) -> Int {
-    if let i = indexByFont[ObjectIdentifier(font)] { return i }
+    for i in used.indices where used[i].font === font { return i }
     used.append(Entry(font: font))
-    indexByFont[ObjectIdentifier(font)] = used.count - 1
     return used.count - 1
   }
 
-  /// Records that glyph k of the run is used, with its text the first time it is seen with any.
-  mutating func use(_ glyph: UInt32, run: GlyphRun, at k: Int, in index: Int) {
-    let g = Int(glyph)
-    if g < used[index].named.count, used[index].named[g] { return }
-    if used[index].named.isEmpty { used[index].named = [Bool](repeating: false, count: used[index].font.glyphCount) }
-    if run.clusters[k].isEmpty {
-      if used[index].glyphs[glyph] == nil { used[index].glyphs[glyph] = "" }
-      return
+  /// Records the run's glyphs as used, each with its text the first time it is seen with any.
+  mutating func use(_ run: GlyphRun) {
+    let f = index(of: run.font)
+    // The entry's arrays are taken out while they change, so that they are changed in place.
+    var entry = used[f]
+    used[f] = Entry(font: entry.font)
+    if entry.named.isEmpty { entry.named = [Bool](repeating: false, count: entry.font.glyphCount) }
+    let glyphs = run.glyphs
+    let clusters = run.clusters
+    for k in glyphs.indices {
+      let glyph = glyphs[k]
+      let g = Int(glyph)
+      if g < entry.named.count, entry.named[g] { continue }
+      if clusters[k].isEmpty {
+        if entry.glyphs[glyph] == nil { entry.glyphs[glyph] = "" }
+        continue
+      }
+      entry.glyphs[glyph] = run.text(of: k)
+      if g < entry.named.count { entry.named[g] = true }
     }
-    used[index].glyphs[glyph] = run.text(of: k)
-    if g < used[index].named.count { used[index].named[g] = true }
+    used[f] = entry
   }
 
   /// The glyph's width in the PDF's 1/1000 em, as written in the font's /W array.

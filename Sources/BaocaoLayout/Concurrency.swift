@@ -1,0 +1,90 @@
+import Foundation
+
+/// Work for another core: a helper thread takes it if one is free, and whoever needs the result
+/// first runs it. When no helper has begun it by the time `value` is read, the caller runs it
+/// itself, so nothing ever waits for a thread (a batch already keeps every core busy).
+public final class Concurrently<T: Sendable>: @unchecked Sendable {
+  private let condition = NSCondition()
+  private var work: (@Sendable () -> T)?
+  private var result: T?
+
+  public init(_ work: @escaping @Sendable () -> T) {
+    self.work = work
+    HelperThreads.shared.submit { [self] in
+      if let work = claim() { finish(work()) }
+    }
+  }
+
+  private func claim() -> (@Sendable () -> T)? {
+    condition.lock()
+    defer { condition.unlock() }
+    let w = work
+    work = nil
+    return w
+  }
+
+  private func finish(_ value: T) {
+    condition.lock()
+    result = value
+    condition.broadcast()
+    condition.unlock()
+  }
+
+  /// The result (read it once): made here if no helper has begun it, else waited for.
+  public var value: T {
+    if let work = claim() {
+      let value = work()
+      finish(value)
+      return value
+    }
+    condition.lock()
+    defer { condition.unlock() }
+    while result == nil { condition.wait() }
+    return result!
+  }
+}
+
+/// One thread per core, started on first use, running submitted work in order.
+final class HelperThreads: @unchecked Sendable {
+  static let shared = HelperThreads(count: max(1, ProcessInfo.processInfo.activeProcessorCount))
+
+  private let condition = NSCondition()
+  private var queue: [@Sendable () -> Void] = []
+  private var head = 0
+
+  private init(count: Int) {
+    for _ in 0..<count {
+      let thread = Thread { [self] in
+        while true { next()() }
+      }
+      thread.name = "baocao.helper"
+      thread.start()
+    }
+  }
+
+  func submit(_ job: @escaping @Sendable () -> Void) {
+    condition.lock()
+    queue.append(job)
+    condition.signal()
+    condition.unlock()
+  }
+
+  private func next() -> @Sendable () -> Void {
+    condition.lock()
+    defer { condition.unlock() }
+    while head == queue.count { condition.wait() }
+    let job = queue[head]
+    head += 1
+    if head == queue.count {
+      queue.removeAll(keepingCapacity: true)
+      head = 0
+    }
+    return job
+  }
+}
+
+/// A value handed to another thread, which from then on is its only user until it gives it back.
+struct UncheckedBox<T>: @unchecked Sendable {
+  let value: T
+  init(_ value: T) { self.value = value }
+}
