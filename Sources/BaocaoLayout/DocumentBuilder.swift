@@ -231,17 +231,24 @@ final class DocumentBuilder {
 
   /// True when the text has no tab, newline or double space (ODF white space it would collapse).
   static func isCollapsed(_ t: String) -> Bool {
-    var previousSpace = false
-    for b in t.utf8 {
-      if b == 0x09 || b == 0x0A || b == 0x0D { return false }
-      if b == 0x20 {
-        if previousSpace { return false }
-        previousSpace = true
-      } else {
-        previousSpace = false
+    func check(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+      var previousSpace = false
+      for b in bytes {
+        if b == 0x09 || b == 0x0A || b == 0x0D { return false }
+        if b == 0x20 {
+          if previousSpace { return false }
+          previousSpace = true
+        } else {
+          previousSpace = false
+        }
       }
+      return true
     }
-    return true
+    // Native strings hand over their bytes at once; a byte-by-byte String walk costs several times more.
+    if let answer = t.utf8.withContiguousStorageIfAvailable(check) { return answer }
+    var copy = t
+    copy.makeContiguousUTF8()
+    return copy.utf8.withContiguousStorageIfAvailable(check) ?? true
   }
 
   struct InlineState {

@@ -174,10 +174,9 @@ private struct Parser {
         let index = Int(nameSlots[slot] - 1)
         let from = Int(nameOffsets[index])
         if Int(nameOffsets[index + 1]) - from == length {
-          var same = true
-          for k in 0..<length where nameBytes[from + k] != name[k] {
-            same = false
-            break
+          let same = nameBytes.withUnsafeBufferPointer { known in
+            for k in 0..<length where known[from + k] != name[k] { return false }
+            return true
           }
           if same { return Int32(index) }
         }
