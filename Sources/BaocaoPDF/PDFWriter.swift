@@ -126,24 +126,24 @@ public enum PDFWriter {
         out.append("BT /F"); out.integer(f + 1); out.space(); out.number(size); out.append(" Tf ")
         // LibreOffice's PDF export sets every text run 3 twips (0.15 pt) right of its layout position
         // (measured on all our documents); doing the same keeps text extraction's geometry identical.
-        out.number((run.x + 3) / 20); out.space(); out.number((height - run.y) / 20); out.append(" Td [<")
+        out.number((run.x + 3) / 20); out.space(); out.number((height - run.y) / 20); out.append(" Td [(")
         let newIDs = fonts.used[f].newIDArray
         let font = run.font
         let glyphs = run.glyphs
         let advances = run.advances
         for k in glyphs.indices {
           let g = glyphs[k]
-          out.hex4(Int(g) < newIDs.count ? UInt32(newIDs[Int(g)]) : 0)
+          out.glyph(Int(g) < newIDs.count ? newIDs[Int(g)] : 0)
           // TJ moves by the font's own width; the difference to the shaped advance is an adjustment.
           let natural = FontRegistry.width(of: g, in: font) * size / 1000
           let adjust = (natural - advances[k] / 20) * 1000 / size
           if abs(adjust) >= 0.001 && k < glyphs.count - 1 {
-            out.append("> ")
+            out.append(") ")
             out.number(adjust)
-            out.append(" <")
+            out.append(" (")
           }
         }
-        out.append(">] TJ ET\n")
+        out.append(")] TJ ET\n")
       }
     }
     return out.bytes
@@ -506,6 +506,36 @@ struct ByteBuffer: ~Copyable {
   @inline(__always) private static func hexDigit(_ v: UInt32) -> UInt8 {
     let d = UInt8(truncatingIfNeeded: v & 0xF)
     return d < 10 ? 48 + d : 55 + d
+  }
+
+  /// A two-byte glyph code inside a literal string: half the bytes of hex, so less to write and
+  /// compress. The string's delimiters and backslash are escaped, and CR and LF too (a reader may
+  /// turn a line end inside a string into another).
+  mutating func glyph(_ g: UInt16) {
+    let p = room(4)
+    var n = 0
+    @inline(__always) func put(_ b: UInt8) {
+      switch b {
+      case 0x28, 0x29, 0x5C:
+        p[n] = 0x5C
+        p[n + 1] = b
+        n += 2
+      case 0x0A:
+        p[n] = 0x5C
+        p[n + 1] = UInt8(ascii: "n")
+        n += 2
+      case 0x0D:
+        p[n] = 0x5C
+        p[n + 1] = UInt8(ascii: "r")
+        n += 2
+      default:
+        p[n] = b
+        n += 1
+      }
+    }
+    put(UInt8(truncatingIfNeeded: g >> 8))
+    put(UInt8(truncatingIfNeeded: g))
+    count += n
   }
 
   mutating func hex4(_ g: UInt32) {
