@@ -44,11 +44,13 @@ extension ParagraphLayout {
   /// (the previous block's space below plus its own space above, as AddParaTableSpacing sums them).
   /// `joinedAbove` and `joinedBelow`: the borders continue from the paragraph before or into the one
   /// after (one box), so that side has no border line or padding and the side borders run through.
+  /// `lines`: the paragraph's lines at this width when they were made already.
   func boxes(
     _ p: ParagraphNode, width: Twips, spaceBefore: Twips, joinedAbove: Bool = false, joinedBelow: Bool = false,
-    fieldText: (Field) -> String
+    lines made: [LaidLine]? = nil, fieldText: (Field) -> String
   ) throws(LayoutError) -> ParagraphBoxes {
-    let lines = try layout(p, width: width, fieldText: fieldText)
+    let lines: [LaidLine]
+    if let made { lines = made } else { lines = try layout(p, width: width, fieldText: fieldText) }
     let props = p.props
     let b = props.borders
     let left = Double(props.marginLeft)

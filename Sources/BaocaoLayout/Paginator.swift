@@ -77,6 +77,7 @@ final class Paginator {
     // Without any master page LibreOffice uses its default page: A4 with 2 cm margins.
     let startName = first ?? defaultMaster ?? PageStyle.defaultName
     try startPage(startName)
+    prepareOnTwoCores(blocks, width: bodyWidth)
     for (index, block) in blocks.enumerated() {
       switch block {
       case .paragraph(let p):
@@ -225,10 +226,106 @@ final class Paginator {
     isHelper = true
   }
 
+  /// Body paragraphs' lines and body tables' cells laid out before pages are filled, at the first
+  /// page's body width, about half the work on each core: where a paragraph or a cell falls on the
+  /// pages changes nothing in it. What is not made here (page fields, failures, another width) is
+  /// made as pages are filled.
+  private var preparedLines: [ObjectIdentifier: (width: Twips, lines: [LaidLine])] = [:]
+  private var preparedCells: [ObjectIdentifier: (width: Twips, boxes: [LineBox])] = [:]
+
+  private enum Job {
+    case paragraph(ParagraphNode, width: Twips)
+    case cell(CellNode, width: Twips)
+  }
+
+  private enum Made {
+    case lines(ParagraphNode, [LaidLine])
+    case cell(CellNode, width: Twips, [LineBox])
+  }
+
+  private func prepareOnTwoCores(_ blocks: [Block], width: Twips) {
+    var jobs: [Job] = []
+    var costs: [Int] = []
+    for block in blocks {
+      switch block {
+      case .paragraph(let p):
+        jobs.append(.paragraph(p, width: width))
+        costs.append(Self.cost(.paragraph(p)))
+      case .table(let t):
+        for c in TableLayout.plan(t, width: width).cells {
+          jobs.append(.cell(c.cell, width: c.contentWidth))
+          costs.append(c.cell.blocks.reduce(20) { $0 + Self.cost($1) })
+        }
+      }
+    }
+    let total = costs.reduce(0, +)
+    guard jobs.count >= 16, total >= 4000, !helperBusy, let helper else { return }
+    // The later jobs (about half the text) go to the other core.
+    var split = 0
+    var sum = 0
+    while split < jobs.count - 1, sum + costs[split] <= total / 2 {
+      sum += costs[split]
+      split += 1
+    }
+    let theirs = UncheckedBox((helper, Array(jobs[split...])))
+    let made = Concurrently { () -> UncheckedBox<[Made]> in
+      let (helper, jobs) = theirs.value
+      return UncheckedBox(helper.make(jobs))
+    }
+    helperBusy = true  // tables in cells here are not shared meanwhile
+    let mine = make(Array(jobs[..<split]))
+    let other = made.value.value
+    helperBusy = false
+    for m in mine + other {
+      switch m {
+      case .lines(let p, let lines): preparedLines[ObjectIdentifier(p)] = (width, lines)
+      case .cell(let c, let w, let boxes): preparedCells[ObjectIdentifier(c)] = (w, boxes)
+      }
+    }
+  }
+
+  private func make(_ jobs: [Job]) -> [Made] {
+    var out: [Made] = []
+    out.reserveCapacity(jobs.count)
+    for job in jobs {
+      var usesFields = false
+      let noFields: (Field) -> String = { _ in
+        usesFields = true
+        return "0"
+      }
+      switch job {
+      case .paragraph(let p, let width):
+        if let lines = try? paragraphs.layout(p, width: width, fieldText: noFields), !usesFields { out.append(.lines(p, lines)) }
+      case .cell(let c, let width):
+        if let boxes = try? stack(c.blocks, width: width, fieldText: noFields), !usesFields { out.append(.cell(c, width: width, boxes)) }
+      }
+    }
+    return out
+  }
+
+  /// Roughly how much laying a block out costs: its text, and something per paragraph and cell.
+  private static func cost(_ block: Block) -> Int {
+    switch block {
+    case .paragraph(let p):
+      var n = 20
+      for case .text(let s, _) in p.inlines { n += s.utf8.count }
+      return n
+    case .table(let t):
+      var n = 0
+      for row in t.rows { for cell in row.cells { n += cell.blocks.reduce(20) { $0 + cost($1) } } }
+      return n
+    }
+  }
+
   /// Table cells' blocks stacked at their widths, in order. A large table's cells are shared with
   /// the other core: a cell's layout depends only on its content and width, so either core gives
   /// the same boxes. Cells showing page fields are laid out here, where the page is known.
-  func stackCells(_ cells: [(blocks: [Block], width: Twips)], fieldText: (Field) -> String) throws(LayoutError) -> [[LineBox]] {
+  func stackCells(_ cellsAndWidths: [(cell: CellNode, width: Twips)], fieldText: (Field) -> String) throws(LayoutError) -> [[LineBox]] {
+    // Cells made before the pages were filled are taken as they are.
+    if !preparedCells.isEmpty, cellsAndWidths.allSatisfy({ preparedCells[ObjectIdentifier($0.cell)]?.width == $0.width }) {
+      return cellsAndWidths.map { preparedCells[ObjectIdentifier($0.cell)]!.boxes }
+    }
+    let cells = cellsAndWidths.map { (blocks: $0.cell.blocks, width: $0.width) }
     guard cells.count >= 8, !helperBusy, let helper else {
       var out: [[LineBox]] = []
       out.reserveCapacity(cells.count)
@@ -395,8 +492,10 @@ final class Paginator {
   private func bodyBoxes(_ p: ParagraphNode, spaceBefore: Twips, joinedAbove: Bool, joinedBelow: Bool) throws(LayoutError) -> ParagraphBoxes {
     let key = BoxesKey(node: ObjectIdentifier(p), width: bodyWidth, spaceBefore: spaceBefore, joinedAbove: joinedAbove, joinedBelow: joinedBelow)
     if let cached = boxesCache[key] { return cached }
+    let made = preparedLines[ObjectIdentifier(p)].flatMap { $0.width == bodyWidth ? $0.lines : nil }
     let pb = try paragraphs.boxes(
-      p, width: bodyWidth, spaceBefore: spaceBefore, joinedAbove: joinedAbove, joinedBelow: joinedBelow, fieldText: bodyFieldText)
+      p, width: bodyWidth, spaceBefore: spaceBefore, joinedAbove: joinedAbove, joinedBelow: joinedBelow, lines: made,
+      fieldText: bodyFieldText)
     // Page-number fields depend on the page: never reuse those.
     if !p.inlines.contains(where: { if case .field = $0 { true } else { false } }) { boxesCache[key] = pb }
     return pb

@@ -68,21 +68,28 @@ struct TableLayout {
   var width: Twips
   var rows: [RowPart] = []
 
-  init(table t: TableNode, width available: Twips, paginator: Paginator, fieldText: (Field) -> String) throws(LayoutError) {
+  /// Where a table's cells go at a width: the table's place, and each cell's place and the width
+  /// its content gets (`tooManyCells` when a row has more cells than the table has columns: only the
+  /// cells before that one are listed).
+  struct Plan {
+    var x: Twips
+    var width: Twips
+    var cells: [(row: Int, x: Twips, width: Twips, contentWidth: Twips, cell: CellNode)] = []
+    var tooManyCells = false
+  }
+
+  static func plan(_ t: TableNode, width available: Twips) -> Plan {
     let p = t.props
+    var plan: Plan
     switch p.align {
-    case "margins":
-      width = available - p.marginLeft - p.marginRight
-      x = p.marginLeft
+    case "margins": plan = Plan(x: p.marginLeft, width: available - p.marginLeft - p.marginRight)
     case "center":
-      width = p.width ?? available
-      x = (available - width) / 2
+      let width = p.width ?? available
+      plan = Plan(x: (available - width) / 2, width: width)
     case "right":
-      width = p.width ?? available
-      x = available - width - p.marginRight
-    default:
-      width = p.width ?? (available - p.marginLeft - p.marginRight)
-      x = p.marginLeft
+      let width = p.width ?? available
+      plan = Plan(x: available - width - p.marginRight, width: width)
+    default: plan = Plan(x: p.marginLeft, width: p.width ?? (available - p.marginLeft - p.marginRight))
     }
     // Column edges: relative widths scaled to the table width, as LibreOffice does; else absolute widths.
     var weights = t.relativeWidths ?? t.columnWidths
@@ -92,28 +99,35 @@ struct TableLayout {
     var sum = 0
     for w in weights {
       sum += w
-      edges.append(Int((Double(sum) * Double(width) / Double(total)).rounded()))
+      edges.append(Int((Double(sum) * Double(plan.width) / Double(total)).rounded()))
     }
-    // Each cell's place and the width its content gets.
-    var jobs: [(row: Int, x: Twips, width: Twips, contentWidth: Twips, cell: CellNode)] = []
-    var tooManyCells = false
     rows: for (r, row) in t.rows.enumerated() {
       var column = 0
       for cell in row.cells {
         defer { column += 1 }
         guard !cell.covered else { continue }
         guard column < edges.count - 1 else {
-          tooManyCells = true  // reported once the cells before it are laid out, as they would be one by one
+          plan.tooManyCells = true
           break rows
         }
         let end = min(column + cell.columnSpan, edges.count - 1)
         let cx = edges[column]
         let cw = edges[end] - cx
         // Horizontally only the padding insets the content: LibreOffice lets the borders take no room.
-        jobs.append((r, cx, cw, cw - cell.borders.padding.left - cell.borders.padding.right, cell))
+        plan.cells.append((r, cx, cw, cw - cell.borders.padding.left - cell.borders.padding.right, cell))
       }
     }
-    let boxes = try paginator.stackCells(jobs.map { ($0.cell.blocks, $0.contentWidth) }, fieldText: fieldText)
+    return plan
+  }
+
+  init(table t: TableNode, width available: Twips, paginator: Paginator, fieldText: (Field) -> String) throws(LayoutError) {
+    let plan = Self.plan(t, width: available)
+    x = plan.x
+    width = plan.width
+    let jobs = plan.cells
+    let tooManyCells = plan.tooManyCells
+    // (Cells are laid out before the error, as they would be one by one.)
+    let boxes = try paginator.stackCells(jobs.map { ($0.cell, $0.contentWidth) }, fieldText: fieldText)
     if tooManyCells { throw .badDocument("a table row has more cells than the table has columns") }
     // Cells per row; a cell spanning rows is measured against the rows it covers.
     var rowCells: [[CellPart]] = Array(repeating: [], count: t.rows.count)

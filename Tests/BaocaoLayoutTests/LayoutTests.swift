@@ -165,9 +165,9 @@ import Testing
 
   /// Paragraphs with the same borders make one box (LibreOffice's join-border); at a page break the
   /// box is closed at the bottom of the page and opened again on the next, as LibreOffice draws it.
-  /// A large table's cells are shared between two cores: the pages must be exactly those of one
-  /// core, page fields in the later cells must show their page, and a refused feature there must be
-  /// named as it would be.
+  /// Paragraphs and a large table's cells are laid out on two cores: the pages must be exactly those
+  /// of one core, page fields in the later cells must show their page, and a failure there must be
+  /// reported as it would be.
   @Test func tablesSharedBetweenCoresLayOutAsOnOne() throws {
     func row(_ k: Int) -> String {
       let right = k == 15 ? "Trang <text:page-number text:select-page=\"current\">9</text:page-number>"
@@ -175,7 +175,9 @@ import Testing
       return "<table:table-row><table:table-cell><text:p>\(k)</text:p></table:table-cell>"
         + "<table:table-cell><text:p>\(right)</text:p></table:table-cell></table:table-row>"
     }
-    let table = "<table:table><table:table-column table:number-columns-repeated=\"2\"/>" + (1...16).map(row).joined() + "</table:table>"
+    // Long enough to be laid out on two cores before pages are filled (and across two pages).
+    let table = "<text:p>Bảng</text:p><table:table><table:table-column table:number-columns-repeated=\"2\"/>" + (1...40).map(row).joined()
+      + "</table:table><text:p>Hết.</text:p>"
     func dump(_ laid: LaidOutDocument) -> [String] {
       laid.pages.flatMap { page in
         page.items.map { item -> String in
@@ -192,8 +194,10 @@ import Testing
     let one = try DocumentLayout.layout(Self.document(table), fonts: Self.catalog)
     Paginator.sharesTables = true
     let two = try DocumentLayout.layout(Self.document(table), fonts: Self.catalog)
-    #expect(dump(one).count > 40)
-    #expect(dump(one) == dump(two))
+    let (a, b) = (dump(one), dump(two))
+    #expect(a.count > 40)
+    let difference = a.indices.first { $0 >= b.count || a[$0] != b[$0] }
+    #expect(a.count == b.count && difference == nil, "first difference: \(difference.map { "\(a[$0]) | \(b[$0])" } ?? "in length")")
     let texts = two.pages[0].items.compactMap { item -> String? in
       guard case .glyphs(let run) = item else { return nil }
       return run.glyphs.indices.map { run.text(of: $0) }.joined()
