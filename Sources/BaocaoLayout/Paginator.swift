@@ -215,9 +215,9 @@ final class Paginator {
 
   /// A paginator for the other core, with its own fonts and shaper (only the main one has it), and
   /// whether it is at work.
-  private lazy var helper: Paginator? = isHelper || !Paginator.sharesTables ? nil : Paginator(helperFor: self)
-  /// Off only in tests, which compare the two ways.
-  nonisolated(unsafe) static var sharesTables = true
+  private lazy var helper: Paginator? = isHelper || !Paginator.usesTwoCores ? nil : Paginator(helperFor: self)
+  /// Off only in tests, which compare one core with two.
+  nonisolated(unsafe) static var usesTwoCores = true
   private var helperBusy = false
   private var isHelper = false
 

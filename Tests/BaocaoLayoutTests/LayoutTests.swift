@@ -190,9 +190,9 @@ import Testing
         }
       }
     }
-    Paginator.sharesTables = false
+    Paginator.usesTwoCores = false
     let one = try DocumentLayout.layout(Self.document(table), fonts: Self.catalog)
-    Paginator.sharesTables = true
+    Paginator.usesTwoCores = true
     let two = try DocumentLayout.layout(Self.document(table), fonts: Self.catalog)
     let (a, b) = (dump(one), dump(two))
     #expect(a.count > 40)
