@@ -40,6 +40,8 @@ final class DocumentBuilder {
   private var textCache: [String: [[String: String]]] = [:]
 
   init(parts: DocumentParts) throws(LayoutError) {
+    // content.xml, the larger part, is parsed on the other core meanwhile.
+    let parsingContent = Concurrently { [content = parts.content] in Result { () throws(XMLTreeError) in try XMLTree.parse(content) } }
     let base = StyleSheet()
     var stylesRoot: XMLElement?
     if let styles = parts.styles {
@@ -53,7 +55,7 @@ final class DocumentBuilder {
       base.add(stylesRoot?.first("office:master-styles"), automatic: false)
     }
     let contentRoot: XMLElement
-    do { contentRoot = try XMLTree.parse(parts.content) } catch { throw .badDocument("content.xml: \(error)") }
+    do { contentRoot = try parsingContent.value.get() } catch { throw .badDocument("content.xml: \(error)") }
     base.addFontFaces(contentRoot.first("office:font-face-decls"))
     self.masterSheet = base.withAutomatic(stylesRoot?.first("office:automatic-styles"))
     self.content = base.withAutomatic(contentRoot.first("office:automatic-styles"))
