@@ -38,6 +38,7 @@ public final class WordShaper: @unchecked Sendable {
     slots = [Int32](repeating: 0, count: 1024)
     spaceAdvances.removeAll()
   }
+
   deinit { hb_buffer_destroy(buffer) }
 
   /// The same glyphs as `font.shape(scalars, range: range, kerning: kerning)`.
