@@ -25,27 +25,19 @@ enum DateFormatters {
     }
   }
 
-  static func calendar(_ ctx: FormatterContext) -> Calendar { calendars.get(ctx.options.timezone) }
-
   /// A calendar per time zone, made once: making one (and looking its zone up) costs more than
   /// the rest of formatting a date.
-  private static let calendars = CalendarCache()
-
-  final class CalendarCache: @unchecked Sendable {
-    private let lock = NSLock()
-    private var byZone: [String: Calendar] = [:]
-    func get(_ zone: String) -> Calendar {
-      lock.lock()
-      defer { lock.unlock() }
-      if let c = byZone[zone] { return c }
+  static func calendar(_ ctx: FormatterContext) -> Calendar {
+    calendars.get(ctx.options.timezone) { zone in
       var cal = Calendar(identifier: .gregorian)
       cal.timeZone = TimeZone(identifier: zone) ?? TimeZone(identifier: "UTC")!
       cal.firstWeekday = 2
       cal.minimumDaysInFirstWeek = 4
-      byZone[zone] = cal
       return cal
     }
   }
+
+  private static let calendars = SharedCache<String, Calendar>()
 
   // MARK: Parsing
 
@@ -197,23 +189,10 @@ enum DateFormatters {
     var meridiem: (String, String) = ("AM", "PM")
   }
 
-  private static let namesCache = NamesCache()
+  private static let namesCache = SharedCache<String, Names>()
 
   /// Month and weekday names per locale, built once per locale.
-  static func names(_ lang: String) -> Names { namesCache.get(lang) }
-
-  final class NamesCache: @unchecked Sendable {
-    private let lock = NSLock()
-    private var byLang: [String: Names] = [:]
-    func get(_ lang: String) -> Names {
-      lock.lock()
-      defer { lock.unlock() }
-      if let n = byLang[lang] { return n }
-      let n = DateFormatters.buildNames(lang)
-      byLang[lang] = n
-      return n
-    }
-  }
+  static func names(_ lang: String) -> Names { namesCache.get(lang, make: buildNames) }
 
   static func buildNames(_ lang: String) -> Names {
     let l = lang.lowercased()
@@ -271,22 +250,8 @@ enum DateFormatters {
     case token(String)
   }
 
-  private static let patterns = PatternCache()
-
-  final class PatternCache: @unchecked Sendable {
-    private let lock = NSLock()
-    private var byKey: [String: [PatternPiece]] = [:]
-    func get(_ pattern: String, lang: String) -> [PatternPiece] {
-      let key = lang + "\u{0}" + pattern
-      lock.lock()
-      defer { lock.unlock() }
-      if let pieces = byKey[key] { return pieces }
-      let pieces = DateFormatters.compile(pattern, names: DateFormatters.names(lang))
-      if byKey.count > 1000 { byKey.removeAll() }  // patterns made from data: keep the cache small
-      byKey[key] = pieces
-      return pieces
-    }
-  }
+  /// Patterns made from data could be many: the cache is kept small.
+  private static let patterns = SharedCache<String, [PatternPiece]>(limit: 1000)
 
   static func compile(_ pattern: String, names n: Names) -> [PatternPiece] {
     // Expand the locale's long formats first.
@@ -340,7 +305,7 @@ enum DateFormatters {
       let a = abs(offset)
       return sign + pad2(a / 3600) + (colon ? ":" : "") + pad2((a % 3600) / 60)
     }
-    for piece in patterns.get(pattern, lang: ctx.options.lang) {
+    for piece in patterns.get(ctx.options.lang + "\u{0}" + pattern, make: { _ in compile(pattern, names: n) }) {
       guard case .token(let tok) = piece else {
         if case .literal(let text) = piece { out += text }
         continue
@@ -399,4 +364,24 @@ func pad(_ n: Int, _ width: Int) -> String {
   let s = String(abs(n))
   let padded = s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
   return n < 0 ? "-" + padded : padded
+}
+
+/// Values made once per key and shared by every thread; with a `limit`, forgotten all at once when
+/// it is passed.
+final class SharedCache<Key: Hashable, Value>: @unchecked Sendable {
+  private let lock = NSLock()
+  private var values: [Key: Value] = [:]
+  private let limit: Int
+
+  init(limit: Int = .max) { self.limit = limit }
+
+  func get(_ key: Key, make: (Key) -> Value) -> Value {
+    lock.lock()
+    defer { lock.unlock() }
+    if let v = values[key] { return v }
+    let v = make(key)
+    if values.count >= limit { values.removeAll() }
+    values[key] = v
+    return v
+  }
 }

@@ -111,7 +111,7 @@ struct RenderState {
     switch options.outputMode {
     case .text: escaped = normalized.filter { !$0.unicodeScalars.contains(where: XMLText.isForbidden) }
     case .xml: escaped = XMLText.escape(normalized, attribute: slot.inAttribute)
-    case .odf: escaped = slot.inAttribute ? XMLText.escape(normalized, attribute: true) : XMLText.escapeODF(normalized)
+    case .odf: escaped = XMLText.escape(normalized, attribute: true)  // text nodes were written above
     }
     out.append(contentsOf: Array(escaped.utf8))
   }
