@@ -37,7 +37,6 @@ final class DocumentBuilder {
     var name: String
   }
   private var paragraphCache: [StyleKey: (ParagraphProps, TextProps)] = [:]
-  private var textCache: [String: [[String: String]]] = [:]
 
   init(parts: DocumentParts) throws(LayoutError) {
     // content.xml, the larger part, is parsed on the other core meanwhile.
@@ -144,33 +143,34 @@ final class DocumentBuilder {
   /// A paragraph style's properties over its parents' and the default style's. Each style is
   /// resolved once, on top of its parent's resolved properties (automatic styles share a few parents).
   func paragraphStyle(_ name: String?, sheet: StyleSheet) throws(LayoutError) -> (ParagraphProps, TextProps) {
-    var cyclic = false
-    return try paragraphStyle(name, sheet: sheet, visiting: [], cyclic: &cyclic)
+    let resolved = try paragraphStyle(name, sheet: sheet, visiting: [])
+    return (resolved.props, resolved.text)
   }
 
-  private func paragraphStyle(_ name: String?, sheet: StyleSheet, visiting: Set<String>, cyclic: inout Bool) throws(LayoutError) -> (ParagraphProps, TextProps) {
+  /// `cut`: a parent chain that came back on itself was cut on the way; the result then depends on
+  /// where the walk began and is not kept.
+  private func paragraphStyle(_ name: String?, sheet: StyleSheet, visiting: Set<String>) throws(LayoutError)
+    -> (props: ParagraphProps, text: TextProps, cut: Bool)
+  {
     let key = StyleKey(sheet: ObjectIdentifier(sheet), name: name ?? "")
-    if let cached = paragraphCache[key] { return cached }
+    if let cached = paragraphCache[key] { return (cached.0, cached.1, false) }
     var props = ParagraphProps()
     var text = TextProps()
+    var cut = false
     if let name, let style = sheet.style(family: "paragraph", name: name) {
-      var parentCyclic = false
       if let parent = style.parent, !visiting.contains(parent), parent != name {
-        (props, text) = try paragraphStyle(parent, sheet: sheet, visiting: visiting.union([name]), cyclic: &parentCyclic)
+        (props, text, cut) = try paragraphStyle(parent, sheet: sheet, visiting: visiting.union([name]))
       } else {
         // No parent (or a parent chain that comes back here, cut where it does): the default style.
-        parentCyclic = style.parent != nil
+        cut = style.parent != nil
         if let d = sheet.defaults["paragraph"] { try apply(d, to: &props, &text, sheet: sheet) }
       }
       try apply(style, to: &props, &text, sheet: sheet)
-      cyclic = cyclic || parentCyclic
-      // Resolved through a cut cycle, the result depends on where the walk began: not kept.
-      if parentCyclic { return (props, text) }
     } else if let d = sheet.defaults["paragraph"] {
       try apply(d, to: &props, &text, sheet: sheet)
     }
-    paragraphCache[key] = (props, text)
-    return (props, text)
+    if !cut { paragraphCache[key] = (props, text) }
+    return (props, text, cut)
   }
 
   private func apply(_ style: StyleSheet.Style, to props: inout ParagraphProps, _ text: inout TextProps, sheet: StyleSheet) throws(LayoutError) {

@@ -288,19 +288,29 @@ final class Paginator {
     var out: [Made] = []
     out.reserveCapacity(jobs.count)
     for job in jobs {
-      var usesFields = false
-      let noFields: (Field) -> String = { _ in
-        usesFields = true
-        return "0"
-      }
       switch job {
       case .paragraph(let p, let width):
-        if let lines = try? paragraphs.layout(p, width: width, fieldText: noFields), !usesFields { out.append(.lines(p, lines)) }
+        if let lines = Self.withoutPageFields({ f throws(LayoutError) in try paragraphs.layout(p, width: width, fieldText: f) }) {
+          out.append(.lines(p, lines))
+        }
       case .cell(let c, let width):
-        if let boxes = try? stack(c.blocks, width: width, fieldText: noFields), !usesFields { out.append(.cell(c, width: width, boxes)) }
+        if let boxes = Self.withoutPageFields({ f throws(LayoutError) in try stack(c.blocks, width: width, fieldText: f) }) {
+          out.append(.cell(c, width: width, boxes))
+        }
       }
     }
     return out
+  }
+
+  /// What `make` gives before the page is known; nil when it shows a page field (or fails): such
+  /// work waits for its page.
+  private static func withoutPageFields<T>(_ make: ((Field) -> String) throws(LayoutError) -> T) -> T? {
+    var usesFields = false
+    let result = try? make { _ in
+      usesFields = true
+      return "0"
+    }
+    return usesFields ? nil : result
   }
 
   /// Roughly how much laying a block out costs: its text, and something per paragraph and cell.
@@ -338,12 +348,7 @@ final class Paginator {
     let made = Concurrently { () -> UncheckedBox<[[LineBox]?]> in
       let (helper, cells) = theirs.value
       return UncheckedBox(cells.map { c in
-        var usesFields = false
-        let boxes = try? helper.stack(c.blocks, width: c.width) { _ in
-          usesFields = true
-          return "0"
-        }
-        return usesFields ? nil : boxes
+        Paginator.withoutPageFields({ f throws(LayoutError) in try helper.stack(c.blocks, width: c.width, fieldText: f) })
       })
     }
     helperBusy = true

@@ -124,15 +124,13 @@ struct TableLayout {
     let plan = Self.plan(t, width: available)
     x = plan.x
     width = plan.width
-    let jobs = plan.cells
-    let tooManyCells = plan.tooManyCells
     // (Cells are laid out before the error, as they would be one by one.)
-    let boxes = try paginator.stackCells(jobs.map { ($0.cell, $0.contentWidth) }, fieldText: fieldText)
-    if tooManyCells { throw .badDocument("a table row has more cells than the table has columns") }
+    let boxes = try paginator.stackCells(plan.cells.map { ($0.cell, $0.contentWidth) }, fieldText: fieldText)
+    if plan.tooManyCells { throw .badDocument("a table row has more cells than the table has columns") }
     // Cells per row; a cell spanning rows is measured against the rows it covers.
     var rowCells: [[CellPart]] = Array(repeating: [], count: t.rows.count)
     var spans: [(row: Int, cell: Int, rows: Int)] = []
-    for (k, job) in jobs.enumerated() {
+    for (k, job) in plan.cells.enumerated() {
       if job.cell.rowSpan > 1 { spans.append((job.row, rowCells[job.row].count, job.cell.rowSpan)) }
       rowCells[job.row].append(CellPart(x: job.x, width: job.width, boxes: boxes[k], cell: job.cell))
     }

@@ -25,7 +25,7 @@ public enum PDFWriter {
     // The content streams need each glyph's id in its subset: the subsets are planned first. The font
     // programs, their compression and the fonts' tables are then made on another core while this
     // one writes the pages; the objects are numbered in the same order either way.
-    var plans: [SubsetPlan] = []
+    var plans: [(glyphs: [UInt32], plan: SubsetPlan)] = []
     for f in fonts.used.indices {
       let entry = fonts.used[f]
       var original = Array(entry.glyphs.keys).sorted()
@@ -34,13 +34,13 @@ public enum PDFWriter {
         throw PDFError(message: "HarfBuzz could not subset the font \(entry.font.path)")
       }
       fonts.used[f].setNewIDs(plan.newIDs)
-      plans.append(plan)
+      plans.append((original, plan))
     }
     let preparing = Concurrently { [entries = fonts.used, plans] () -> Result<[PreparedFont], PDFError> in
       let deflater = Deflater()
       do throws(PDFError) {
         var prepared: [PreparedFont] = []
-        for k in entries.indices { prepared.append(try prepareFont(entries[k], plan: plans[k], deflater: deflater)) }
+        for k in entries.indices { prepared.append(try prepareFont(entries[k], glyphs: plans[k].glyphs, plan: plans[k].plan, deflater: deflater)) }
         return .success(prepared)
       } catch {
         return .failure(error)
@@ -168,11 +168,10 @@ public enum PDFWriter {
     var toUnicode: StreamData
   }
 
-  static func prepareFont(_ entry: FontRegistry.Entry, plan: SubsetPlan, deflater: Deflater) throws(PDFError) -> PreparedFont {
+  /// `original`: the glyphs the subset was planned with (ids in the font).
+  static func prepareFont(_ entry: FontRegistry.Entry, glyphs original: [UInt32], plan: SubsetPlan, deflater: Deflater) throws(PDFError) -> PreparedFont {
     let font = entry.font
     guard let program = plan.program() else { throw PDFError(message: "HarfBuzz could not subset the font \(font.path)") }
-    var original = Array(entry.glyphs.keys).sorted()
-    if original.first != 0 { original.insert(0, at: 0) }
     let newIDs = plan.newIDs
     // From here on glyphs are named by their id in the subset.
     let glyphs = original.map { newIDs[$0]! }
@@ -290,7 +289,6 @@ struct FontRegistry {
     var font: Font
     /// Original glyph id → the text it stands for.
     var glyphs: [UInt32: String] = [:]
-    var widths: [UInt32: Double] = [:]
     /// Original glyph id → its id in the embedded subset.
     var newIDArray: [UInt16] = []
     /// Glyphs whose text is known already (the common case: skip the dictionary).
@@ -335,13 +333,6 @@ struct FontRegistry {
   }
 
   /// The glyph's width in the PDF's 1/1000 em, as written in the font's /W array.
-  mutating func width(of glyph: UInt32, in index: Int) -> Double {
-    if let w = used[index].widths[glyph] { return w }
-    let w = FontRegistry.width(of: glyph, in: used[index].font)
-    used[index].widths[glyph] = w
-    return w
-  }
-
   @inline(__always)
   static func width(of glyph: UInt32, in font: Font) -> Double {
     (Double(font.advance(of: glyph)) * 1_000_000 / Double(font.unitsPerEm)).rounded() / 1000
