@@ -176,10 +176,10 @@ public final class Font: @unchecked Sendable {
     Int(glyph) < advances.count ? Int(advances[Int(glyph)]) : 0
   }
 
-  /// A subset holding `glyphs` (and the glyphs their composites use), planned: the new id of each
-  /// requested glyph is known at once (subset fonts number their glyphs afresh, which keeps them
-  /// small); the font program itself is made by `SubsetPlan.program()`, on any thread.
-  public func subsetPlan(glyphs: [UInt32]) -> SubsetPlan? {
+  /// A subset holding `glyphs` (and the glyphs their composites use): the TrueType program, and the
+  /// original id of each of its glyphs in their new order (subset fonts number their glyphs afresh,
+  /// which keeps them small).
+  public func subset(_ glyphs: [UInt32]) -> (program: [UInt8], order: [UInt32])? {
     guard let input = hb_subset_input_create_or_fail() else { return nil }
     defer { hb_subset_input_destroy(input) }
     let set = hb_subset_input_glyph_set(input)
@@ -194,42 +194,21 @@ public final class Font: @unchecked Sendable {
     // The text is already shaped: no layout closure, no feature walk.
     hb_set_clear(hb_subset_input_set(input, HB_SUBSET_SETS_LAYOUT_FEATURE_TAG))
     guard let plan = hb_subset_plan_create_or_fail(subsetFace, input) else { return nil }
-    var newIDs: [UInt32: UInt32] = [:]
-    let mapping = hb_subset_plan_old_to_new_glyph_mapping(plan)
-    for g in glyphs {
-      let n = hb_map_get(mapping, g)
-      guard n != UInt32.max else {
-        hb_subset_plan_destroy(plan)
-        return nil
-      }
-      newIDs[g] = n
+    defer { hb_subset_plan_destroy(plan) }
+    let newToOld = hb_subset_plan_new_to_old_glyph_mapping(plan)
+    var order: [UInt32] = []
+    for new in 0..<hb_map_get_population(newToOld) {
+      let old = hb_map_get(newToOld, hb_codepoint_t(new))
+      guard old != UInt32.max else { return nil }
+      order.append(old)
     }
-    return SubsetPlan(plan: plan, newIDs: newIDs)
-  }
-}
-
-/// A planned font subset. The plan is used by one thread at a time: `program()` may run on another
-/// thread than the one that made the plan (the face it reads is shared read-only).
-public final class SubsetPlan: @unchecked Sendable {
-  /// Original glyph id → its id in the subset.
-  public let newIDs: [UInt32: UInt32]
-  private let plan: OpaquePointer
-
-  fileprivate init(plan: OpaquePointer, newIDs: [UInt32: UInt32]) {
-    self.plan = plan
-    self.newIDs = newIDs
-  }
-
-  deinit { hb_subset_plan_destroy(plan) }
-
-  /// The subset font program (a TrueType file).
-  public func program() -> [UInt8]? {
     guard let result = hb_subset_plan_execute_or_fail(plan) else { return nil }
     defer { hb_face_destroy(result) }
     guard let blob = hb_face_reference_blob(result) else { return nil }
     defer { hb_blob_destroy(blob) }
     var length: UInt32 = 0
     guard let data = hb_blob_get_data(blob, &length), length > 0 else { return nil }
-    return data.withMemoryRebound(to: UInt8.self, capacity: Int(length)) { Array(UnsafeBufferPointer(start: $0, count: Int(length))) }
+    let program = data.withMemoryRebound(to: UInt8.self, capacity: Int(length)) { Array(UnsafeBufferPointer(start: $0, count: Int(length))) }
+    return (program, order)
   }
 }

@@ -1,19 +1,15 @@
 import BaocaoFonts
 import BaocaoLayout
 import CDeflate
+import Synchronization
 
-/// Writes laid-out pages as a PDF 1.7 file: fonts as Type0/CIDFontType2 subsets (hb-subset, glyph ids
-/// kept) with a ToUnicode map, Flate-compressed streams, a cross-reference table. The same pages give
-/// the same bytes: no dates, and the file ID is a hash of the content.
+/// Writes laid-out pages as a PDF 1.7 file: fonts as Type0/CIDFontType2 subsets (hb-subset; the text
+/// keeps the font's glyph ids, which a CIDToGIDMap maps to the subset's) with a ToUnicode map,
+/// Flate-compressed streams, a cross-reference table. The same pages give the same bytes: no dates,
+/// and the file ID is a hash of the content.
 public enum PDFWriter {
   public static func write(_ document: LaidOutDocument) throws(PDFError) -> [UInt8] {
     var w = ObjectWriter()
-    var fonts = FontRegistry()
-
-    // Which glyphs each font must hold; then the subsets (new glyph ids); then the pages.
-    for page in document.pages {
-      for case .glyphs(let run) in page.items { fonts.use(run) }
-    }
     var images: [ObjectIdentifier: Int] = [:]
     var imageOrder: [ImageData] = []
     for page in document.pages {
@@ -22,45 +18,33 @@ public enum PDFWriter {
         imageOrder.append(data)
       }
     }
-    // The content streams need each glyph's id in its subset: the subsets are planned first. The font
-    // programs, their compression and the fonts' tables are then made on another core while this
-    // one writes the pages; the objects are numbered in the same order either way.
-    var plans: [(glyphs: [UInt32], plan: SubsetPlan)] = []
-    for f in fonts.used.indices {
-      let entry = fonts.used[f]
-      var original = Array(entry.glyphs.keys).sorted()
-      if original.first != 0 { original.insert(0, at: 0) }
-      guard let plan = entry.font.subsetPlan(glyphs: original) else {
-        throw PDFError(message: "HarfBuzz could not subset the font \(entry.font.path)")
-      }
-      fonts.used[f].setNewIDs(plan.newIDs)
-      plans.append((original, plan))
+    // Text shows glyphs by their id in the font, and each subset maps those ids to its own
+    // (CIDToGIDMap): the fonts (the subset programs, their compression, the maps) are made on other
+    // cores while this one writes the pages, and those not begun by then are made here after.
+    var fonts = FontRegistry()
+    for page in document.pages {
+      for case .glyphs(let run) in page.items { fonts.use(run) }
     }
-    let preparing = Concurrently { [entries = fonts.used, plans] () -> Result<[PreparedFont], PDFError> in
-      let deflater = Deflater()
-      do throws(PDFError) {
-        var prepared: [PreparedFont] = []
-        for k in entries.indices { prepared.append(try prepareFont(entries[k], glyphs: plans[k].glyphs, plan: plans[k].plan, deflater: deflater)) }
-        return .success(prepared)
-      } catch {
-        return .failure(error)
+    let preparing = fonts.used.map { entry in
+      Concurrently { () -> Result<PreparedFont, PDFError> in
+        do throws(PDFError) { return .success(try prepareFont(entry)) } catch { return .failure(error) }
       }
     }
     var contents: [StreamData] = []
-    for page in document.pages { contents.append(w.flate(content(of: page, fonts: &fonts, images: images))) }
+    for page in document.pages { contents.append(Flate.stream(content(of: page, fonts: &fonts, images: images))) }
     var imageData: [(image: StreamData, dictionary: String, mask: (data: StreamData, dictionary: String)?)] = []
     for data in imageOrder {
       let image = try PDFImage.make(data)
       let alreadyCompressed = image.dictionary.contains("/Filter")
       imageData.append((
-        alreadyCompressed ? StreamData(bytes: image.data, flated: false) : w.flate(image.data), image.dictionary,
-        image.mask.map { (w.flate($0.data), $0.dictionary) }))
+        alreadyCompressed ? StreamData(bytes: image.data, flated: false) : Flate.stream(image.data), image.dictionary,
+        image.mask.map { (Flate.stream($0.data), $0.dictionary) }))
     }
 
     let catalogID = w.reserve()
     let pagesID = w.reserve()
     var fontIDs: [Int] = []
-    for prepared in try preparing.value.get() { fontIDs.append(addFont(prepared, into: &w)) }
+    for font in preparing { fontIDs.append(addFont(try font.value.get(), into: &w)) }
     var imageIDs: [Int] = []
     for (image, dictionary, mask) in imageData {
       var extra = ""
@@ -68,7 +52,7 @@ public enum PDFWriter {
       imageIDs.append(w.add(stream: image, dictionary: dictionary + extra))
     }
     let imageResources = imageIDs.isEmpty ? "" : " /XObject << " + imageIDs.indices.map { "/Im\($0 + 1) \(imageIDs[$0]) 0 R" }.joined(separator: " ") + " >>"
-    let fontResources = fonts.used.indices.map { "/F\($0 + 1) \(fontIDs[$0]) 0 R" }.joined(separator: " ")
+    let fontResources = fontIDs.indices.map { "/F\($0 + 1) \(fontIDs[$0]) 0 R" }.joined(separator: " ")
     var pageIDs: [Int] = []
     for (index, page) in document.pages.enumerated() {
       let streamID = w.add(stream: contents[index], dictionary: "")
@@ -127,13 +111,12 @@ public enum PDFWriter {
         // LibreOffice's PDF export sets every text run 3 twips (0.15 pt) right of its layout position
         // (measured on all our documents); doing the same keeps text extraction's geometry identical.
         out.number((run.x + 3) / 20); out.space(); out.number((height - run.y) / 20); out.append(" Td [(")
-        let newIDs = fonts.used[f].newIDArray
         let font = run.font
         let glyphs = run.glyphs
         let advances = run.advances
         for k in glyphs.indices {
           let g = glyphs[k]
-          out.glyph(Int(g) < newIDs.count ? newIDs[Int(g)] : 0)
+          out.glyph(UInt16(truncatingIfNeeded: g))
           // TJ moves by the font's own width; the difference to the shaped advance is an adjustment.
           let natural = FontRegistry.width(of: g, in: font) * size / 1000
           let adjust = (natural - advances[k] / 20) * 1000 / size
@@ -166,21 +149,14 @@ public enum PDFWriter {
     var descriptor: String
     var widths: String
     var toUnicode: StreamData
+    var cidToGID: StreamData
   }
 
-  /// `original`: the glyphs the subset was planned with (ids in the font).
-  static func prepareFont(_ entry: FontRegistry.Entry, glyphs original: [UInt32], plan: SubsetPlan, deflater: Deflater) throws(PDFError) -> PreparedFont {
+  static func prepareFont(_ entry: FontRegistry.Entry) throws(PDFError) -> PreparedFont {
     let font = entry.font
-    guard let program = plan.program() else { throw PDFError(message: "HarfBuzz could not subset the font \(font.path)") }
-    let newIDs = plan.newIDs
-    // From here on glyphs are named by their id in the subset.
-    let glyphs = original.map { newIDs[$0]! }
-    var widthByNew: [UInt32: Double] = [:]
-    var textByNew: [UInt32: String] = [:]
-    for g in original {
-      widthByNew[newIDs[g]!] = FontRegistry.width(of: g, in: font)
-      textByNew[newIDs[g]!] = entry.glyphs[g] ?? ""
-    }
+    var glyphs = Array(entry.glyphs.keys).sorted()
+    if glyphs.first != 0 { glyphs.insert(0, at: 0) }  // .notdef: every TrueType font has it
+    guard let (program, order) = font.subset(glyphs) else { throw PDFError(message: "HarfBuzz could not subset the font \(font.path)") }
     let tag = subsetTag(glyphs, name: font.postScriptName)
     let name = "\(tag)+\(font.postScriptName)"
     let scale = 1000 / Double(font.unitsPerEm)
@@ -196,25 +172,43 @@ public enum PDFWriter {
       + "/ItalicAngle \(num(font.italicAngle)) /Ascent 0 /Descent 0 /CapHeight \(Int((Double(font.capHeight) * scale).rounded())) "
       + "/StemV \(font.bold ? 120 : 80)"
     // Widths of the used glyphs, in runs of consecutive ids.
-    var widths = ""
+    var widths = ByteBuffer(capacity: glyphs.count * 6)
     var k = 0
     while k < glyphs.count {
       var end = k
       while end + 1 < glyphs.count, glyphs[end + 1] == glyphs[end] + 1 { end += 1 }
-      widths += "\(glyphs[k]) [" + glyphs[k...end].map { num(widthByNew[$0] ?? 0) }.joined(separator: " ") + "] "
+      widths.integer(Int(glyphs[k]))
+      widths.append(" [")
+      for g in glyphs[k...end] {
+        if g != glyphs[k] { widths.space() }
+        widths.number(FontRegistry.width(of: g, in: font))
+      }
+      widths.append("] ")
       k = end + 1
     }
     return PreparedFont(
-      name: name, program: deflater.flate(program), programLength: program.count, descriptor: descriptor, widths: widths,
-      toUnicode: deflater.flate(toUnicode(textByNew)))
+      name: name, program: Flate.stream(program), programLength: program.count, descriptor: descriptor, widths: String(decoding: widths.bytes, as: UTF8.self),
+      toUnicode: Flate.stream(toUnicode(entry.glyphs)), cidToGID: Flate.stream(cidToGIDMap(order, upTo: glyphs.last!)))
+  }
+
+  /// The CIDToGIDMap: for each glyph id of the font (a CID, as the text shows it) up to `last`, two
+  /// bytes: its id in the subset, whose glyphs are the font's `order`.
+  static func cidToGIDMap(_ order: [UInt32], upTo last: UInt32) -> [UInt8] {
+    var map = [UInt8](repeating: 0, count: 2 * (Int(last) + 1))
+    for (new, old) in order.enumerated() where old <= last {
+      map[2 * Int(old)] = UInt8(truncatingIfNeeded: new >> 8)
+      map[2 * Int(old) + 1] = UInt8(truncatingIfNeeded: new)
+    }
+    return map
   }
 
   static func addFont(_ font: PreparedFont, into w: inout ObjectWriter) -> Int {
     let fileID = w.add(stream: font.program, dictionary: "/Length1 \(font.programLength)")
     let descriptorID = w.add("<< /Type /FontDescriptor /FontName /\(font.name) \(font.descriptor) /FontFile2 \(fileID) 0 R >>")
+    let mapID = w.add(stream: font.cidToGID, dictionary: "")
     let cidID = w.add(
       "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /\(font.name) /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> "
-        + "/FontDescriptor \(descriptorID) 0 R /W [\(font.widths)] /CIDToGIDMap /Identity >>")
+        + "/FontDescriptor \(descriptorID) 0 R /W [\(font.widths)] /CIDToGIDMap \(mapID) 0 R >>")
     let toUnicodeID = w.add(stream: font.toUnicode, dictionary: "")
     return w.add(
       "<< /Type /Font /Subtype /Type0 /BaseFont /\(font.name) /Encoding /Identity-H /DescendantFonts [\(cidID) 0 R] /ToUnicode \(toUnicodeID) 0 R >>")
@@ -234,7 +228,8 @@ public enum PDFWriter {
   }
 
   static func toUnicode(_ glyphs: [UInt32: String]) -> [UInt8] {
-    var s = """
+    var out = ByteBuffer(capacity: 400 + glyphs.count * 16)
+    out.append("""
       /CIDInit /ProcSet findresource begin
       12 dict begin
       begincmap
@@ -245,20 +240,25 @@ public enum PDFWriter {
       <0000> <FFFF>
       endcodespacerange
 
-      """
+      """)
     let mapped = glyphs.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }
     var i = 0
     while i < mapped.count {
       let chunk = mapped[i..<min(i + 100, mapped.count)]
-      s += "\(chunk.count) beginbfchar\n"
+      out.integer(chunk.count)
+      out.append(" beginbfchar\n")
       for (g, text) in chunk {
-        s += "<\(hexGlyph(g))> <" + text.utf16.map { hexGlyph(UInt32($0)) }.joined() + ">\n"
+        out.append("<")
+        out.hex4(g)
+        out.append("> <")
+        for unit in text.utf16 { out.hex4(UInt32(unit)) }
+        out.append(">\n")
       }
-      s += "endbfchar\n"
+      out.append("endbfchar\n")
       i += 100
     }
-    s += "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n"
-    return Array(s.utf8)
+    out.append("endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n")
+    return out.bytes
   }
 
   // MARK: - Numbers and strings
@@ -287,17 +287,10 @@ public struct PDFError: Error, CustomStringConvertible, Sendable {
 struct FontRegistry {
   struct Entry {
     var font: Font
-    /// Original glyph id → the text it stands for.
+    /// Glyph id → the text it stands for.
     var glyphs: [UInt32: String] = [:]
-    /// Original glyph id → its id in the embedded subset.
-    var newIDArray: [UInt16] = []
     /// Glyphs whose text is known already (the common case: skip the dictionary).
     var named: [Bool] = []
-
-    mutating func setNewIDs(_ newIDs: [UInt32: UInt32]) {
-      newIDArray = [UInt16](repeating: 0, count: font.glyphCount)
-      for (old, new) in newIDs where Int(old) < font.glyphCount { newIDArray[Int(old)] = UInt16(truncatingIfNeeded: new) }
-    }
   }
 
   var used: [Entry] = []
@@ -367,9 +360,8 @@ struct ObjectWriter {
     return id
   }
 
-  private let deflater = Deflater()
 
-  func flate(_ data: [UInt8]) -> StreamData { deflater.flate(data) }
+  func flate(_ data: [UInt8]) -> StreamData { Flate.stream(data) }
 
   func finish(root: Int, info: Int) -> [UInt8] {
     var out = Array("%PDF-1.7\n%\u{E2}\u{E3}\u{CF}\u{D3}\n".utf8)
@@ -539,31 +531,32 @@ struct ByteBuffer: ~Copyable {
   }
 }
 
-/// One libdeflate compressor reused for every stream of a document (zlib format, as FlateDecode
-/// expects): the streams are small and whole, so a whole-buffer compressor at its fastest level
-/// does in half zlib's time what zlib's fastest level does, a little smaller.
-final class Deflater {
-  private let compressor = libdeflate_alloc_compressor(1)
+/// Flate compression with libdeflate (zlib format, as FlateDecode expects): the streams are small and
+/// whole, so a whole-buffer compressor at its fastest level does in half zlib's time what zlib's
+/// fastest level does, a little smaller. Compressors are kept for reuse by any thread (making one
+/// costs as much as compressing a page).
+enum Flate {
+  private final class Compressor: @unchecked Sendable {
+    let pointer = libdeflate_alloc_compressor(1)
+    deinit { libdeflate_free_compressor(pointer) }
+  }
 
-  deinit { libdeflate_free_compressor(compressor) }
+  private static let idle = Mutex<[Compressor]>([])
 
-  func compress(_ data: [UInt8]) -> [UInt8]? {
-    guard let compressor else { return nil }
-    let bound = libdeflate_zlib_compress_bound(compressor, data.count)
+  /// The data compressed, or as it is if it cannot be.
+  static func stream(_ data: [UInt8]) -> StreamData {
+    let compressor = idle.withLock { $0.popLast() } ?? Compressor()
+    defer { idle.withLock { $0.append(compressor) } }
+    guard let c = compressor.pointer else { return StreamData(bytes: data, flated: false) }
+    let bound = libdeflate_zlib_compress_bound(c, data.count)
     // Written straight into uninitialised storage: zeroing a buffer the size of the input costs more
     // than it saves.
     let out = [UInt8](unsafeUninitializedCapacity: bound) { dst, written in
       written = data.withUnsafeBufferPointer { src in
-        libdeflate_zlib_compress(compressor, src.baseAddress, src.count, dst.baseAddress, dst.count)
+        libdeflate_zlib_compress(c, src.baseAddress, src.count, dst.baseAddress, dst.count)
       }
     }
-    return out.isEmpty ? nil : out
-  }
-
-  /// The data Flate-compressed, or as it is if it cannot be.
-  func flate(_ data: [UInt8]) -> StreamData {
-    if let z = compress(data) { return StreamData(bytes: z, flated: true) }
-    return StreamData(bytes: data, flated: false)
+    return out.isEmpty ? StreamData(bytes: data, flated: false) : StreamData(bytes: out, flated: true)
   }
 }
 

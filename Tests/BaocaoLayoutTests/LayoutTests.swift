@@ -1,5 +1,5 @@
 import BaocaoFonts
-import BaocaoPDF
+@testable import BaocaoPDF
 import BaocaoXML
 import Foundation
 import Testing
@@ -223,6 +223,29 @@ import Testing
     let many = try DocumentLayout.layout(Self.document(String(repeating: box, count: 80), styles: styles), fonts: Self.catalog)
     #expect(many.pages.count > 1)
     #expect(many.pages.map(horizontalLines) == Array(repeating: 2, count: many.pages.count))
+  }
+
+  /// The text shows the font's glyph ids; the CIDToGIDMap must lead each to the same glyph in the
+  /// subset, which numbers its glyphs afresh (and adds the parts of composite glyphs).
+  @Test func subsetGlyphsAreFoundThroughTheCIDMap() throws {
+    let font = try #require(Self.catalog.font(family: "Times New Roman", bold: false, italic: false))
+    let scalars = "Ủy ban nhân dân tỉnh Đắk Lắk — ổn định; ữ ỹ ẵ Ặ 1.234,5 % (W)".unicodeScalars.map(\.value)
+    let glyphs = Array(Set(font.shape(scalars, range: 0..<scalars.count).map(\.glyph)).union([0])).sorted()
+    let (program, order) = try #require(font.subset(glyphs))
+    #expect(Set(glyphs).isSubset(of: order) && order == order.sorted())
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent("subset-\(UUID().uuidString).ttf")
+    try Data(program).write(to: file)
+    defer { try? FileManager.default.removeItem(at: file) }
+    let subset = try #require(Font(path: file.path))
+    let map = PDFWriter.cidToGIDMap(order, upTo: glyphs.last!)
+    var advances = Set<Int>()
+    for g in glyphs {
+      let new = Int(map[2 * Int(g)]) << 8 | Int(map[2 * Int(g) + 1])
+      #expect(order[new] == g)
+      #expect(subset.advance(of: UInt32(new)) == font.advance(of: g), "glyph \(g)")
+      advances.insert(font.advance(of: g))
+    }
+    #expect(advances.count > 10)  // advances tell glyphs apart: a shifted map would show
   }
 
   @Test func pdfIsDeterministicAndSearchable() throws {
