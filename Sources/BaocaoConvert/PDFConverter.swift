@@ -9,10 +9,7 @@ public enum PDFConverter {
   public static func pdf(_ parts: TextDocumentParts, fonts: FontCatalog, source: String) throws(DocumentError) -> [UInt8] {
     let layoutParts = DocumentParts(content: parts.content, styles: parts.styles, meta: parts.meta, settings: parts.settings, files: parts.files)
     do {
-      let laid = try DocumentLayout.layout(layoutParts, fonts: fonts)
-      let pdf = try PDFWriter.write(laid)
-      dropOnHelper(consume laid)
-      return pdf
+      return try PDFWriter.write(try DocumentLayout.layout(layoutParts, fonts: fonts))
     } catch let e as LayoutError {
       let hint: String
       switch e {

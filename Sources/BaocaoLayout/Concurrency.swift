@@ -44,13 +44,6 @@ public final class Concurrently<T: Sendable>: @unchecked Sendable {
   }
 }
 
-/// Frees `value` on a helper thread: a laid-out document is many small objects, and freeing them is
-/// work nobody needs to wait for. The caller hands over its only reference.
-public func dropOnHelper<T>(_ value: consuming T) {
-  let box = UncheckedBox(value)
-  HelperThreads.shared.submitWhenIdle { withExtendedLifetime(box) {} }
-}
-
 /// One thread per core besides the caller's, started on first use, running submitted work in order.
 final class HelperThreads: @unchecked Sendable {
   static let shared = HelperThreads(count: max(1, ProcessInfo.processInfo.activeProcessorCount - 1))
@@ -58,7 +51,6 @@ final class HelperThreads: @unchecked Sendable {
   private let condition = NSCondition()
   private var queue: [@Sendable () -> Void] = []
   private var head = 0
-  private var idleQueue: [@Sendable () -> Void] = []
 
   private init(count: Int) {
     for _ in 0..<count {
@@ -77,19 +69,10 @@ final class HelperThreads: @unchecked Sendable {
     condition.unlock()
   }
 
-  /// Work nobody waits for (freeing memory): run when no other job is queued.
-  func submitWhenIdle(_ job: @escaping @Sendable () -> Void) {
-    condition.lock()
-    idleQueue.append(job)
-    condition.signal()
-    condition.unlock()
-  }
-
   private func next() -> @Sendable () -> Void {
     condition.lock()
     defer { condition.unlock() }
-    while head == queue.count && idleQueue.isEmpty { condition.wait() }
-    guard head < queue.count else { return idleQueue.removeFirst() }
+    while head == queue.count { condition.wait() }
     let job = queue[head]
     queue[head] = {}  // the job is freed after it runs, outside the lock
     head += 1

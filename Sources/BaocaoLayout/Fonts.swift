@@ -44,17 +44,7 @@ final class FontResolver {
     shaper = catalog.borrowShaper()
   }
 
-  private var shaperGivenBack = false
-
-  /// Hands the shaper back for the next document before this resolver is freed (freeing a
-  /// document may happen later, elsewhere). Nothing may be shaped with this resolver afterwards.
-  func giveBackShaper() {
-    guard !shaperGivenBack else { return }
-    shaperGivenBack = true
-    catalog.giveBack(shaper)
-  }
-
-  deinit { giveBackShaper() }
+  deinit { catalog.giveBack(shaper) }
 
   private struct FontKey: Hashable {
     var name: String

@@ -15,12 +15,7 @@ public enum DocumentLayout {
     let blocks = try builder.bodyBlocks()
     let paginator = Paginator(builder: builder, fonts: resolver)
     let pages = try paginator.run(blocks)
-    paginator.giveBackShapers()
-    let info = DocumentBuilder.info(parts.meta)
-    // The model, the parsed XML and the paginator's caches are many small objects: freeing them is
-    // work the caller need not wait for.
-    dropOnHelper((consume builder, consume blocks, consume paginator))
-    return LaidOutDocument(pages: pages, info: info)
+    return LaidOutDocument(pages: pages, info: DocumentBuilder.info(parts.meta))
   }
 }
 
@@ -220,21 +215,11 @@ final class Paginator {
 
   /// A paginator for the other core, with its own fonts and shaper (only the main one has it), and
   /// whether it is at work.
-  private var helper: Paginator? {
-    if madeHelper == nil, !isHelper, Paginator.usesTwoCores { madeHelper = Paginator(helperFor: self) }
-    return madeHelper
-  }
-  private var madeHelper: Paginator?
+  private lazy var helper: Paginator? = isHelper || !Paginator.usesTwoCores ? nil : Paginator(helperFor: self)
   /// Off only in tests, which compare one core with two.
   nonisolated(unsafe) static var usesTwoCores = true
   private var helperBusy = false
   private var isHelper = false
-
-  /// The shapers go back to the catalog now, as the paginator itself may be freed later.
-  func giveBackShapers() {
-    paragraphs.fonts.giveBackShaper()
-    madeHelper?.paragraphs.fonts.giveBackShaper()
-  }
 
   private convenience init(helperFor main: Paginator) {
     self.init(builder: main.builder, fonts: FontResolver(catalog: main.paragraphs.fonts.catalog))
