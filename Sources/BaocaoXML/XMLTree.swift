@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A small read-only XML tree for the parts the layout engine reads (content.xml, styles.xml, meta.xml).
 ///
 /// Parts reach it either from our own merge or after `XMLSafety.check`, so it assumes well-formed XML
@@ -127,13 +133,18 @@ public struct XMLTreeError: Error, Sendable, CustomStringConvertible {
 public enum XMLTree {
   /// Parses a whole part into its root element.
   public static func parse(_ bytes: [UInt8]) throws(XMLTreeError) -> XMLElement {
-    var parser = Parser(bytes: bytes)
-    return try parser.parseDocument()
+    let result = bytes.withUnsafeBufferPointer { buffer -> Result<XMLElement, XMLTreeError> in
+      var parser = Parser(bytes: buffer)
+      do throws(XMLTreeError) { return .success(try parser.parseDocument()) } catch { return .failure(error) }
+    }
+    return try result.get()
   }
 }
 
+/// Reads the bytes in place (the caller keeps them alive for the parse).
 private struct Parser {
-  let bytes: [UInt8]
+  let bytes: UnsafeBufferPointer<UInt8>
+  let n: Int
   var i = 0
 
   var names: [String] = []
@@ -150,59 +161,69 @@ private struct Parser {
   /// The children of the open elements, innermost last, until their element closes.
   var pending: [Int32] = []
 
-  init(bytes: [UInt8]) {
+  init(bytes: UnsafeBufferPointer<UInt8>) {
     self.bytes = bytes
-    nodes.reserveCapacity(bytes.count / 48)
-    childRefs.reserveCapacity(bytes.count / 24)
-    texts.reserveCapacity(bytes.count / 48)
-    attributeNames.reserveCapacity(bytes.count / 40)
-    attributeValues.reserveCapacity(bytes.count / 40)
+    n = bytes.count
+    nodes.reserveCapacity(n / 48)
+    childRefs.reserveCapacity(n / 24)
+    texts.reserveCapacity(n / 48)
+    attributeNames.reserveCapacity(n / 40)
+    attributeValues.reserveCapacity(n / 40)
   }
 
-  mutating func fail(_ message: String) -> XMLTreeError { XMLTreeError(offset: i, message: message) }
+  func fail(_ message: String) -> XMLTreeError { XMLTreeError(offset: i, message: message) }
+
+  func text(_ start: Int, _ end: Int) -> String { String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self) }
 
   /// The index of the name in bytes[start..<end], added the first time it is seen.
   mutating func intern(_ start: Int, _ end: Int) -> Int32 {
     let length = end - start
-    let source = bytes
-    return source.withUnsafeBufferPointer { buffer -> Int32 in
-      let name = buffer.baseAddress! + start
-      let h = Parser.hash(UnsafeBufferPointer(start: name, count: length))
-      let mask = nameSlots.count - 1
-      var slot = Int(h) & mask
-      while nameSlots[slot] != 0 {
-        let index = Int(nameSlots[slot] - 1)
-        let from = Int(nameOffsets[index])
-        if Int(nameOffsets[index + 1]) - from == length {
-          let same = nameBytes.withUnsafeBufferPointer { known in
-            for k in 0..<length where known[from + k] != name[k] { return false }
-            return true
-          }
-          if same { return Int32(index) }
-        }
-        slot = (slot + 1) & mask
+    let name = bytes.baseAddress! + start
+    let h = Parser.hash(UnsafeBufferPointer(start: name, count: length))
+    let mask = nameSlots.count - 1
+    var slot = Int(h) & mask
+    while true {
+      let entry = nameSlots[slot]
+      if entry == 0 { break }
+      let index = Int(entry - 1)
+      let from = Int(nameOffsets[index])
+      if Int(nameOffsets[index + 1]) - from == length,
+        nameBytes.withUnsafeBufferPointer({ memcmp($0.baseAddress! + from, name, length) == 0 })
+      {
+        return Int32(index)
       }
-      names.append(String(decoding: UnsafeBufferPointer(start: name, count: length), as: UTF8.self))
-      nameBytes.append(contentsOf: UnsafeBufferPointer(start: name, count: length))
-      nameOffsets.append(Int32(nameBytes.count))
-      nameSlots[slot] = Int32(names.count)
-      if names.count * 2 > nameSlots.count { rehash() }
-      return Int32(names.count - 1)
+      slot = (slot + 1) & mask
     }
+    names.append(text(start, end))
+    nameBytes.append(contentsOf: UnsafeBufferPointer(start: name, count: length))
+    nameOffsets.append(Int32(nameBytes.count))
+    nameSlots[slot] = Int32(names.count)
+    if names.count * 2 > nameSlots.count { rehash() }
+    return Int32(names.count - 1)
   }
 
   /// True when bytes[start..<end] spell the interned name.
   func isName(_ index: Int32, at start: Int, _ end: Int) -> Bool {
     let from = Int(nameOffsets[Int(index)])
     guard Int(nameOffsets[Int(index) + 1]) - from == end - start else { return false }
-    for k in 0..<(end - start) where nameBytes[from + k] != bytes[start + k] { return false }
-    return true
+    return nameBytes.withUnsafeBufferPointer { memcmp($0.baseAddress! + from, bytes.baseAddress! + start, end - start) == 0 }
   }
 
+  /// From the length and the first and last eight bytes (names differ there: `text:p`,
+  /// `table:style-name`), read as two words rather than byte by byte.
   static func hash(_ name: UnsafeBufferPointer<UInt8>) -> UInt32 {
-    var h: UInt32 = 2_166_136_261
-    for b in name { h = (h ^ UInt32(b)) &* 16_777_619 }
-    return h
+    let count = name.count
+    var h = UInt64(count) &* 0x9E37_79B9_7F4A_7C15
+    if count >= 8 {
+      let raw = UnsafeRawPointer(name.baseAddress!)
+      h ^= raw.loadUnaligned(as: UInt64.self)
+      h = (h ^ (h >> 29)) &* 0xBF58_476D_1CE4_E5B9
+      h ^= raw.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+    } else {
+      for b in name { h = (h << 8) | UInt64(b) }
+    }
+    h = (h ^ (h >> 32)) &* 0x94D0_49BB_1331_11EB
+    return UInt32(truncatingIfNeeded: h ^ (h >> 29))
   }
 
   mutating func rehash() {
@@ -227,7 +248,6 @@ private struct Parser {
     // Open elements: their node and where their children start in `pending`.
     var stack: [(node: Int, childrenFrom: Int)] = []
     var root: Int?
-    let n = bytes.count
     while i < n {
       if bytes[i] == UInt8(ascii: "<") {
         guard i + 1 < n else { throw fail("unexpected end") }
@@ -239,7 +259,7 @@ private struct Parser {
           else if starts(with: "<![CDATA[") {
             let start = i + 9
             try skip(past: "]]>")
-            if !stack.isEmpty { addText(String(decoding: bytes[start..<(i - 3)], as: UTF8.self)) }
+            if !stack.isEmpty { addText(text(start, i - 3)) }
           } else { throw fail("a DTD or declaration is not allowed here") }
         case UInt8(ascii: "/"):
           i += 2
@@ -250,7 +270,7 @@ private struct Parser {
           i += 1
           // Compared as bytes: building a string for every end tag costs more than the rest of it.
           guard let top = stack.popLast(), isName(nodes[top.node].name, at: nameStart, nameEnd) else {
-            throw fail("mismatched end tag </\(String(decoding: bytes[nameStart..<nameEnd], as: UTF8.self))>")
+            throw fail("mismatched end tag </\(text(nameStart, nameEnd))>")
           }
           nodes[top.node].childStart = Int32(childRefs.count)
           childRefs += pending[top.childrenFrom...]
@@ -268,7 +288,7 @@ private struct Parser {
         }
       } else {
         let start = i
-        while i < n, bytes[i] != UInt8(ascii: "<") { i += 1 }
+        i = find(UInt8(ascii: "<"), from: i)
         if !stack.isEmpty { addText(decode(start, i)) }
       }
     }
@@ -280,14 +300,12 @@ private struct Parser {
 
   func starts(with s: StaticString) -> Bool {
     let count = s.utf8CodeUnitCount
-    guard i + count <= bytes.count else { return false }
-    let p = s.utf8Start
-    for k in 0..<count where bytes[i + k] != p[k] { return false }
-    return true
+    guard i + count <= n else { return false }
+    return memcmp(bytes.baseAddress! + i, s.utf8Start, count) == 0
   }
 
   mutating func skip(past s: StaticString) throws(XMLTreeError) {
-    while i < bytes.count {
+    while i < n {
       if starts(with: s) { i += s.utf8CodeUnitCount; return }
       i += 1
     }
@@ -297,47 +315,58 @@ private struct Parser {
   static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 }
 
   /// Reads a start tag into a new node; returns its index and whether the tag closes itself.
+  /// (Scanned with a local pointer and index: the compiler keeps them in registers.)
   mutating func parseStartTag() throws(XMLTreeError) -> (Int, Bool) {
-    i += 1
-    let nameStart = i
-    let n = bytes.count
-    while i < n, !Parser.isSpace(bytes[i]), bytes[i] != UInt8(ascii: ">"), bytes[i] != UInt8(ascii: "/") { i += 1 }
-    let name = intern(nameStart, i)
+    let b = bytes.baseAddress!
+    let n = self.n
+    var k = i + 1
+    let nameStart = k
+    while k < n, !Parser.isSpace(b[k]), b[k] != UInt8(ascii: ">"), b[k] != UInt8(ascii: "/") { k += 1 }
+    let name = intern(nameStart, k)
     let attributeStart = Int32(attributeNames.count)
     func node() -> Int {
       nodes.append(XMLStorage.Node(name: name, attributeStart: attributeStart, attributeEnd: Int32(attributeNames.count), childStart: 0, childEnd: 0))
       return nodes.count - 1
     }
     while true {
-      while i < n, Parser.isSpace(bytes[i]) { i += 1 }
-      guard i < n else { throw fail("unterminated start tag <\(names[Int(name)])") }
-      if bytes[i] == UInt8(ascii: ">") { i += 1; return (node(), false) }
-      if bytes[i] == UInt8(ascii: "/") {
-        guard i + 1 < n, bytes[i + 1] == UInt8(ascii: ">") else { throw fail("bad start tag <\(names[Int(name)])") }
-        i += 2
+      while k < n, Parser.isSpace(b[k]) { k += 1 }
+      i = k
+      guard k < n else { throw fail("unterminated start tag <\(names[Int(name)])") }
+      if b[k] == UInt8(ascii: ">") {
+        i = k + 1
+        return (node(), false)
+      }
+      if b[k] == UInt8(ascii: "/") {
+        guard k + 1 < n, b[k + 1] == UInt8(ascii: ">") else { throw fail("bad start tag <\(names[Int(name)])") }
+        i = k + 2
         return (node(), true)
       }
-      let aStart = i
-      while i < n, bytes[i] != UInt8(ascii: "="), !Parser.isSpace(bytes[i]) { i += 1 }
-      let aName = intern(aStart, i)
-      while i < n, bytes[i] != UInt8(ascii: "\""), bytes[i] != UInt8(ascii: "'") { i += 1 }
-      guard i < n else { throw fail("attribute \(names[Int(aName)]) has no value") }
-      let quote = bytes[i]
-      i += 1
-      let vStart = i
-      while i < n, bytes[i] != quote { i += 1 }
-      guard i < n else { throw fail("unterminated attribute \(names[Int(aName)])") }
+      let aStart = k
+      while k < n, b[k] != UInt8(ascii: "="), !Parser.isSpace(b[k]) { k += 1 }
+      let aName = intern(aStart, k)
+      while k < n, b[k] != UInt8(ascii: "\""), b[k] != UInt8(ascii: "'") { k += 1 }
+      i = k
+      guard k < n else { throw fail("attribute \(names[Int(aName)]) has no value") }
+      let quote = b[k]
+      let vStart = k + 1
+      k = find(quote, from: vStart)
+      i = k
+      guard k < n else { throw fail("unterminated attribute \(names[Int(aName)])") }
       attributeNames.append(aName)
-      attributeValues.append(decode(vStart, i))
-      i += 1
+      attributeValues.append(decode(vStart, k))
+      k += 1
     }
+  }
+
+  /// The index of the next `byte` from `start` on, or the end.
+  func find(_ byte: UInt8, from start: Int) -> Int {
+    guard start < n, let hit = memchr(bytes.baseAddress! + start, Int32(byte), n - start) else { return n }
+    return bytes.baseAddress!.distance(to: hit.assumingMemoryBound(to: UInt8.self))
   }
 
   /// Text with entities and character references decoded.
   func decode(_ start: Int, _ end: Int) -> String {
-    var hasAmp = false
-    for k in start..<end where bytes[k] == UInt8(ascii: "&") { hasAmp = true; break }
-    if !hasAmp { return String(decoding: bytes[start..<end], as: UTF8.self) }
+    guard start < end, memchr(bytes.baseAddress! + start, Int32(UInt8(ascii: "&")), end - start) != nil else { return text(start, end) }
     var out: [UInt8] = []
     out.reserveCapacity(end - start)
     var k = start
@@ -348,7 +377,7 @@ private struct Parser {
         k += 1
         continue
       }
-      let entity = String(decoding: bytes[(k + 1)..<semi], as: UTF8.self)
+      let entity = text(k + 1, semi)
       var scalar: Unicode.Scalar?
       switch entity {
       case "lt": scalar = "<"

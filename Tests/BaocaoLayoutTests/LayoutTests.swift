@@ -28,6 +28,19 @@ import Testing
     #expect(throws: XMLTreeError.self) { try XMLTree.parse(Array("<a><b></a>".utf8)) }
   }
 
+  /// Names are told apart by all their bytes, even those that share length, start and end (the
+  /// name table hashes only those), and a document may have hundreds of distinct names.
+  @Test func xmlTreeKeepsNamesThatDifferOnlyInTheMiddle() throws {
+    var xml = "<r a12345678X12345678=\"x\" a12345678Y12345678='y &amp; z'>"
+    for k in 0..<600 { xml += "<e\(k) n\(k)=\"\(k)\"/>" }
+    xml += "<![CDATA[<raw> & text]]></r>"
+    let root = try XMLTree.parse(Array(xml.utf8))
+    #expect(root["a12345678X12345678"] == "x" && root["a12345678Y12345678"] == "y & z")
+    #expect(root.elements.count == 600)
+    #expect(root.elements.enumerated().allSatisfy { k, e in e.name == "e\(k)" && e["n\(k)"] == "\(k)" && e["n\(k + 1)"] == nil })
+    #expect(root.textContent == "<raw> & text")
+  }
+
   static let defaultPageLayout = "<style:page-layout-properties fo:page-width=\"21cm\" fo:page-height=\"29.7cm\" fo:margin-top=\"2cm\" fo:margin-bottom=\"2cm\" fo:margin-left=\"3cm\" fo:margin-right=\"2cm\"/>"
 
   static func document(_ body: String, styles: String = "", pageLayout: String = defaultPageLayout) -> DocumentParts {
