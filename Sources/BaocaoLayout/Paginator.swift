@@ -1,5 +1,6 @@
 import BaocaoFonts
 import Foundation
+import Synchronization
 
 /// Lays out an OpenDocument text into pages.
 public enum DocumentLayout {
@@ -245,38 +246,37 @@ final class Paginator {
 
   private func prepareOnTwoCores(_ blocks: [Block], width: Twips) {
     var jobs: [Job] = []
-    var costs: [Int] = []
+    var total = 0
     for block in blocks {
       switch block {
       case .paragraph(let p):
         jobs.append(.paragraph(p, width: width))
-        costs.append(Self.cost(.paragraph(p)))
+        total += Self.cost(.paragraph(p))
       case .table(let t):
         for c in TableLayout.plan(t, width: width).cells {
           jobs.append(.cell(c.cell, width: c.contentWidth))
-          costs.append(c.cell.blocks.reduce(20) { $0 + Self.cost($1) })
+          total += c.cell.blocks.reduce(20) { $0 + Self.cost($1) }
         }
       }
     }
-    let total = costs.reduce(0, +)
     guard jobs.count >= 16, total >= 4000, !helperBusy, let helper else { return }
-    // The later jobs (about half the text) go to the other core.
-    var split = 0
-    var sum = 0
-    while split < jobs.count - 1, sum + costs[split] <= total / 2 {
-      sum += costs[split]
-      split += 1
-    }
-    let theirs = UncheckedBox((helper, Array(jobs[split...])))
-    let made = Concurrently { () -> UncheckedBox<[Made]> in
-      let (helper, jobs) = theirs.value
-      return UncheckedBox(helper.make(jobs))
+    // This core takes jobs from the front, the other from the back, until they meet: however fast
+    // each turns out to be, neither waits for the other for long.
+    let queue = JobQueue(count: jobs.count)
+    let shared = UncheckedBox((helper, jobs, queue))
+    let helping = Concurrently { () -> UncheckedBox<[Made]> in
+      let (helper, jobs, queue) = shared.value
+      var made: [Made] = []
+      while let k = queue.takeLast() { if let m = helper.make(jobs[k]) { made.append(m) } }
+      return UncheckedBox(made)
     }
     helperBusy = true  // tables in cells here are not shared meanwhile
-    let mine = make(Array(jobs[..<split]))
-    let other = made.value.value
+    var made: [Made] = []
+    made.reserveCapacity(jobs.count)
+    while let k = queue.takeFirst() { if let m = make(jobs[k]) { made.append(m) } }
+    made += helping.value.value
     helperBusy = false
-    for m in mine + other {
+    for m in made {
       switch m {
       case .lines(let p, let lines): preparedLines[ObjectIdentifier(p)] = (width, lines)
       case .cell(let c, let w, let boxes): preparedCells[ObjectIdentifier(c)] = (w, boxes)
@@ -284,22 +284,14 @@ final class Paginator {
     }
   }
 
-  private func make(_ jobs: [Job]) -> [Made] {
-    var out: [Made] = []
-    out.reserveCapacity(jobs.count)
-    for job in jobs {
-      switch job {
-      case .paragraph(let p, let width):
-        if let lines = Self.withoutPageFields({ f throws(LayoutError) in try paragraphs.layout(p, width: width, fieldText: f) }) {
-          out.append(.lines(p, lines))
-        }
-      case .cell(let c, let width):
-        if let boxes = Self.withoutPageFields({ f throws(LayoutError) in try stack(c.blocks, width: width, fieldText: f) }) {
-          out.append(.cell(c, width: width, boxes))
-        }
-      }
+  /// The lines or boxes of one job; nil when they show a page field (or fail).
+  private func make(_ job: Job) -> Made? {
+    switch job {
+    case .paragraph(let p, let width):
+      Self.withoutPageFields({ f throws(LayoutError) in try paragraphs.layout(p, width: width, fieldText: f) }).map { .lines(p, $0) }
+    case .cell(let c, let width):
+      Self.withoutPageFields({ f throws(LayoutError) in try stack(c.blocks, width: width, fieldText: f) }).map { .cell(c, width: width, $0) }
     }
-    return out
   }
 
   /// What `make` gives before the page is known; nil when it shows a page field (or fails): such
@@ -692,5 +684,35 @@ final class Paginator {
     pendingSpace = t.props.marginBottom
     lastParagraph = nil
     lastJoinedBelow = false
+  }
+}
+
+/// Job indices 0..<count handed out from both ends, each once, to two threads.
+final class JobQueue: @unchecked Sendable {
+  /// The next index from the front (low half) and one past the next from the back (high half).
+  private let ends: Atomic<UInt64>
+
+  init(count: Int) { ends = Atomic(UInt64(count) << 32) }
+
+  func takeFirst() -> Int? {
+    var current = ends.load(ordering: .relaxed)
+    while true {
+      let front = current & 0xFFFF_FFFF, back = current >> 32
+      guard front < back else { return nil }
+      let (done, now) = ends.compareExchange(expected: current, desired: current + 1, ordering: .acquiringAndReleasing)
+      if done { return Int(front) }
+      current = now
+    }
+  }
+
+  func takeLast() -> Int? {
+    var current = ends.load(ordering: .relaxed)
+    while true {
+      let front = current & 0xFFFF_FFFF, back = current >> 32
+      guard front < back else { return nil }
+      let (done, now) = ends.compareExchange(expected: current, desired: current - (1 << 32), ordering: .acquiringAndReleasing)
+      if done { return Int(back - 1) }
+      current = now
+    }
   }
 }

@@ -238,6 +238,23 @@ import Testing
     #expect(many.pages.map(horizontalLines) == Array(repeating: 2, count: many.pages.count))
   }
 
+  /// Two threads taking jobs from either end get every job exactly once.
+  @Test func jobQueueHandsOutEachJobOnce() {
+    for count in [0, 1, 2, 17, 20_000] {
+      let queue = JobQueue(count: count)
+      let back = Concurrently { () -> [Int] in
+        var taken: [Int] = []
+        while let k = queue.takeLast() { taken.append(k) }
+        return taken
+      }
+      var front: [Int] = []
+      while let k = queue.takeFirst() { front.append(k) }
+      let fromBack = back.value
+      #expect(front.count + fromBack.count == count && Set(front + fromBack) == Set(0..<count))
+      #expect(front == front.sorted() && fromBack == fromBack.sorted(by: >))
+    }
+  }
+
   /// The text shows the font's glyph ids; the CIDToGIDMap must lead each to the same glyph in the
   /// subset, which numbers its glyphs afresh (and adds the parts of composite glyphs).
   @Test func subsetGlyphsAreFoundThroughTheCIDMap() throws {
