@@ -45,11 +45,21 @@ public final class Font: @unchecked Sendable {
       if state.prepared != 0 { return state.prepared }
       state.uses += 1
       guard state.uses > 8 else { return 0 }
-      state.prepared = UInt(bitPattern: hb_subset_preprocess(face))
+      state.prepared = UInt(bitPattern: hb_subset_preprocess(embeddableFace))
       return state.prepared
     }
-    return OpaquePointer(bitPattern: address) ?? face
+    return OpaquePointer(bitPattern: address) ?? embeddableFace
   }
+
+  /// The tables a PDF viewer reads from an embedded TrueType font: the others are left out of subsets.
+  static let droppedTables: [UInt32] = ["GSUB", "GPOS", "GDEF", "kern", "name", "DSIG", "gasp", "hdmx", "VDMX", "LTSH", "vhea", "vmtx", "morx", "meta", "cmap", "post", "BASE", "JSTF"].map { tag in
+    let t = Array(tag.utf8)
+    return UInt32(t[0]) << 24 | UInt32(t[1]) << 16 | UInt32(t[2]) << 8 | UInt32(t[3])
+  }
+
+  /// The face without the tables subsets leave out. Without its cmap above all: planning a subset
+  /// would otherwise map every character of the font to find those of the kept glyphs.
+  private let embeddableFace: OpaquePointer
 
   public init?(path: String) {
     guard let blob = hb_blob_create_from_file_or_fail(path) else { return nil }
@@ -65,6 +75,9 @@ public final class Font: @unchecked Sendable {
     self.blob = blob
     self.face = face
     self.hbFont = font
+    embeddableFace = hb_face_create_for_tables(
+      { _, tag, original in Font.droppedTables.contains(tag) ? nil : hb_face_reference_table(OpaquePointer(original), tag) },
+      UnsafeMutableRawPointer(face), nil)
     self.path = path
     self.unitsPerEm = upem
     self.glyphCount = Int(hb_face_get_glyph_count(face))
@@ -103,6 +116,7 @@ public final class Font: @unchecked Sendable {
   deinit {
     if let prepared = OpaquePointer(bitPattern: subsetSource.withLock { $0.prepared }) { hb_face_destroy(prepared) }
     hb_font_destroy(hbFont)
+    hb_face_destroy(embeddableFace)
     hb_face_destroy(face)
     hb_blob_destroy(blob)
   }
@@ -187,10 +201,7 @@ public final class Font: @unchecked Sendable {
     hb_subset_input_set_flags(input, HB_SUBSET_FLAGS_NO_HINTING.rawValue)
     // Keep only what a PDF viewer reads from an embedded TrueType font.
     let drop = hb_subset_input_set(input, HB_SUBSET_SETS_DROP_TABLE_TAG)
-    for tag in ["GSUB", "GPOS", "GDEF", "kern", "name", "DSIG", "gasp", "hdmx", "VDMX", "LTSH", "vhea", "vmtx", "morx", "meta", "cmap", "post", "BASE", "JSTF"] {
-      let t = Array(tag.utf8)
-      hb_set_add(drop, UInt32(t[0]) << 24 | UInt32(t[1]) << 16 | UInt32(t[2]) << 8 | UInt32(t[3]))
-    }
+    for tag in Font.droppedTables { hb_set_add(drop, tag) }
     // The text is already shaped: no layout closure, no feature walk.
     hb_set_clear(hb_subset_input_set(input, HB_SUBSET_SETS_LAYOUT_FEATURE_TAG))
     guard let plan = hb_subset_plan_create_or_fail(subsetFace, input) else { return nil }
