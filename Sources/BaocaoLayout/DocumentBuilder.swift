@@ -73,7 +73,21 @@ final class DocumentBuilder {
       throw .unsupported("this kind of document (only text documents, .odt, can be converted to PDF natively)")
     }
     if content.numbersLines { throw .unsupported("line numbering") }
-    return try blocks(in: text, sheet: content)
+    return try blocks(in: text, sheet: content, body: true)
+  }
+
+  /// Told of each row of a body table (not one in a cell) as soon as it is read, with the master page
+  /// the body starts with: work on the pages can begin while the rest of the body is read.
+  var bodyRowRead: ((_ row: RowNode, _ table: TableNode, _ firstMasterPage: String?) -> Void)?
+  /// The master page of the body's first block, once that block is read.
+  private var firstBodyMaster: String??
+
+  private func noteBodyBlock(_ block: Block?) {
+    guard firstBodyMaster == nil, let block else { return }
+    firstBodyMaster = switch block {
+    case .paragraph(let p): p.masterPage
+    case .table(let t): t.masterPage
+    }
   }
 
   /// The date and time that fields which are not fixed show: now, in the document's language.
@@ -106,9 +120,11 @@ final class DocumentBuilder {
     }
   }
 
-  func blocks(in container: XMLElement, sheet: StyleSheet) throws(LayoutError) -> [Block] {
+  /// `body`: the container is the document body (or a section in it).
+  func blocks(in container: XMLElement, sheet: StyleSheet, body: Bool = false) throws(LayoutError) -> [Block] {
     var out: [Block] = []
     for e in container.elements {
+      defer { if body { noteBodyBlock(out.first) } }
       switch e.name {
       case "text:p":
         out.append(.paragraph(try paragraph(e, sheet: sheet)))
@@ -117,11 +133,11 @@ final class DocumentBuilder {
         try applyOutline(to: p, heading: e, sheet: sheet)
         out.append(.paragraph(p))
       case "table:table":
-        out.append(.table(try table(e, sheet: sheet)))
+        out.append(.table(try table(e, sheet: sheet, inBody: body)))
       case "text:section":
         if e["text:display"] == "none" { continue }  // a hidden section
         try checkSection(e, sheet: sheet)
-        out += try blocks(in: e, sheet: sheet)
+        out += try blocks(in: e, sheet: sheet, body: body)
       case "text:list":
         out += try list(e, sheet: sheet, level: 1, inheritedStyle: nil)
       case "text:sequence-decls", "text:variable-decls", "text:user-field-decls", "office:forms", "text:tracked-changes",
@@ -597,7 +613,7 @@ final class DocumentBuilder {
 
   // MARK: - Tables
 
-  func table(_ e: XMLElement, sheet: StyleSheet) throws(LayoutError) -> TableNode {
+  func table(_ e: XMLElement, sheet: StyleSheet, inBody: Bool = false) throws(LayoutError) -> TableNode {
     let node = TableNode()
     let tableStyle = e["table:style-name"]
     let tp = sheet.merged("style:table-properties", family: "table", name: tableStyle)
@@ -648,6 +664,7 @@ final class DocumentBuilder {
           for _ in 0..<max(1, min(repeatCount, 1000)) {
             node.rows.append(try row(r, sheet: sheet))
             if header { node.headerRowCount += 1 }
+            if inBody, let tell = bodyRowRead { tell(node.rows[node.rows.count - 1], node, firstBodyMaster ?? node.masterPage) }
           }
         case "table:table-header-rows": try addRows(r, header: true)
         case "table:table-rows", "table:table-row-group": try addRows(r, header: header)

@@ -13,8 +13,12 @@ public enum DocumentLayout {
       guard let font = try? resolver.font(props) else { return false }
       return text.unicodeScalars.allSatisfy { font.covers($0.value) }
     }
-    let blocks = try builder.bodyBlocks()
     let paginator = Paginator(builder: builder, fonts: resolver)
+    // Body tables' cells are laid out on the other core as their rows are read.
+    builder.bodyRowRead = { [unowned paginator] row, table, master in paginator.rowRead(row, in: table, firstMasterPage: master) }
+    defer { paginator.abandonStream() }
+    let blocks = try builder.bodyBlocks()
+    builder.bodyRowRead = nil
     let pages = try paginator.run(blocks)
     return LaidOutDocument(pages: pages, info: DocumentBuilder.info(parts.meta))
   }
@@ -68,15 +72,19 @@ final class Paginator {
   private var bottom: Twips { page.bodyBottom - page.notesHeight }
   private var bodyWidth: Twips { page.style.bodyWidth }
 
+  /// The master page of a document whose first block names none.
+  private var defaultMasterName: String {
+    // Without any master page LibreOffice uses its default page: A4 with 2 cm margins.
+    (builder.masterSheet.masterPages["Standard"] != nil ? "Standard" : builder.masterSheet.masterPageOrder.first) ?? PageStyle.defaultName
+  }
+
   func run(_ blocks: [Block]) throws(LayoutError) -> [Page] {
     let first: String? = switch blocks.first {
     case .paragraph(let p): p.masterPage
     case .table(let t): t.masterPage
     case nil: nil
     }
-    let defaultMaster = builder.masterSheet.masterPages["Standard"] != nil ? "Standard" : builder.masterSheet.masterPageOrder.first
-    // Without any master page LibreOffice uses its default page: A4 with 2 cm margins.
-    let startName = first ?? defaultMaster ?? PageStyle.defaultName
+    let startName = first ?? defaultMasterName
     try startPage(startName)
     prepareOnTwoCores(blocks, width: bodyWidth)
     for (index, block) in blocks.enumerated() {
@@ -234,14 +242,50 @@ final class Paginator {
   private var preparedLines: [ObjectIdentifier: (width: Twips, lines: [LaidLine])] = [:]
   private var preparedCells: [ObjectIdentifier: (width: Twips, boxes: [LineBox])] = [:]
 
-  private enum Job {
+  fileprivate enum Job {
     case paragraph(ParagraphNode, width: Twips)
     case cell(CellNode, width: Twips)
   }
 
-  private enum Made {
+  fileprivate enum Made {
     case lines(ParagraphNode, [LaidLine])
     case cell(CellNode, width: Twips, [LineBox])
+  }
+
+  /// Jobs handed to the other core while the body is read, and the tables whose cells are among them.
+  private var stream: PreLayoutStream?
+  private var streamTried = false
+  private var streamedTables: Set<ObjectIdentifier> = []
+
+  /// A body table's row has been read: its cells go to the other core at once, at the width of the
+  /// first page's body (where the table will be placed is not known yet, nor needed).
+  func rowRead(_ row: RowNode, in table: TableNode, firstMasterPage: String?) {
+    if stream == nil {
+      guard !streamTried, !isHelper, Paginator.usesTwoCores else { return }
+      streamTried = true
+      // A page style that cannot be read fails later, where the pages are made.
+      guard let style = try? style(firstMasterPage ?? defaultMasterName), let helper else { return }
+      let opened = PreLayoutStream(width: style.bodyWidth)
+      let shared = UncheckedBox((helper, opened))
+      opened.helping = Concurrently { () -> UncheckedBox<[Made]> in
+        let (helper, stream) = shared.value
+        var made: [Made] = []
+        while let job = stream.next() { if let m = helper.make(job) { made.append(m) } }
+        return UncheckedBox(made)
+      }
+      stream = opened
+      helperBusy = true
+    }
+    guard let stream else { return }
+    streamedTables.insert(ObjectIdentifier(table))
+    stream.add(TableLayout.plan(row, of: table, width: stream.width).cells.map { .cell($0.cell, width: $0.contentWidth) })
+  }
+
+  /// Stops the other core's work on a document that failed before its pages were made.
+  func abandonStream() {
+    stream?.abandon()
+    stream = nil
+    helperBusy = false
   }
 
   private func prepareOnTwoCores(_ blocks: [Block], width: Twips) {
@@ -253,29 +297,41 @@ final class Paginator {
         jobs.append(.paragraph(p, width: width))
         total += Self.cost(.paragraph(p))
       case .table(let t):
+        guard !streamedTables.contains(ObjectIdentifier(t)) else { continue }
         for c in TableLayout.plan(t, width: width).cells {
           jobs.append(.cell(c.cell, width: c.contentWidth))
           total += c.cell.blocks.reduce(20) { $0 + Self.cost($1) }
         }
       }
     }
-    guard jobs.count >= 16, total >= 4000, !helperBusy, let helper else { return }
-    // This core takes jobs from the front, the other from the back, until they meet: however fast
-    // each turns out to be, neither waits for the other for long.
-    let queue = JobQueue(count: jobs.count)
-    let shared = UncheckedBox((helper, jobs, queue))
-    let helping = Concurrently { () -> UncheckedBox<[Made]> in
-      let (helper, jobs, queue) = shared.value
-      var made: [Made] = []
-      while let k = queue.takeLast() { if let m = helper.make(jobs[k]) { made.append(m) } }
-      return UncheckedBox(made)
-    }
-    helperBusy = true  // tables in cells here are not shared meanwhile
     var made: [Made] = []
-    made.reserveCapacity(jobs.count)
-    while let k = queue.takeFirst() { if let m = make(jobs[k]) { made.append(m) } }
-    made += helping.value.value
-    helperBusy = false
+    if let stream {
+      // The rest joins what the other core has been given; this core takes jobs from the back
+      // until they meet.
+      stream.add(jobs)
+      stream.close()
+      while let job = stream.takeLast() { if let m = make(job) { made.append(m) } }
+      made += stream.helping.value.value
+      self.stream = nil
+      helperBusy = false
+    } else {
+      guard jobs.count >= 16, total >= 4000, !helperBusy, let helper else { return }
+      // This core takes jobs from the front, the other from the back, until they meet: however fast
+      // each turns out to be, neither waits for the other for long.
+      let queue = JobQueue(count: jobs.count)
+      let shared = UncheckedBox((helper, jobs, queue))
+      let helping = Concurrently { () -> UncheckedBox<[Made]> in
+        let (helper, jobs, queue) = shared.value
+        var made: [Made] = []
+        while let k = queue.takeLast() { if let m = helper.make(jobs[k]) { made.append(m) } }
+        return UncheckedBox(made)
+      }
+      helperBusy = true  // tables in cells here are not shared meanwhile
+      made.reserveCapacity(jobs.count)
+      while let k = queue.takeFirst() { if let m = make(jobs[k]) { made.append(m) } }
+      made += helping.value.value
+      helperBusy = false
+    }
     for m in made {
       switch m {
       case .lines(let p, let lines): preparedLines[ObjectIdentifier(p)] = (width, lines)
@@ -285,7 +341,7 @@ final class Paginator {
   }
 
   /// The lines or boxes of one job; nil when they show a page field (or fail).
-  private func make(_ job: Job) -> Made? {
+  fileprivate func make(_ job: Job) -> Made? {
     switch job {
     case .paragraph(let p, let width):
       Self.withoutPageFields({ f throws(LayoutError) in try paragraphs.layout(p, width: width, fieldText: f) }).map { .lines(p, $0) }
@@ -714,5 +770,65 @@ final class JobQueue: @unchecked Sendable {
       if done { return Int(back - 1) }
       current = now
     }
+  }
+}
+
+/// Pre-layout jobs given to the other core while the body is still being read: it takes them from
+/// the front as they come; once the body is read this core takes the rest from the back.
+private final class PreLayoutStream: @unchecked Sendable {
+  let width: Twips
+  var helping: Concurrently<UncheckedBox<[Paginator.Made]>>!
+  private let condition = NSCondition()
+  private var jobs: [Paginator.Job] = []
+  /// The other core's next job, and the end of those not taken from the back.
+  private var front = 0
+  private var end = 0
+  private var closed = false
+
+  init(width: Twips) { self.width = width }
+
+  func add(_ new: [Paginator.Job]) {
+    guard !new.isEmpty else { return }
+    condition.lock()
+    jobs += new
+    end = jobs.count
+    condition.signal()
+    condition.unlock()
+  }
+
+  /// No more jobs will come.
+  func close() {
+    condition.lock()
+    closed = true
+    condition.broadcast()
+    condition.unlock()
+  }
+
+  /// No more jobs will come, and those not begun are dropped.
+  func abandon() {
+    condition.lock()
+    closed = true
+    end = front
+    condition.broadcast()
+    condition.unlock()
+  }
+
+  /// The other core's next job, waiting for one while jobs may still come; nil when there are none.
+  func next() -> Paginator.Job? {
+    condition.lock()
+    defer { condition.unlock() }
+    while front == end && !closed { condition.wait() }
+    guard front < end else { return nil }
+    front += 1
+    return jobs[front - 1]
+  }
+
+  /// This core's next job, from the back, once closed.
+  func takeLast() -> Paginator.Job? {
+    condition.lock()
+    defer { condition.unlock() }
+    guard end > front else { return nil }
+    end -= 1
+    return jobs[end]
   }
 }

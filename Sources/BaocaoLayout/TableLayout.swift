@@ -79,19 +79,41 @@ struct TableLayout {
   }
 
   static func plan(_ t: TableNode, width available: Twips) -> Plan {
+    var plan = frame(t, width: available)
+    let edges = columnEdges(t, width: plan.width)
+    for (r, row) in t.rows.enumerated() {
+      guard add(row, index: r, edges: edges, to: &plan) else {
+        plan.tooManyCells = true
+        break
+      }
+    }
+    return plan
+  }
+
+  /// One row's cells as `plan` places them (for laying them out while the table is still read).
+  static func plan(_ row: RowNode, of t: TableNode, width available: Twips) -> Plan {
+    var plan = frame(t, width: available)
+    plan.tooManyCells = !add(row, index: 0, edges: columnEdges(t, width: plan.width), to: &plan)
+    return plan
+  }
+
+  /// The table's place and width, from its alignment, margins and own width.
+  private static func frame(_ t: TableNode, width available: Twips) -> Plan {
     let p = t.props
-    var plan: Plan
     switch p.align {
-    case "margins": plan = Plan(x: p.marginLeft, width: available - p.marginLeft - p.marginRight)
+    case "margins": return Plan(x: p.marginLeft, width: available - p.marginLeft - p.marginRight)
     case "center":
       let width = p.width ?? available
-      plan = Plan(x: (available - width) / 2, width: width)
+      return Plan(x: (available - width) / 2, width: width)
     case "right":
       let width = p.width ?? available
-      plan = Plan(x: available - width - p.marginRight, width: width)
-    default: plan = Plan(x: p.marginLeft, width: p.width ?? (available - p.marginLeft - p.marginRight))
+      return Plan(x: available - width - p.marginRight, width: width)
+    default: return Plan(x: p.marginLeft, width: p.width ?? (available - p.marginLeft - p.marginRight))
     }
-    // Column edges: relative widths scaled to the table width, as LibreOffice does; else absolute widths.
+  }
+
+  /// Column edges: relative widths scaled to the table width, as LibreOffice does; else absolute widths.
+  private static func columnEdges(_ t: TableNode, width: Twips) -> [Twips] {
     var weights = t.relativeWidths ?? t.columnWidths
     if weights.reduce(0, +) == 0 { weights = weights.map { _ in 1 } }
     let total = max(1, weights.reduce(0, +))
@@ -99,25 +121,25 @@ struct TableLayout {
     var sum = 0
     for w in weights {
       sum += w
-      edges.append(Int((Double(sum) * Double(plan.width) / Double(total)).rounded()))
+      edges.append(Int((Double(sum) * Double(width) / Double(total)).rounded()))
     }
-    rows: for (r, row) in t.rows.enumerated() {
-      var column = 0
-      for cell in row.cells {
-        defer { column += 1 }
-        guard !cell.covered else { continue }
-        guard column < edges.count - 1 else {
-          plan.tooManyCells = true
-          break rows
-        }
-        let end = min(column + cell.columnSpan, edges.count - 1)
-        let cx = edges[column]
-        let cw = edges[end] - cx
-        // Horizontally only the padding insets the content: LibreOffice lets the borders take no room.
-        plan.cells.append((r, cx, cw, cw - cell.borders.padding.left - cell.borders.padding.right, cell))
-      }
+    return edges
+  }
+
+  /// False when the row has more cells than the table has columns (the cells before are added).
+  private static func add(_ row: RowNode, index r: Int, edges: [Twips], to plan: inout Plan) -> Bool {
+    var column = 0
+    for cell in row.cells {
+      defer { column += 1 }
+      guard !cell.covered else { continue }
+      guard column < edges.count - 1 else { return false }
+      let end = min(column + cell.columnSpan, edges.count - 1)
+      let cx = edges[column]
+      let cw = edges[end] - cx
+      // Horizontally only the padding insets the content: LibreOffice lets the borders take no room.
+      plan.cells.append((r, cx, cw, cw - cell.borders.padding.left - cell.borders.padding.right, cell))
     }
-    return plan
+    return true
   }
 
   init(table t: TableNode, width available: Twips, paginator: Paginator, fieldText: (Field) -> String) throws(LayoutError) {
