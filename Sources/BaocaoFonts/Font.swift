@@ -33,8 +33,11 @@ public final class Font: @unchecked Sendable {
   let blob: OpaquePointer
   let face: OpaquePointer
   let hbFont: OpaquePointer
-  /// Every glyph's advance in font units, read once (the PDF writer looks them up per glyph).
+  /// Every glyph's advance in font units, read once.
   public let advances: [Int32]
+  /// Every glyph's advance in thousandths of an em to three decimals, as PDF widths give it (the PDF
+  /// writer looks it up for every glyph it writes).
+  public let widthsPerMille: [Double]
 
   /// The face to subset from. Preparing it (hb_subset_preprocess) costs as much as about twenty
   /// subsets and makes each later one several times cheaper, so it is done once a run has subset
@@ -84,6 +87,7 @@ public final class Font: @unchecked Sendable {
     var all = [Int32](repeating: 0, count: glyphCount)
     for g in 0..<glyphCount { all[g] = hb_font_get_glyph_h_advance(font, hb_codepoint_t(g)) }
     self.advances = all
+    widthsPerMille = all.map { (Double($0) * 1_000_000 / Double(upem)).rounded() / 1000 }
     family = Font.name(face, hb_ot_name_id_t(HB_OT_NAME_ID_TYPOGRAPHIC_FAMILY)) ?? Font.name(face, hb_ot_name_id_t(HB_OT_NAME_ID_FONT_FAMILY)) ?? ""
     postScriptName = (Font.name(face, hb_ot_name_id_t(HB_OT_NAME_ID_POSTSCRIPT_NAME)) ?? family).filter { $0 != " " }
     bold = hb_style_get_value(font, HB_STYLE_TAG_WEIGHT) >= 600

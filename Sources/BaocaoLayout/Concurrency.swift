@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Work for another core: a helper thread takes it if one is free, and whoever needs the result
 /// first runs it. When no helper has begun it by the time `value` is read, the caller runs it
@@ -88,4 +89,34 @@ final class HelperThreads: @unchecked Sendable {
 struct UncheckedBox<T>: @unchecked Sendable {
   let value: T
   init(_ value: T) { self.value = value }
+}
+
+/// Job indices 0..<count handed out from both ends, each once, to two threads.
+public final class JobQueue: @unchecked Sendable {
+  /// The next index from the front (low half) and one past the next from the back (high half).
+  private let ends: Atomic<UInt64>
+
+  public init(count: Int) { ends = Atomic(UInt64(count) << 32) }
+
+  public func takeFirst() -> Int? {
+    var current = ends.load(ordering: .relaxed)
+    while true {
+      let front = current & 0xFFFF_FFFF, back = current >> 32
+      guard front < back else { return nil }
+      let (done, now) = ends.compareExchange(expected: current, desired: current + 1, ordering: .acquiringAndReleasing)
+      if done { return Int(front) }
+      current = now
+    }
+  }
+
+  public func takeLast() -> Int? {
+    var current = ends.load(ordering: .relaxed)
+    while true {
+      let front = current & 0xFFFF_FFFF, back = current >> 32
+      guard front < back else { return nil }
+      let (done, now) = ends.compareExchange(expected: current, desired: current - (1 << 32), ordering: .acquiringAndReleasing)
+      if done { return Int(back - 1) }
+      current = now
+    }
+  }
 }

@@ -1,6 +1,5 @@
 import BaocaoFonts
 import Foundation
-import Synchronization
 
 /// Lays out an OpenDocument text into pages.
 public enum DocumentLayout {
@@ -740,36 +739,6 @@ final class Paginator {
     pendingSpace = t.props.marginBottom
     lastParagraph = nil
     lastJoinedBelow = false
-  }
-}
-
-/// Job indices 0..<count handed out from both ends, each once, to two threads.
-final class JobQueue: @unchecked Sendable {
-  /// The next index from the front (low half) and one past the next from the back (high half).
-  private let ends: Atomic<UInt64>
-
-  init(count: Int) { ends = Atomic(UInt64(count) << 32) }
-
-  func takeFirst() -> Int? {
-    var current = ends.load(ordering: .relaxed)
-    while true {
-      let front = current & 0xFFFF_FFFF, back = current >> 32
-      guard front < back else { return nil }
-      let (done, now) = ends.compareExchange(expected: current, desired: current + 1, ordering: .acquiringAndReleasing)
-      if done { return Int(front) }
-      current = now
-    }
-  }
-
-  func takeLast() -> Int? {
-    var current = ends.load(ordering: .relaxed)
-    while true {
-      let front = current & 0xFFFF_FFFF, back = current >> 32
-      guard front < back else { return nil }
-      let (done, now) = ends.compareExchange(expected: current, desired: current - (1 << 32), ordering: .acquiringAndReleasing)
-      if done { return Int(back - 1) }
-      current = now
-    }
   }
 }
 

@@ -19,19 +19,40 @@ public enum PDFWriter {
       }
     }
     // Text shows glyphs by their id in the font, and each subset maps those ids to its own
-    // (CIDToGIDMap): the fonts (the subset programs, their compression, the maps) are made on other
-    // cores while this one writes the pages, and those not begun by then are made here after.
+    // (CIDToGIDMap), so the fonts (subset programs, their compression, the maps) and the pages'
+    // content streams are independent work: the other core takes the fonts, then pages from the
+    // end; this core takes pages from the start, until they meet.
     var fonts = FontRegistry()
     for page in document.pages {
       for case .glyphs(let run) in page.items { fonts.use(run) }
     }
-    let preparing = fonts.used.map { entry in
-      Concurrently { () -> Result<PreparedFont, PDFError> in
-        do throws(PDFError) { return .success(try prepareFont(entry)) } catch { return .failure(error) }
+    let (fontCount, pageCount) = (fonts.used.count, document.pages.count)
+    let queue = JobQueue(count: fontCount + pageCount)
+    // Job k < fontCount: font k; else page fontCount + pageCount - 1 - k.
+    let (registry, pages, imageNumbers) = (fonts, document.pages, images)
+    @Sendable func run(_ k: Int) -> Made {
+      if k < fontCount {
+        do throws(PDFError) { return .font(k, .success(try prepareFont(registry.used[k]))) } catch { return .font(k, .failure(error)) }
+      }
+      let page = fontCount + pageCount - 1 - k
+      return .page(page, Flate.stream(content(of: pages[page], fonts: registry, images: imageNumbers)))
+    }
+    let helping = Concurrently { () -> [Made] in
+      var made: [Made] = []
+      while let k = queue.takeFirst() { made.append(run(k)) }
+      return made
+    }
+    var made: [Made] = []
+    while let k = queue.takeLast() { made.append(run(k)) }
+    made += helping.value
+    var contents = [StreamData](repeating: StreamData(bytes: [], flated: false), count: pageCount)
+    var prepared: [Result<PreparedFont, PDFError>?] = Array(repeating: nil, count: fontCount)
+    for m in made {
+      switch m {
+      case .font(let k, let font): prepared[k] = font
+      case .page(let k, let stream): contents[k] = stream
       }
     }
-    var contents: [StreamData] = []
-    for page in document.pages { contents.append(Flate.stream(content(of: page, fonts: &fonts, images: images))) }
     var imageData: [(image: StreamData, dictionary: String, mask: (data: StreamData, dictionary: String)?)] = []
     for data in imageOrder {
       let image = try PDFImage.make(data)
@@ -44,7 +65,7 @@ public enum PDFWriter {
     let catalogID = w.reserve()
     let pagesID = w.reserve()
     var fontIDs: [Int] = []
-    for font in preparing { fontIDs.append(addFont(try font.value.get(), into: &w)) }
+    for font in prepared { fontIDs.append(addFont(try font!.get(), into: &w)) }
     var imageIDs: [Int] = []
     for (image, dictionary, mask) in imageData {
       var extra = ""
@@ -74,7 +95,14 @@ public enum PDFWriter {
 
   // MARK: - Page content
 
-  static func content(of page: Page, fonts: inout FontRegistry, images: [ObjectIdentifier: Int]) -> [UInt8] {
+  /// A font made ready or a page's content stream.
+  private enum Made {
+    case font(Int, Result<PreparedFont, PDFError>)
+    case page(Int, StreamData)
+  }
+
+  /// `fonts` holds every font the page uses.
+  static func content(of page: Page, fonts: FontRegistry, images: [ObjectIdentifier: Int]) -> [UInt8] {
     var out = ByteBuffer(capacity: page.items.count * 160)
     let height = Double(page.height)
     var fill: RGB? = nil
@@ -104,21 +132,21 @@ public enum PDFWriter {
         out.number(x1 / 20); out.space(); out.number((height - y1) / 20); out.append(" m ")
         out.number(x2 / 20); out.space(); out.number((height - y2) / 20); out.append(" l S\n")
       case .glyphs(let run):
-        let f = fonts.index(of: run.font)
+        let f = fonts.used.firstIndex { $0.font === run.font } ?? 0
         setFill(run.color, &out)
         let size = Double(run.size) / 20
         out.append("BT /F"); out.integer(f + 1); out.space(); out.number(size); out.append(" Tf ")
         // LibreOffice's PDF export sets every text run 3 twips (0.15 pt) right of its layout position
         // (measured on all our documents); doing the same keeps text extraction's geometry identical.
         out.number((run.x + 3) / 20); out.space(); out.number((height - run.y) / 20); out.append(" Td [(")
-        let font = run.font
+        let widths = run.font.widthsPerMille
         let glyphs = run.glyphs
         let advances = run.advances
         for k in glyphs.indices {
           let g = glyphs[k]
           out.glyph(UInt16(truncatingIfNeeded: g))
           // TJ moves by the font's own width; the difference to the shaped advance is an adjustment.
-          let natural = FontRegistry.width(of: g, in: font) * size / 1000
+          let natural = (Int(g) < widths.count ? widths[Int(g)] : 0) * size / 1000
           let adjust = (natural - advances[k] / 20) * 1000 / size
           if abs(adjust) >= 0.001 && k < glyphs.count - 1 {
             out.append(") ")
@@ -328,7 +356,7 @@ struct FontRegistry {
   /// The glyph's width in the PDF's 1/1000 em, as written in the font's /W array.
   @inline(__always)
   static func width(of glyph: UInt32, in font: Font) -> Double {
-    (Double(font.advance(of: glyph)) * 1_000_000 / Double(font.unitsPerEm)).rounded() / 1000
+    Int(glyph) < font.widthsPerMille.count ? font.widthsPerMille[Int(glyph)] : 0
   }
 }
 
