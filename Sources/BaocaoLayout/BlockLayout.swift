@@ -22,6 +22,13 @@ struct ParagraphBoxes {
   var joinedBelow = false
 }
 
+extension [DisplayItem] {
+  /// Appends `items` moved by (dx, dy), without an intermediate array.
+  mutating func append(_ items: [DisplayItem], movedBy dx: Double, _ dy: Double) {
+    for item in items { append(item.offset(dx: dx, dy: dy)) }
+  }
+}
+
 extension DisplayItem {
   func offset(dx: Double, dy: Double) -> DisplayItem {
     switch self {

@@ -178,7 +178,7 @@ final class Paginator {
         let width = s.bodyWidth - s.headerMarginLeft - s.headerMarginRight
         var top = s.marginTop
         for box in try stack(header, width: width, fieldText: fieldText) {
-          p.items += box.items.map { $0.offset(dx: Double(left + s.headerMarginLeft), dy: Double(top)) }
+          p.items.append(box.items, movedBy: Double(left + s.headerMarginLeft), Double(top))
           top += box.height
         }
       }
@@ -188,7 +188,7 @@ final class Paginator {
         let content = boxes.reduce(0) { $0 + $1.height }
         var top = s.height - s.marginBottom - max(s.footerMinHeight, content + s.footerSpacing) + s.footerSpacing
         for box in boxes {
-          p.items += box.items.map { $0.offset(dx: Double(left + s.footerMarginLeft), dy: Double(top)) }
+          p.items.append(box.items, movedBy: Double(left + s.footerMarginLeft), Double(top))
           top += box.height
         }
       }
@@ -202,7 +202,7 @@ final class Paginator {
         }
         var y = top + s.noteLineWidth + s.noteSpaceAfter
         for box in state.notes {
-          p.items += box.items.map { $0.offset(dx: Double(left), dy: Double(y)) }
+          p.items.append(box.items, movedBy: Double(left), Double(y))
           y += box.height
         }
       }
@@ -461,7 +461,7 @@ final class Paginator {
   }
 
   private func emit(_ box: LineBox, x: Twips) throws(LayoutError) {
-    page.items += box.items.map { $0.offset(dx: Double(x), dy: Double(y)) }
+    page.items.append(box.items, movedBy: Double(x), Double(y))
     y += box.height
     atTop = false
     softTop = false
