@@ -141,11 +141,16 @@ final class StyleSheet {
     chain(family: family, name: name).compactMap { $0.properties[properties] }
   }
 
-  private var mergedCache: [String: [String: String]] = [:]
+  private struct MergedKey: Hashable {
+    var properties: String
+    var family: String
+    var name: String?
+  }
+  private var mergedCache: [MergedKey: [String: String]] = [:]
 
   /// The merged attributes of one properties element (cached: table cells ask for the same few styles).
   func merged(_ properties: String, family: String, name: String?) -> [String: String] {
-    let key = properties + "|" + family + "|" + (name ?? "")
+    let key = MergedKey(properties: properties, family: family, name: name)
     if let cached = mergedCache[key] { return cached }
     var out: [String: String] = [:]
     for layer in layers(properties, family: family, name: name) { out.merge(layer) { _, new in new } }
