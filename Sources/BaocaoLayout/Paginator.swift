@@ -235,9 +235,9 @@ final class Paginator {
   }
 
   /// Body paragraphs' lines and body tables' cells laid out before pages are filled, at the first
-  /// page's body width, about half the work on each core: where a paragraph or a cell falls on the
-  /// pages changes nothing in it. What is not made here (page fields, failures, another width) is
-  /// made as pages are filled.
+  /// page's body width, shared between the cores (a body table's cells from the moment its row is
+  /// read): where a paragraph or a cell falls on the pages changes nothing in it. What is not made
+  /// here (page fields, failures, another width) is made as pages are filled.
   private var preparedLines: [ObjectIdentifier: (width: Twips, lines: [LaidLine])] = [:]
   private var preparedCells: [ObjectIdentifier: (width: Twips, boxes: [LineBox])] = [:]
 
