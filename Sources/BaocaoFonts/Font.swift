@@ -54,7 +54,7 @@ public final class Font: @unchecked Sendable {
     return OpaquePointer(bitPattern: address) ?? embeddableFace
   }
 
-  /// The tables a PDF viewer reads from an embedded TrueType font: the others are left out of subsets.
+  /// The tables left out of subsets: a PDF viewer reads none of them from an embedded TrueType font.
   static let droppedTables: [UInt32] = ["GSUB", "GPOS", "GDEF", "kern", "name", "DSIG", "gasp", "hdmx", "VDMX", "LTSH", "vhea", "vmtx", "morx", "meta", "cmap", "post", "BASE", "JSTF"].map { tag in
     let t = Array(tag.utf8)
     return UInt32(t[0]) << 24 | UInt32(t[1]) << 16 | UInt32(t[2]) << 8 | UInt32(t[3])

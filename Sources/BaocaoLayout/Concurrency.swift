@@ -91,14 +91,30 @@ struct UncheckedBox<T>: @unchecked Sendable {
   init(_ value: T) { self.value = value }
 }
 
+/// Jobs 0..<count done on two cores: a helper takes them from the front and the caller from the back
+/// until they meet, so however fast each turns out to be, neither waits long for the other (when no
+/// helper begins, the caller does them all). The results come back in job order.
+public func shareJobs<R>(count: Int, here: (Int) -> R, there: @escaping @Sendable (Int) -> R) -> [R] {
+  let queue = JobQueue(count: count)
+  let helping = Concurrently { () -> UncheckedBox<[(Int, R)]> in
+    var made: [(Int, R)] = []
+    while let k = queue.takeFirst() { made.append((k, there(k))) }
+    return UncheckedBox(made)
+  }
+  var results = [R?](repeating: nil, count: count)
+  while let k = queue.takeLast() { results[k] = here(k) }
+  for (k, r) in helping.value.value { results[k] = r }
+  return results.map { $0! }
+}
+
 /// Job indices 0..<count handed out from both ends, each once, to two threads.
-public final class JobQueue: @unchecked Sendable {
+final class JobQueue: @unchecked Sendable {
   /// The next index from the front (low half) and one past the next from the back (high half).
   private let ends: Atomic<UInt64>
 
-  public init(count: Int) { ends = Atomic(UInt64(count) << 32) }
+  init(count: Int) { ends = Atomic(UInt64(count) << 32) }
 
-  public func takeFirst() -> Int? {
+  func takeFirst() -> Int? {
     var current = ends.load(ordering: .relaxed)
     while true {
       let front = current & 0xFFFF_FFFF, back = current >> 32
@@ -109,7 +125,7 @@ public final class JobQueue: @unchecked Sendable {
     }
   }
 
-  public func takeLast() -> Int? {
+  func takeLast() -> Int? {
     var current = ends.load(ordering: .relaxed)
     while true {
       let front = current & 0xFFFF_FFFF, back = current >> 32

@@ -315,20 +315,9 @@ final class Paginator {
       helperBusy = false
     } else {
       guard jobs.count >= 16, total >= 4000, !helperBusy, let helper else { return }
-      // This core takes jobs from the front, the other from the back, until they meet: however fast
-      // each turns out to be, neither waits for the other for long.
-      let queue = JobQueue(count: jobs.count)
-      let shared = UncheckedBox((helper, jobs, queue))
-      let helping = Concurrently { () -> UncheckedBox<[Made]> in
-        let (helper, jobs, queue) = shared.value
-        var made: [Made] = []
-        while let k = queue.takeLast() { if let m = helper.make(jobs[k]) { made.append(m) } }
-        return UncheckedBox(made)
-      }
+      let theirs = UncheckedBox((helper, jobs))
       helperBusy = true  // tables in cells here are not shared meanwhile
-      made.reserveCapacity(jobs.count)
-      while let k = queue.takeFirst() { if let m = make(jobs[k]) { made.append(m) } }
-      made += helping.value.value
+      made = shareJobs(count: jobs.count, here: { make(jobs[$0]) }, there: { k in theirs.value.0.make(theirs.value.1[k]) }).compactMap { $0 }
       helperBusy = false
     }
     for m in made {
@@ -389,30 +378,25 @@ final class Paginator {
       for c in cells { out.append(try stack(c.blocks, width: c.width, fieldText: fieldText)) }
       return out
     }
-    // The later half goes to the other core; results are taken in order.
-    let split = cells.count / 2
-    let theirs = UncheckedBox((helper, Array(cells[split...])))
-    let made = Concurrently { () -> UncheckedBox<[[LineBox]?]> in
-      let (helper, cells) = theirs.value
-      return UncheckedBox(cells.map { c in
-        Paginator.withoutPageFields({ f throws(LayoutError) in try helper.stack(c.blocks, width: c.width, fieldText: f) })
-      })
-    }
+    let theirs = UncheckedBox((helper, cells))
     helperBusy = true
+    let made = shareJobs(
+      count: cells.count,
+      here: { k -> Result<[LineBox], LayoutError>? in
+        Result { () throws(LayoutError) in try stack(cells[k].blocks, width: cells[k].width, fieldText: fieldText) }
+      },
+      there: { k in
+        let (helper, cells) = theirs.value
+        return Paginator.withoutPageFields({ f throws(LayoutError) in try helper.stack(cells[k].blocks, width: cells[k].width, fieldText: f) })
+          .map { .success($0) }
+      })
+    helperBusy = false
+    // What the other core could not make (a failure, page fields) is made here; failures are
+    // reported in the cells' order, as on one core.
     var out: [[LineBox]] = []
     out.reserveCapacity(cells.count)
-    do {
-      for c in cells[..<split] { out.append(try stack(c.blocks, width: c.width, fieldText: fieldText)) }
-    } catch {
-      _ = made.value  // the helper is free again before anything else can want it
-      helperBusy = false
-      throw error
-    }
-    let theirBoxes = made.value.value
-    helperBusy = false
-    for (k, boxes) in theirBoxes.enumerated() {
-      // What the other core could not make (a failure, page fields) is made here, in order.
-      if let boxes { out.append(boxes) } else { out.append(try stack(cells[split + k].blocks, width: cells[split + k].width, fieldText: fieldText)) }
+    for k in cells.indices {
+      if let result = made[k] { out.append(try result.get()) } else { out.append(try stack(cells[k].blocks, width: cells[k].width, fieldText: fieldText)) }
     }
     return out
   }

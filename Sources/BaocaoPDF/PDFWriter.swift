@@ -27,30 +27,20 @@ public enum PDFWriter {
       for case .glyphs(let run) in page.items { fonts.use(run) }
     }
     let (fontCount, pageCount) = (fonts.used.count, document.pages.count)
-    let queue = JobQueue(count: fontCount + pageCount)
     // Job k < fontCount: font k; else page fontCount + pageCount - 1 - k.
     let (registry, pages, imageNumbers) = (fonts, document.pages, images)
     @Sendable func run(_ k: Int) -> Made {
       if k < fontCount {
-        do throws(PDFError) { return .font(k, .success(try prepareFont(registry.used[k]))) } catch { return .font(k, .failure(error)) }
+        do throws(PDFError) { return .font(.success(try prepareFont(registry.used[k]))) } catch { return .font(.failure(error)) }
       }
-      let page = fontCount + pageCount - 1 - k
-      return .page(page, Flate.stream(content(of: pages[page], fonts: registry, images: imageNumbers)))
+      return .page(Flate.stream(content(of: pages[fontCount + pageCount - 1 - k], fonts: registry, images: imageNumbers)))
     }
-    let helping = Concurrently { () -> [Made] in
-      var made: [Made] = []
-      while let k = queue.takeFirst() { made.append(run(k)) }
-      return made
-    }
-    var made: [Made] = []
-    while let k = queue.takeLast() { made.append(run(k)) }
-    made += helping.value
     var contents = [StreamData](repeating: StreamData(bytes: [], flated: false), count: pageCount)
-    var prepared: [Result<PreparedFont, PDFError>?] = Array(repeating: nil, count: fontCount)
-    for m in made {
+    var prepared: [Result<PreparedFont, PDFError>] = []
+    for (k, m) in shareJobs(count: fontCount + pageCount, here: run, there: run).enumerated() {
       switch m {
-      case .font(let k, let font): prepared[k] = font
-      case .page(let k, let stream): contents[k] = stream
+      case .font(let font): prepared.append(font)
+      case .page(let stream): contents[fontCount + pageCount - 1 - k] = stream
       }
     }
     var imageData: [(image: StreamData, dictionary: String, mask: (data: StreamData, dictionary: String)?)] = []
@@ -65,7 +55,7 @@ public enum PDFWriter {
     let catalogID = w.reserve()
     let pagesID = w.reserve()
     var fontIDs: [Int] = []
-    for font in prepared { fontIDs.append(addFont(try font!.get(), into: &w)) }
+    for font in prepared { fontIDs.append(addFont(try font.get(), into: &w)) }
     var imageIDs: [Int] = []
     for (image, dictionary, mask) in imageData {
       var extra = ""
@@ -97,8 +87,8 @@ public enum PDFWriter {
 
   /// A font made ready or a page's content stream.
   private enum Made {
-    case font(Int, Result<PreparedFont, PDFError>)
-    case page(Int, StreamData)
+    case font(Result<PreparedFont, PDFError>)
+    case page(StreamData)
   }
 
   /// `fonts` holds every font the page uses.
@@ -146,7 +136,7 @@ public enum PDFWriter {
           let g = glyphs[k]
           out.glyph(UInt16(truncatingIfNeeded: g))
           // TJ moves by the font's own width; the difference to the shaped advance is an adjustment.
-          let natural = (Int(g) < widths.count ? widths[Int(g)] : 0) * size / 1000
+          let natural = FontRegistry.width(of: g, in: widths) * size / 1000
           let adjust = (natural - advances[k] / 20) * 1000 / size
           if abs(adjust) >= 0.001 && k < glyphs.count - 1 {
             out.append(") ")
@@ -168,8 +158,8 @@ public enum PDFWriter {
 
   // MARK: - Fonts
 
-  /// A font's objects, made ready off the writer: the subset program and the ToUnicode map
-  /// compressed, the widths and the descriptor's figures.
+  /// A font's objects, made ready off the writer: the subset program, its CIDToGIDMap and the
+  /// ToUnicode map compressed, the widths and the descriptor's figures.
   struct PreparedFont: Sendable {
     var name: String
     var program: StreamData
@@ -200,6 +190,7 @@ public enum PDFWriter {
       + "/ItalicAngle \(num(font.italicAngle)) /Ascent 0 /Descent 0 /CapHeight \(Int((Double(font.capHeight) * scale).rounded())) "
       + "/StemV \(font.bold ? 120 : 80)"
     // Widths of the used glyphs, in runs of consecutive ids.
+    let perMille = font.widthsPerMille
     var widths = ByteBuffer(capacity: glyphs.count * 6)
     var k = 0
     while k < glyphs.count {
@@ -209,7 +200,7 @@ public enum PDFWriter {
       widths.append(" [")
       for g in glyphs[k...end] {
         if g != glyphs[k] { widths.space() }
-        widths.number(FontRegistry.width(of: g, in: font))
+        widths.number(FontRegistry.width(of: g, in: perMille))
       }
       widths.append("] ")
       k = end + 1
@@ -355,8 +346,8 @@ struct FontRegistry {
 
   /// The glyph's width in the PDF's 1/1000 em, as written in the font's /W array.
   @inline(__always)
-  static func width(of glyph: UInt32, in font: Font) -> Double {
-    Int(glyph) < font.widthsPerMille.count ? font.widthsPerMille[Int(glyph)] : 0
+  static func width(of glyph: UInt32, in widths: [Double]) -> Double {
+    Int(glyph) < widths.count ? widths[Int(glyph)] : 0
   }
 }
 
