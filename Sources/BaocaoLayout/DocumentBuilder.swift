@@ -79,6 +79,14 @@ final class DocumentBuilder {
   /// Told of each row of a body table (not one in a cell) as soon as it is read, with the master page
   /// the body starts with: work on the pages can begin while the rest of the body is read.
   var bodyRowRead: ((_ row: RowNode, _ table: TableNode, _ firstMasterPage: String?) -> Void)?
+  /// Told, in the same way, of each body paragraph once it is complete.
+  var bodyParagraphRead: ((_ paragraph: ParagraphNode, _ firstMasterPage: String?) -> Void)?
+
+  private func tellBodyParagraphs(_ blocks: some Collection<Block>, in out: [Block]) {
+    guard let tell = bodyParagraphRead else { return }
+    noteBodyBlock(out.first)
+    for case .paragraph(let p) in blocks { tell(p, firstBodyMaster ?? p.masterPage) }
+  }
   /// The master page of the body's first block, once that block is read.
   private var firstBodyMaster: String??
 
@@ -128,10 +136,12 @@ final class DocumentBuilder {
       switch e.name {
       case "text:p":
         out.append(.paragraph(try paragraph(e, sheet: sheet)))
+        if body { tellBodyParagraphs(out.suffix(1), in: out) }
       case "text:h":
         let p = try paragraph(e, sheet: sheet)
         try applyOutline(to: p, heading: e, sheet: sheet)
         out.append(.paragraph(p))
+        if body { tellBodyParagraphs(out.suffix(1), in: out) }
       case "table:table":
         out.append(.table(try table(e, sheet: sheet, inBody: body)))
       case "text:section":
@@ -139,7 +149,9 @@ final class DocumentBuilder {
         try checkSection(e, sheet: sheet)
         out += try blocks(in: e, sheet: sheet, body: body)
       case "text:list":
-        out += try list(e, sheet: sheet, level: 1, inheritedStyle: nil)
+        let items = try list(e, sheet: sheet, level: 1, inheritedStyle: nil)
+        out += items
+        if body { tellBodyParagraphs(items, in: out) }
       case "text:sequence-decls", "text:variable-decls", "text:user-field-decls", "office:forms", "text:tracked-changes",
         "text:soft-page-break", "office:scripts", "text:bookmark", "text:bookmark-start", "text:bookmark-end",
         "text:alphabetical-index-auto-mark-file", "text:dde-connection-decls", "table:named-expressions":

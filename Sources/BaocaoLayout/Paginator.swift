@@ -13,13 +13,23 @@ public enum DocumentLayout {
       return text.unicodeScalars.allSatisfy { font.covers($0.value) }
     }
     let paginator = Paginator(builder: builder, fonts: resolver)
-    // Body tables' cells are laid out on the other core as their rows are read.
-    builder.bodyRowRead = { [unowned paginator] row, table, master in paginator.rowRead(row, in: table, firstMasterPage: master) }
-    defer { paginator.abandonStream() }
-    let blocks = try builder.bodyBlocks()
-    builder.bodyRowRead = nil
-    let pages = try paginator.run(blocks)
-    return LaidOutDocument(pages: pages, info: DocumentBuilder.info(parts.meta))
+    let blocks: [Block]
+    let pages: [Page]
+    do {
+      // Body paragraphs and body tables' cells are laid out on the other core as they are read.
+      builder.bodyRowRead = { [unowned paginator] row, table, master in paginator.rowRead(row, in: table, firstMasterPage: master) }
+      builder.bodyParagraphRead = { [unowned paginator] p, master in paginator.paragraphRead(p, firstMasterPage: master) }
+      defer { paginator.abandonStream() }
+      blocks = try builder.bodyBlocks()
+      builder.bodyRowRead = nil
+      builder.bodyParagraphRead = nil
+      pages = try paginator.run(blocks)
+    }
+    let info = DocumentBuilder.info(parts.meta)
+    // The document's model, parts and caches: thousands of objects, freed on the other core while
+    // this one goes on with the pages.
+    releaseElsewhere(UncheckedBox((consume builder, consume paginator, consume blocks)))
+    return LaidOutDocument(pages: pages, info: info)
   }
 }
 
@@ -255,29 +265,40 @@ final class Paginator {
   private var stream: PreLayoutStream?
   private var streamTried = false
   private var streamedTables: Set<ObjectIdentifier> = []
+  private var streamedParagraphs: Set<ObjectIdentifier> = []
 
   /// A body table's row has been read: its cells go to the other core at once, at the width of the
   /// first page's body (where the table will be placed is not known yet, nor needed).
   func rowRead(_ row: RowNode, in table: TableNode, firstMasterPage: String?) {
-    if stream == nil {
-      guard !streamTried, !isHelper, Paginator.usesTwoCores else { return }
-      streamTried = true
-      // A page style that cannot be read fails later, where the pages are made.
-      guard let style = try? style(firstMasterPage ?? defaultMasterName), let helper else { return }
-      let opened = PreLayoutStream(width: style.bodyWidth)
-      let shared = UncheckedBox((helper, opened))
-      opened.helping = Concurrently { () -> UncheckedBox<[Made]> in
-        let (helper, stream) = shared.value
-        var made: [Made] = []
-        while let job = stream.next() { if let m = helper.make(job) { made.append(m) } }
-        return UncheckedBox(made)
-      }
-      stream = opened
-      helperBusy = true
-    }
-    guard let stream else { return }
+    guard let stream = openStream(firstMasterPage) else { return }
     streamedTables.insert(ObjectIdentifier(table))
     stream.add(TableLayout.plan(row, of: table, width: stream.width).cells.map { .cell($0.cell, width: $0.contentWidth) })
+  }
+
+  /// A body paragraph has been read: its lines go to the other core likewise.
+  func paragraphRead(_ p: ParagraphNode, firstMasterPage: String?) {
+    guard let stream = openStream(firstMasterPage) else { return }
+    streamedParagraphs.insert(ObjectIdentifier(p))
+    stream.add(CollectionOfOne(.paragraph(p, width: stream.width)))
+  }
+
+  private func openStream(_ firstMasterPage: String?) -> PreLayoutStream? {
+    if let stream { return stream }
+    guard !streamTried, !isHelper, Paginator.usesTwoCores else { return nil }
+    streamTried = true
+    // A page style that cannot be read fails later, where the pages are made.
+    guard let style = try? style(firstMasterPage ?? defaultMasterName), let helper else { return nil }
+    let opened = PreLayoutStream(width: style.bodyWidth)
+    let shared = UncheckedBox((helper, opened))
+    opened.helping = Concurrently { () -> UncheckedBox<[Made]> in
+      let (helper, stream) = shared.value
+      var made: [Made] = []
+      while let job = stream.next() { if let m = helper.make(job) { made.append(m) } }
+      return UncheckedBox(made)
+    }
+    stream = opened
+    helperBusy = true
+    return opened
   }
 
   /// Stops the other core's work on a document that failed before its pages were made.
@@ -293,6 +314,7 @@ final class Paginator {
     for block in blocks {
       switch block {
       case .paragraph(let p):
+        guard !streamedParagraphs.contains(ObjectIdentifier(p)) else { continue }
         jobs.append(.paragraph(p, width: width))
         total += Self.cost(.paragraph(p))
       case .table(let t):
@@ -740,7 +762,7 @@ private final class PreLayoutStream: @unchecked Sendable {
 
   init(width: Twips) { self.width = width }
 
-  func add(_ new: [Paginator.Job]) {
+  func add(_ new: some Collection<Paginator.Job>) {
     guard !new.isEmpty else { return }
     condition.lock()
     jobs += new

@@ -134,7 +134,7 @@ public enum XMLTree {
   /// Parses a whole part into its root element.
   public static func parse(_ bytes: [UInt8]) throws(XMLTreeError) -> XMLElement {
     let result = bytes.withUnsafeBufferPointer { buffer -> Result<XMLElement, XMLTreeError> in
-      var parser = Parser(bytes: buffer)
+      let parser = Parser(bytes: buffer)
       do throws(XMLTreeError) { return .success(try parser.parseDocument()) } catch { return .failure(error) }
     }
     return try result.get()
@@ -142,7 +142,7 @@ public enum XMLTree {
 }
 
 /// Reads the bytes in place (the caller keeps them alive for the parse).
-private struct Parser {
+private final class Parser {
   let bytes: UnsafeBufferPointer<UInt8>
   let n: Int
   var i = 0
@@ -176,7 +176,7 @@ private struct Parser {
   func text(_ start: Int, _ end: Int) -> String { String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self) }
 
   /// The index of the name in bytes[start..<end], added the first time it is seen.
-  mutating func intern(_ start: Int, _ end: Int) -> Int32 {
+  func intern(_ start: Int, _ end: Int) -> Int32 {
     let length = end - start
     let name = bytes.baseAddress! + start
     let h = Parser.hash(UnsafeBufferPointer(start: name, count: length))
@@ -226,7 +226,7 @@ private struct Parser {
     return UInt32(truncatingIfNeeded: h ^ (h >> 29))
   }
 
-  mutating func rehash() {
+  func rehash() {
     nameSlots = [Int32](repeating: 0, count: nameSlots.count * 2)
     let mask = nameSlots.count - 1
     for index in names.indices {
@@ -239,12 +239,12 @@ private struct Parser {
     }
   }
 
-  mutating func addText(_ text: String) {
+  func addText(_ text: String) {
     pending.append(~Int32(texts.count))
     texts.append(text)
   }
 
-  mutating func parseDocument() throws(XMLTreeError) -> XMLElement {
+  func parseDocument() throws(XMLTreeError) -> XMLElement {
     // Open elements: their node and where their children start in `pending`.
     var stack: [(node: Int, childrenFrom: Int)] = []
     var root: Int?
@@ -304,7 +304,7 @@ private struct Parser {
     return memcmp(bytes.baseAddress! + i, s.utf8Start, count) == 0
   }
 
-  mutating func skip(past s: StaticString) throws(XMLTreeError) {
+  func skip(past s: StaticString) throws(XMLTreeError) {
     while i < n {
       if starts(with: s) { i += s.utf8CodeUnitCount; return }
       i += 1
@@ -316,7 +316,7 @@ private struct Parser {
 
   /// Reads a start tag into a new node; returns its index and whether the tag closes itself.
   /// (Scanned with a local pointer and index: the compiler keeps them in registers.)
-  mutating func parseStartTag() throws(XMLTreeError) -> (Int, Bool) {
+  func parseStartTag() throws(XMLTreeError) -> (Int, Bool) {
     let b = bytes.baseAddress!
     let n = self.n
     var k = i + 1

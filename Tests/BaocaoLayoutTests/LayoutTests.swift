@@ -189,7 +189,9 @@ import Testing
         + "<table:table-cell><text:p>\(right)</text:p></table:table-cell></table:table-row>"
     }
     // Long enough to be laid out on two cores before pages are filled (and across two pages).
-    let table = "<text:p>Bảng</text:p><table:table><table:table-column table:number-columns-repeated=\"2\"/>" + (1...40).map(row).joined()
+    // Body paragraphs (a heading, a list, one with a page field) go to the other core as they are read too.
+    let table = "<text:h text:outline-level=\"1\">Tiêu đề</text:h><text:list><text:list-item><text:p>Một việc</text:p></text:list-item></text:list>"
+      + "<text:p>Trang <text:page-number text:select-page=\"current\">1</text:page-number></text:p><text:p>Bảng</text:p><table:table><table:table-column table:number-columns-repeated=\"2\"/>" + (1...40).map(row).joined()
       + "</table:table><text:p>Hết.</text:p>"
     func dump(_ laid: LaidOutDocument) -> [String] {
       laid.pages.flatMap { page in
