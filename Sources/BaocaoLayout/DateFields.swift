@@ -34,7 +34,7 @@ struct DateFields {
     }
     var pieces = style.elements.map { $0.name == "number:text" ? Piece.literal($0.textContent) : .part($0) }
     if style["number:automatic-order"] == "true" {
-      pieces = try Self.reordered(style.elements, language: lang, country: ctry)
+      pieces = try Self.reordered(Array(style.elements), language: lang, country: ctry)
     }
     var out = ""
     for piece in pieces {

@@ -49,12 +49,24 @@ struct ParagraphLayout {
     var glyphs: [ShapedGlyph] = []
     /// The glyphs' clusters never go back (as in all left-to-right text).
     var ordered = true
+    /// Where the next line's glyphs start, when ordered (each line starts where the last one stopped).
+    var cursor = 0
     /// The size glyphs are drawn at (smaller for superscript and subscript) and how far they are raised.
     var size: Twips
     var rise: Twips
   }
 
   private enum Special: Equatable { case tab, lineBreak, object(Int) }
+
+  private struct ScalarInfo {
+    /// Its width in twips (shaping, then tabs' stops and pictures' widths).
+    var advance = 0.0
+    /// The index of its run.
+    var run: Int32 = 0
+    var special: Special? = nil
+    /// A line may end after it.
+    var breakAfter = false
+  }
 
   func layout(_ p: ParagraphNode, width: Twips, fieldText: (Field) -> String) throws(LayoutError) -> [LaidLine] {
     // 1. Flatten the inlines into one scalar array with runs of equal properties.
@@ -130,49 +142,49 @@ struct ParagraphLayout {
       return [line]
     }
 
-    var specials = [Special?](repeating: nil, count: scalars.count)
+    // What the steps below know of each scalar, in one array.
+    var info: [ScalarInfo] = []
+    info.reserveCapacity(scalars.count)
+    info.append(contentsOf: repeatElement(ScalarInfo(), count: scalars.count))
     var tabLeaders: [Int: String] = [:]
-    for (i, k) in specialAt { specials[i] = k }
+    for (i, k) in specialAt { info[i].special = k }
 
     // 2. Shape each run; collect advances per scalar (twips).
-    var advance = [Double](repeating: 0, count: scalars.count)
-    var runOf = [Int](repeating: 0, count: scalars.count)
     for r in runs.indices {
       let run = runs[r]
-      for i in run.range { runOf[i] = r }
+      for i in run.range { info[i].run = Int32(r) }
       var shaping = scalars
       for (k, v) in drawnAs { shaping[k] = v }
       var glyphs = fonts.shaper.shape(run.font, drawnAs.isEmpty ? scalars : shaping, range: run.range, kerning: run.props.kerning)
       let scale = Double(run.size) / Double(run.font.unitsPerEm)
       for (k, g) in glyphs.enumerated() {
-        if g.glyph == 0, let s = Unicode.Scalar(scalars[g.cluster]), !(specials[g.cluster] != nil || s.properties.isWhitespace || s.value < 0x20) {
+        if g.glyph == 0, let s = Unicode.Scalar(scalars[g.cluster]), !(info[g.cluster].special != nil || s.properties.isWhitespace || s.value < 0x20) {
           throw .missingGlyph(font: run.font.family, scalar: scalars[g.cluster])
         }
-        if specials[g.cluster] != nil { glyphs[k].advance = 0 }
-        advance[g.cluster] += Double(glyphs[k].advance) * scale
+        if info[g.cluster].special != nil { glyphs[k].advance = 0 }
+        info[g.cluster].advance += Double(glyphs[k].advance) * scale
       }
       runs[r].ordered = zip(glyphs, glyphs.dropFirst()).allSatisfy { $0.cluster <= $1.cluster }
       runs[r].glyphs = glyphs
     }
 
-    for i in scalars.indices { if case .object(let o) = specials[i] { advance[i] = Double(objects[o].width) } }
+    for i in scalars.indices { if case .object(let o) = info[i].special { info[i].advance = Double(objects[o].width) } }
 
     // 3. Break opportunities: after a space; after a hyphen or dash that follows a letter.
     func isSpace(_ v: UInt32) -> Bool { v == 0x20 || v == 0x3000 }
     func isLetter(_ v: UInt32) -> Bool { Unicode.Scalar(v)?.properties.isAlphabetic ?? false }
-    var breakAfter = [Bool](repeating: false, count: scalars.count)
     for i in scalars.indices {
       let v = scalars[i]
       if isSpace(v) {
-        if i + 1 < scalars.count, !isSpace(scalars[i + 1]) { breakAfter[i] = true }
+        if i + 1 < scalars.count, !isSpace(scalars[i + 1]) { info[i].breakAfter = true }
       } else if v == 0x2D || v == 0x2010 || v == 0x2013 || v == 0x2014 {
         let prevLetter = i > 0 && isLetter(scalars[i - 1])
         let nextOK = i + 1 < scalars.count && !isSpace(scalars[i + 1]) && !(Unicode.Scalar(scalars[i + 1])?.properties.numericType != nil)
         if (v == 0x2D || v == 0x2010) ? (prevLetter && nextOK) : (i > 0 && !isSpace(scalars[i - 1]) && nextOK) {
-          breakAfter[i] = true
+          info[i].breakAfter = true
         }
       } else if v == 0x09 || v == 0xFFFC {
-        breakAfter[i] = true
+        info[i].breakAfter = true
       }
     }
 
@@ -187,7 +199,7 @@ struct ParagraphLayout {
     var lastBreak: Int? = nil  // index after which the line may end
     var widthAtBreak = 0.0
     while i < n {
-      if specials[i] == .lineBreak {
+      if info[i].special == .lineBreak {
         lines.append((lineStart..<(i + 1), x, true))
         i += 1
         lineStart = i
@@ -196,7 +208,7 @@ struct ParagraphLayout {
         firstLine = false
         continue
       }
-      if specials[i] == .tab {
+      if info[i].special == .tab {
         let indent = Double(firstLine ? props.textIndent : 0)
         let pos = x + indent
         let (stop, kind, decimal, leader) = nextTabStop(after: pos, props: props)
@@ -206,23 +218,23 @@ struct ParagraphLayout {
         var beforeDecimal = 0.0
         var seenDecimal = false
         var k = i + 1
-        while k < n, specials[k] == nil {
+        while k < n, info[k].special == nil {
           if !seenDecimal, let d = decimal, scalars[k] == d { seenDecimal = true }
-          if !seenDecimal { beforeDecimal += advance[k] }
-          following += advance[k]
+          if !seenDecimal { beforeDecimal += info[k].advance }
+          following += info[k].advance
           k += 1
         }
         switch kind {
-        case .left: advance[i] = max(0, stop - pos)
-        case .right: advance[i] = max(0, stop - pos - following)
-        case .center: advance[i] = max(0, stop - pos - following / 2)
-        case .char: advance[i] = max(0, stop - pos - beforeDecimal)
+        case .left: info[i].advance = max(0, stop - pos)
+        case .right: info[i].advance = max(0, stop - pos - following)
+        case .center: info[i].advance = max(0, stop - pos - following / 2)
+        case .char: info[i].advance = max(0, stop - pos - beforeDecimal)
         }
       }
-      let w = advance[i]
+      let w = info[i].advance
       if isSpace(scalars[i]) || x + w <= lineWidth() + 0.5 {
         x += w
-        if breakAfter[i] {
+        if info[i].breakAfter {
           lastBreak = i
           widthAtBreak = x
         }
@@ -252,22 +264,21 @@ struct ParagraphLayout {
     // 5. Position glyphs per line.
     var out: [LaidLine] = []
     out.reserveCapacity(lines.count)
-    var glyphCursor = [Int](repeating: 0, count: runs.count)
     for (li, line) in lines.enumerated() {
       let isFirst = li == 0
       let isLast = li == lines.count - 1 || line.ends
       // Drop trailing spaces and the line-break marker from what is drawn and measured.
       var end = line.range.upperBound
-      while end > line.range.lowerBound, isSpace(scalars[end - 1]) || specials[end - 1] == .lineBreak { end -= 1 }
+      while end > line.range.lowerBound, isSpace(scalars[end - 1]) || info[end - 1].special == .lineBreak { end -= 1 }
       let visible = line.range.lowerBound..<end
       var used = 0.0
       var spaces = 0
       for k in visible {
-        used += advance[k]
+        used += info[k].advance
         if isSpace(scalars[k]) { spaces += 1 }
       }
       // Spaces before a tab are not stretched.
-      if let lastTab = visible.last(where: { specials[$0] == .tab }) {
+      if let lastTab = visible.last(where: { info[$0].special == .tab }) {
         spaces = visible.filter { $0 > lastTab && isSpace(scalars[$0]) }.count
       }
       let indent = Double(isFirst ? props.textIndent : 0)
@@ -287,7 +298,7 @@ struct ParagraphLayout {
       var objectsInLine: [(image: ImageData, x: Double, width: Twips, height: Twips)] = []
       var objectAscent = 0
       var pen = xStart
-      var r = visible.isEmpty ? runOf[min(line.range.lowerBound, n - 1)] : runOf[visible.lowerBound]
+      var r = visible.isEmpty ? Int(info[min(line.range.lowerBound, n - 1)].run) : Int(info[visible.lowerBound].run)
       if visible.isEmpty {
         let m = runs[r].metrics
         ascent = m.ascent
@@ -296,10 +307,10 @@ struct ParagraphLayout {
       // Trailing spaces are drawn too (LibreOffice does: text extraction then sees the same words),
       // but they hang past the margin: they take no part in alignment or line height.
       var drawnEnd = line.range.upperBound
-      while drawnEnd > visible.upperBound, specials[drawnEnd - 1] == .lineBreak { drawnEnd -= 1 }
+      while drawnEnd > visible.upperBound, info[drawnEnd - 1].special == .lineBreak { drawnEnd -= 1 }
       var k = visible.lowerBound
       while k < drawnEnd {
-        r = runOf[k]
+        r = Int(info[k].run)
         let run = runs[r]
         let segEnd = min(run.range.upperBound, drawnEnd)
         if k < visible.upperBound {
@@ -314,7 +325,7 @@ struct ParagraphLayout {
         let segment = k..<segEnd
         // The run's glyphs in this segment: from a cursor when clusters only grow (left-to-right
         // text: each line starts where the last one stopped), else by looking at every glyph.
-        var gi = run.ordered ? glyphCursor[r] : 0
+        var gi = run.ordered ? run.cursor : 0
         while gi < run.glyphs.count, run.glyphs[gi].cluster < segment.lowerBound { gi += 1 }
         piece.glyphs.reserveCapacity(segment.count)
         piece.advances.reserveCapacity(segment.count)
@@ -328,30 +339,30 @@ struct ParagraphLayout {
           }
           let current = gi
           gi += 1
-          if case .object(let o) = specials[g.cluster] {
+          if case .object(let o) = info[g.cluster].special {
             objectsInLine.append((objects[o].image, pen, objects[o].width, objects[o].height))
             objectAscent = max(objectAscent, objects[o].height)
-            if let last = piece.advances.indices.last { piece.advances[last] += advance[g.cluster] } else { piece.x += advance[g.cluster] }
-            pen += advance[g.cluster]
+            if let last = piece.advances.indices.last { piece.advances[last] += info[g.cluster].advance } else { piece.x += info[g.cluster].advance }
+            pen += info[g.cluster].advance
             continue
           }
           if let leader = tabLeaders[g.cluster], let dot = leader.unicodeScalars.first,
-            let filled = leaderPiece(dot.value, run: run, from: pen, width: advance[g.cluster])
+            let filled = leaderPiece(dot.value, run: run, from: pen, width: info[g.cluster].advance)
           {
             // A tab with a leader: as many dots as fit, spread over the whole gap (as LibreOffice draws them).
             if !piece.glyphs.isEmpty { pieces.append(piece) }
             pieces.append(filled)
-            pen += advance[g.cluster]
+            pen += info[g.cluster].advance
             piece = LaidLine.Piece(
               font: run.font, size: run.size, color: run.props.color, x: pen, glyphs: [], advances: [], source: scalars,
               clusters: [], underline: run.props.underline, strike: run.props.strike, rise: run.rise,
               highlight: run.props.highlight, ascent: run.metrics.ascent, descent: run.metrics.descent)
             continue
           }
-          if specials[g.cluster] != nil {
+          if info[g.cluster].special != nil {
             // A tab is white space up to its stop: no glyph, only an advance.
-            if let last = piece.advances.indices.last { piece.advances[last] += advance[g.cluster] } else { piece.x += advance[g.cluster] }
-            pen += advance[g.cluster]
+            if let last = piece.advances.indices.last { piece.advances[last] += info[g.cluster].advance } else { piece.x += info[g.cluster].advance }
+            pen += info[g.cluster].advance
             continue
           }
           var adv = Double(g.advance) * scale
@@ -363,7 +374,7 @@ struct ParagraphLayout {
           piece.clusters.append(repeatGlyph ? 0..<0 : clusterRange(run.glyphs, from: current, within: segment))
           pen += adv
         }
-        if run.ordered { glyphCursor[r] = gi }
+        if run.ordered { runs[r].cursor = gi }
         if !piece.glyphs.isEmpty { pieces.append(piece) }
         k = segEnd
       }

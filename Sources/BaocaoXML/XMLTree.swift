@@ -27,10 +27,7 @@ public struct XMLElement: @unchecked Sendable {
   public var name: String { tree.names[Int(node.name)] }
 
   /// The attributes in document order.
-  public var attributes: [(name: String, value: String)] {
-    let n = node
-    return (Int(n.attributeStart)..<Int(n.attributeEnd)).map { (tree.names[Int(tree.attributeNames[$0])], tree.attributeValues[$0]) }
-  }
+  public var attributes: XMLAttributes { XMLAttributes(tree: tree, range: Int(node.attributeStart)..<Int(node.attributeEnd)) }
 
   public subscript(attribute: String) -> String? {
     let n = node
@@ -42,13 +39,8 @@ public struct XMLElement: @unchecked Sendable {
 
   public var children: XMLChildren { XMLChildren(tree: tree, range: Int(node.childStart)..<Int(node.childEnd)) }
 
-  public var elements: [XMLElement] {
-    var out: [XMLElement] = []
-    for ref in tree.childRefs[Int(node.childStart)..<Int(node.childEnd)] where ref >= 0 {
-      out.append(XMLElement(tree: tree, index: Int(ref)))
-    }
-    return out
-  }
+  /// The child elements (the text between them left out).
+  public var elements: XMLChildElements { XMLChildElements(tree: tree, range: Int(node.childStart)..<Int(node.childEnd)) }
 
   public func first(_ name: String) -> XMLElement? {
     for ref in tree.childRefs[Int(node.childStart)..<Int(node.childEnd)] where ref >= 0 {
@@ -92,6 +84,39 @@ public struct XMLChildren: RandomAccessCollection {
   public subscript(position: Int) -> XMLElement.Child {
     let ref = tree.childRefs[position]
     return ref >= 0 ? .element(XMLElement(tree: tree, index: Int(ref))) : .text(tree.texts[Int(~ref)])
+  }
+}
+
+/// An element's attributes, read in place (an array of them cost an allocation, and a look-up of
+/// the tuple's type, per element asked).
+public struct XMLAttributes: RandomAccessCollection {
+  let tree: XMLStorage
+  let range: Range<Int>
+
+  public var startIndex: Int { range.lowerBound }
+  public var endIndex: Int { range.upperBound }
+
+  public subscript(position: Int) -> (name: String, value: String) {
+    (tree.names[Int(tree.attributeNames[position])], tree.attributeValues[position])
+  }
+}
+
+/// An element's child elements, read in place.
+public struct XMLChildElements: Collection {
+  let tree: XMLStorage
+  let range: Range<Int>
+
+  /// Positions among the element's children; text children are stepped over.
+  public var startIndex: Int { skippingText(from: range.lowerBound) }
+  public var endIndex: Int { range.upperBound }
+  public func index(after i: Int) -> Int { skippingText(from: i + 1) }
+
+  public subscript(position: Int) -> XMLElement { XMLElement(tree: tree, index: Int(tree.childRefs[position])) }
+
+  private func skippingText(from i: Int) -> Int {
+    var k = i
+    while k < range.upperBound, tree.childRefs[k] < 0 { k += 1 }
+    return k
   }
 }
 
