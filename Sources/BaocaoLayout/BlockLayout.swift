@@ -119,7 +119,7 @@ extension ParagraphLayout {
         }
         items.append(.glyphs(GlyphRun(
           font: piece.font, size: piece.size, color: piece.color, x: contentLeft + piece.x, y: baseline - Double(piece.rise),
-          glyphs: piece.glyphs, advances: piece.advances, source: piece.source, clusters: piece.clusters)))
+          glyphs: piece.glyphs, source: piece.source)))
         if piece.underline || piece.strike {
           let thickness = Double(piece.size) / 20
           let dy = piece.underline ? Double(piece.size) / 8 : -Double(piece.size) / 4

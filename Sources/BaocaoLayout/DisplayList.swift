@@ -3,21 +3,26 @@ import BaocaoFonts
 /// What layout produces and a PDF writer paints: pages of positioned glyphs, lines and rectangles.
 /// Coordinates are twips from the page's top-left corner, y downwards.
 
+/// A glyph as drawn: its id in the font, the pen's advance after it (shaping, kerning and
+/// justification included), and the scalars it stands for, `source[cluster]` (an empty range for
+/// the second and later glyphs of a cluster).
+public struct PlacedGlyph: Sendable, Equatable {
+  public var id: UInt32
+  public var cluster: Range<Int32>
+  public var advance: Double
+}
+
 public struct GlyphRun: Sendable {
   /// The glyphs and their text, in one shared object: runs are moved and offset many times on the
-  /// way to a page, and copying one reference is cheaper than copying five.
+  /// way to a page, and copying one reference is cheaper than copying three.
   final class Shaped: Sendable {
     let font: Font
-    let glyphs: [UInt32]
-    let advances: [Double]
+    let glyphs: [PlacedGlyph]
     let source: [UInt32]
-    let clusters: [Range<Int32>]
-    init(font: Font, glyphs: [UInt32], advances: [Double], source: [UInt32], clusters: [Range<Int32>]) {
+    init(font: Font, glyphs: [PlacedGlyph], source: [UInt32]) {
       self.font = font
       self.glyphs = glyphs
-      self.advances = advances
       self.source = source
-      self.clusters = clusters
     }
   }
 
@@ -29,16 +34,12 @@ public struct GlyphRun: Sendable {
   public var y: Double
 
   public var font: Font { shaped.font }
-  public var glyphs: [UInt32] { shaped.glyphs }
-  /// The pen advance after each glyph (shaping, kerning and justification included).
-  public var advances: [Double] { shaped.advances }
-  /// The text each glyph stands for: `source[clusters[k]]` (an empty range for the second and later
-  /// glyphs of a cluster). `source` is the paragraph's scalars, shared by all its runs.
+  public var glyphs: [PlacedGlyph] { shaped.glyphs }
+  /// The paragraph's scalars, shared by all its runs.
   public var source: [UInt32] { shaped.source }
-  public var clusters: [Range<Int32>] { shaped.clusters }
 
-  init(font: Font, size: Twips, color: RGB, x: Double, y: Double, glyphs: [UInt32], advances: [Double], source: [UInt32], clusters: [Range<Int32>]) {
-    shaped = Shaped(font: font, glyphs: glyphs, advances: advances, source: source, clusters: clusters)
+  init(font: Font, size: Twips, color: RGB, x: Double, y: Double, glyphs: [PlacedGlyph], source: [UInt32]) {
+    shaped = Shaped(font: font, glyphs: glyphs, source: source)
     self.size = size
     self.color = color
     self.x = x
@@ -48,7 +49,7 @@ public struct GlyphRun: Sendable {
   /// The text glyph `k` stands for, for a ToUnicode map.
   public func text(of k: Int) -> String {
     var s = String.UnicodeScalarView()
-    for i in shaped.clusters[k] { if let u = Unicode.Scalar(shaped.source[Int(i)]) { s.append(u) } }
+    for i in shaped.glyphs[k].cluster { if let u = Unicode.Scalar(shaped.source[Int(i)]) { s.append(u) } }
     return String(s)
   }
 }

@@ -9,10 +9,8 @@ struct LaidLine {
     var size: Twips
     var color: RGB
     var x: Double
-    var glyphs: [UInt32]
-    var advances: [Double]
+    var glyphs: [PlacedGlyph]
     var source: [UInt32]
-    var clusters: [Range<Int32>]
     var underline: Bool
     var strike: Bool
     var rise: Twips = 0
@@ -20,7 +18,7 @@ struct LaidLine {
     var highlight: RGB? = nil
     var ascent: Twips = 0
     var descent: Twips = 0
-    var width: Double { advances.reduce(0, +) }
+    var width: Double { glyphs.reduce(0) { $0 + $1.advance } }
   }
 
   var pieces: [Piece] = []
@@ -319,7 +317,7 @@ struct ParagraphLayout {
         }
         let scale = Double(run.size) / Double(run.font.unitsPerEm)
         var piece = LaidLine.Piece(
-          font: run.font, size: run.size, color: run.props.color, x: pen, glyphs: [], advances: [], source: scalars, clusters: [],
+          font: run.font, size: run.size, color: run.props.color, x: pen, glyphs: [], source: scalars,
           underline: run.props.underline, strike: run.props.strike, rise: run.rise, highlight: run.props.highlight,
           ascent: run.metrics.ascent, descent: run.metrics.descent)
         let segment = k..<segEnd
@@ -328,8 +326,6 @@ struct ParagraphLayout {
         var gi = run.ordered ? run.cursor : 0
         while gi < run.glyphs.count, run.glyphs[gi].cluster < segment.lowerBound { gi += 1 }
         piece.glyphs.reserveCapacity(segment.count)
-        piece.advances.reserveCapacity(segment.count)
-        piece.clusters.reserveCapacity(segment.count)
         while gi < run.glyphs.count {
           let g = run.glyphs[gi]
           guard segment.contains(g.cluster) else {
@@ -342,7 +338,7 @@ struct ParagraphLayout {
           if case .object(let o) = info[g.cluster].special {
             objectsInLine.append((objects[o].image, pen, objects[o].width, objects[o].height))
             objectAscent = max(objectAscent, objects[o].height)
-            if let last = piece.advances.indices.last { piece.advances[last] += info[g.cluster].advance } else { piece.x += info[g.cluster].advance }
+            if let last = piece.glyphs.indices.last { piece.glyphs[last].advance += info[g.cluster].advance } else { piece.x += info[g.cluster].advance }
             pen += info[g.cluster].advance
             continue
           }
@@ -354,24 +350,22 @@ struct ParagraphLayout {
             pieces.append(filled)
             pen += info[g.cluster].advance
             piece = LaidLine.Piece(
-              font: run.font, size: run.size, color: run.props.color, x: pen, glyphs: [], advances: [], source: scalars,
-              clusters: [], underline: run.props.underline, strike: run.props.strike, rise: run.rise,
+              font: run.font, size: run.size, color: run.props.color, x: pen, glyphs: [], source: scalars,
+              underline: run.props.underline, strike: run.props.strike, rise: run.rise,
               highlight: run.props.highlight, ascent: run.metrics.ascent, descent: run.metrics.descent)
             continue
           }
           if info[g.cluster].special != nil {
             // A tab is white space up to its stop: no glyph, only an advance.
-            if let last = piece.advances.indices.last { piece.advances[last] += info[g.cluster].advance } else { piece.x += info[g.cluster].advance }
+            if let last = piece.glyphs.indices.last { piece.glyphs[last].advance += info[g.cluster].advance } else { piece.x += info[g.cluster].advance }
             pen += info[g.cluster].advance
             continue
           }
           var adv = Double(g.advance) * scale
           if isSpace(scalars[g.cluster]) && g.cluster < visible.upperBound { adv += extraPerSpace }
-          piece.glyphs.append(g.glyph)
-          piece.advances.append(adv)
           // The cluster's text goes with its first glyph.
           let repeatGlyph = current > 0 && run.glyphs[current - 1].cluster == g.cluster
-          piece.clusters.append(repeatGlyph ? 0..<0 : clusterRange(run.glyphs, from: current, within: segment))
+          piece.glyphs.append(PlacedGlyph(id: g.glyph, cluster: repeatGlyph ? 0..<0 : clusterRange(run.glyphs, from: current, within: segment), advance: adv))
           pen += adv
         }
         if run.ordered { runs[r].cursor = gi }
@@ -421,8 +415,8 @@ struct ParagraphLayout {
     guard count > 0 else { return nil }
     return LaidLine.Piece(
       font: run.font, size: run.size, color: run.props.color, x: x,
-      glyphs: Array(repeating: g.glyph, count: count), advances: Array(repeating: width / Double(count), count: count), source: [scalar],
-      clusters: Array(repeating: 0..<1, count: count), underline: false, strike: false)
+      glyphs: Array(repeating: PlacedGlyph(id: g.glyph, cluster: 0..<1, advance: width / Double(count)), count: count), source: [scalar],
+      underline: false, strike: false)
   }
 
   /// The first tab stop after `pos` (positions from the paragraph's left margin), or the next default stop.

@@ -131,13 +131,12 @@ public enum PDFWriter {
         out.number((run.x + 3) / 20); out.space(); out.number((height - run.y) / 20); out.append(" Td [(")
         let widths = run.font.widthsPerMille
         let glyphs = run.glyphs
-        let advances = run.advances
         for k in glyphs.indices {
-          let g = glyphs[k]
+          let g = glyphs[k].id
           out.glyph(UInt16(truncatingIfNeeded: g))
           // TJ moves by the font's own width; the difference to the shaped advance is an adjustment.
           let natural = FontRegistry.width(of: g, in: widths) * size / 1000
-          let adjust = (natural - advances[k] / 20) * 1000 / size
+          let adjust = (natural - glyphs[k].advance / 20) * 1000 / size
           if abs(adjust) >= 0.001 && k < glyphs.count - 1 {
             out.append(") ")
             out.number(adjust)
@@ -329,12 +328,11 @@ struct FontRegistry {
     used[f] = Entry(font: entry.font)
     if entry.named.isEmpty { entry.named = [Bool](repeating: false, count: entry.font.glyphCount) }
     let glyphs = run.glyphs
-    let clusters = run.clusters
     for k in glyphs.indices {
-      let glyph = glyphs[k]
+      let glyph = glyphs[k].id
       let g = Int(glyph)
       if g < entry.named.count, entry.named[g] { continue }
-      if clusters[k].isEmpty {
+      if glyphs[k].cluster.isEmpty {
         if entry.glyphs[glyph] == nil { entry.glyphs[glyph] = "" }
         continue
       }

@@ -76,7 +76,7 @@ import Testing
       guard case .glyphs(let run) = $0 else { return nil }
       var n = run.glyphs.count
       while n > 0, run.text(of: n - 1) == " " { n -= 1 }
-      return run.x + run.advances.prefix(n).reduce(0, +)
+      return run.x + run.glyphs.prefix(n).reduce(0) { $0 + $1.advance }
     }
     #expect(ends.count >= 3)
     let measure = Double(11906 - 1701 - 1134)  // page width minus 3 cm and 2 cm
@@ -167,7 +167,7 @@ import Testing
       let doc = try DocumentLayout.layout(Self.document("<text:p>\(field)</text:p>", styles: styles), fonts: Self.catalog, now: now)
       let text = doc.pages.flatMap(\.items).compactMap { item -> String? in
         guard case .glyphs(let run) = item else { return nil }
-        return String(String.UnicodeScalarView(run.glyphs.indices.flatMap { k in run.clusters[k].compactMap { Unicode.Scalar(run.source[Int($0)]) } }))
+        return String(String.UnicodeScalarView(run.glyphs.flatMap { g in g.cluster.compactMap { Unicode.Scalar(run.source[Int($0)]) } }))
       }.joined()
       #expect(text == expected, "\(field)")
     }
@@ -197,7 +197,7 @@ import Testing
       laid.pages.flatMap { page in
         page.items.map { item -> String in
           switch item {
-          case .glyphs(let run): "g \(run.x) \(run.y) \(run.glyphs) \(run.advances)"
+          case .glyphs(let run): "g \(run.x) \(run.y) \(run.glyphs.map(\.id)) \(run.glyphs.map(\.advance))"
           case .line(let x1, let y1, let x2, let y2, let w, _): "l \(x1) \(y1) \(x2) \(y2) \(w)"
           case .rect(let x, let y, let w, let h, _): "r \(x) \(y) \(w) \(h)"
           case .image(_, let x, let y, let w, let h): "i \(x) \(y) \(w) \(h)"
