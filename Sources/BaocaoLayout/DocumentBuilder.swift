@@ -39,8 +39,15 @@ final class DocumentBuilder {
   private var paragraphCache: [StyleKey: (ParagraphProps, TextProps)] = [:]
 
   init(parts: DocumentParts) throws(LayoutError) {
-    // content.xml, the larger part, is parsed on the other core meanwhile.
-    let parsingContent = Concurrently { [content = parts.content] in Result { () throws(XMLTreeError) in try XMLTree.parse(content) } }
+    // content.xml's body, the larger part of the work, is parsed on the other core meanwhile; its
+    // head (font faces, automatic styles) here, after styles.xml.
+    let content = parts.content
+    let split = XMLTree.bodySplit(content)
+    let parsingBody = Concurrently { [content] in
+      Result { () throws(XMLTreeError) in
+        if let split { try XMLTree.parse(content, split.body, closingOpenElements: false) } else { try XMLTree.parse(content) }
+      }
+    }
     let base = StyleSheet()
     var stylesRoot: XMLElement?
     if let styles = parts.styles {
@@ -53,22 +60,36 @@ final class DocumentBuilder {
       }
       base.add(stylesRoot?.first("office:master-styles"), automatic: false)
     }
-    let contentRoot: XMLElement
-    do { contentRoot = try parsingContent.value.get() } catch { throw .badDocument("content.xml: \(error)") }
-    base.addFontFaces(contentRoot.first("office:font-face-decls"))
+    var head: XMLElement
+    var body: XMLElement?
+    do throws(XMLTreeError) {
+      if let split {
+        head = try XMLTree.parse(content, split.head, closingOpenElements: true)
+        body = try parsingBody.value.get()
+      } else {
+        head = try parsingBody.value.get()
+        body = head.first("office:body")
+      }
+    } catch {
+      // Cut in two, the part may fail where the whole would not (a cut inside a comment), or say
+      // so elsewhere: the whole part has the last word.
+      do { head = try XMLTree.parse(content) } catch { throw .badDocument("content.xml: \(error)") }
+      body = head.first("office:body")
+    }
+    base.addFontFaces(head.first("office:font-face-decls"))
     self.masterSheet = base.withAutomatic(stylesRoot?.first("office:automatic-styles"))
-    self.content = base.withAutomatic(contentRoot.first("office:automatic-styles"))
-    self.contentRoot = contentRoot
+    self.content = base.withAutomatic(head.first("office:automatic-styles"))
+    self.contentBody = body
     self.files = parts.files
   }
 
   let files: [String: [UInt8]]
   private var images: [String: ImageData] = [:]
 
-  let contentRoot: XMLElement
+  let contentBody: XMLElement?
 
   func bodyBlocks() throws(LayoutError) -> [Block] {
-    guard let body = contentRoot.first("office:body") else { throw .badDocument("content.xml has no office:body") }
+    guard let body = contentBody else { throw .badDocument("content.xml has no office:body") }
     guard let text = body.first("office:text") else {
       throw .unsupported("this kind of document (only text documents, .odt, can be converted to PDF natively)")
     }

@@ -158,11 +158,53 @@ public struct XMLTreeError: Error, Sendable, CustomStringConvertible {
 public enum XMLTree {
   /// Parses a whole part into its root element.
   public static func parse(_ bytes: [UInt8]) throws(XMLTreeError) -> XMLElement {
+    try parse(bytes, 0..<bytes.count, closingOpenElements: false)
+  }
+
+  /// Parses `bytes[range]`; `closingOpenElements`: elements still open at its end are closed there
+  /// (a part's head, cut where its body begins). Error offsets count from the start of `bytes`.
+  public static func parse(_ bytes: [UInt8], _ range: Range<Int>, closingOpenElements: Bool) throws(XMLTreeError) -> XMLElement {
     let result = bytes.withUnsafeBufferPointer { buffer -> Result<XMLElement, XMLTreeError> in
-      let parser = Parser(bytes: buffer)
-      do throws(XMLTreeError) { return .success(try parser.parseDocument()) } catch { return .failure(error) }
+      let parser = Parser(bytes: UnsafeBufferPointer(rebasing: buffer[range]))
+      do throws(XMLTreeError) { return .success(try parser.parseDocument(closingOpenElements: closingOpenElements)) } catch {
+        return .failure(XMLTreeError(offset: error.offset + range.lowerBound, message: error.message))
+      }
     }
     return try result.get()
+  }
+
+  /// Where an OpenDocument part's `office:body` element is, and what comes before it, so that the
+  /// two can be parsed apart (on two cores): nil when the part is not laid out as expected, with
+  /// nothing but the root's end tag (content.xml's, or a flat document's) after the body.
+  public static func bodySplit(_ bytes: [UInt8]) -> (head: Range<Int>, body: Range<Int>)? {
+    let open = Array("<office:body".utf8), close = Array("</office:body>".utf8)
+    let rootEnds = [Array("</office:document-content>".utf8), Array("</office:document>".utf8)]
+    return bytes.withUnsafeBufferPointer { b -> (head: Range<Int>, body: Range<Int>)? in
+      guard let base = b.baseAddress, let start = firstIndex(of: open, in: b), start + open.count < b.count,
+        b[start + open.count] == UInt8(ascii: ">") || Parser.isSpace(b[start + open.count])
+      else { return nil }
+      // The body's end tag is the last one; after it only the root's end tag, between white space.
+      var end = b.count
+      while end > start, Parser.isSpace(b[end - 1]) { end -= 1 }
+      guard let rootEnd = rootEnds.first(where: { end - $0.count > start && memcmp(base + end - $0.count, $0, $0.count) == 0 }) else {
+        return nil
+      }
+      end -= rootEnd.count
+      while end > start, Parser.isSpace(b[end - 1]) { end -= 1 }
+      guard end - close.count > start, memcmp(base + end - close.count, close, close.count) == 0 else { return nil }
+      return (0..<start, start..<end)
+    }
+  }
+
+  private static func firstIndex(of pattern: [UInt8], in b: UnsafeBufferPointer<UInt8>) -> Int? {
+    guard let base = b.baseAddress, let first = pattern.first else { return nil }
+    var k = 0
+    while k + pattern.count <= b.count, let hit = memchr(base + k, Int32(first), b.count - k) {
+      k = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+      if k + pattern.count <= b.count, memcmp(base + k, pattern, pattern.count) == 0 { return k }
+      k += 1
+    }
+    return nil
   }
 }
 
@@ -269,7 +311,7 @@ private final class Parser {
     texts.append(text)
   }
 
-  func parseDocument() throws(XMLTreeError) -> XMLElement {
+  func parseDocument(closingOpenElements: Bool) throws(XMLTreeError) -> XMLElement {
     // Open elements: their node and where their children start in `pending`.
     var stack: [(node: Int, childrenFrom: Int)] = []
     var root: Int?
@@ -297,11 +339,7 @@ private final class Parser {
           guard let top = stack.popLast(), isName(nodes[top.node].name, at: nameStart, nameEnd) else {
             throw fail("mismatched end tag </\(text(nameStart, nameEnd))>")
           }
-          nodes[top.node].childStart = Int32(childRefs.count)
-          childRefs += pending[top.childrenFrom...]
-          nodes[top.node].childEnd = Int32(childRefs.count)
-          pending.removeSubrange(top.childrenFrom...)
-          if stack.isEmpty { root = top.node }
+          close(top, &root, isRoot: stack.isEmpty)
         default:
           let (element, selfClosing) = try parseStartTag()
           if !stack.isEmpty { pending.append(Int32(element)) }
@@ -317,10 +355,22 @@ private final class Parser {
         if !stack.isEmpty { addText(decode(start, i)) }
       }
     }
+    if closingOpenElements {
+      while let top = stack.popLast() { close(top, &root, isRoot: stack.isEmpty) }
+    }
     guard stack.isEmpty, let root else { throw fail("the document ends inside an element") }
     let tree = XMLStorage(
       names: names, nodes: nodes, attributeNames: attributeNames, attributeValues: attributeValues, childRefs: childRefs, texts: texts)
     return XMLElement(tree: tree, index: root)
+  }
+
+  /// Ends an open element: its children, gathered in `pending`, are stored together.
+  func close(_ open: (node: Int, childrenFrom: Int), _ root: inout Int?, isRoot: Bool) {
+    nodes[open.node].childStart = Int32(childRefs.count)
+    childRefs += pending[open.childrenFrom...]
+    nodes[open.node].childEnd = Int32(childRefs.count)
+    pending.removeSubrange(open.childrenFrom...)
+    if isRoot { root = open.node }
   }
 
   func starts(with s: StaticString) -> Bool {

@@ -41,6 +41,39 @@ import Testing
     #expect(root.textContent == "<raw> & text")
   }
 
+  @Test func contentIsParsedInTwoPartsAsOne() throws {
+    let head = "<?xml version=\"1.0\"?><office:document-content><office:automatic-styles><style:style style:name=\"P1\"/></office:automatic-styles>"
+    let body = "<office:body><office:text><text:p>Một &amp; hai</text:p></office:text></office:body>"
+    let content = Array((head + body + "\n</office:document-content>\n").utf8)
+    let split = try #require(XMLTree.bodySplit(content))
+    #expect(split.head == 0..<head.utf8.count && split.body == head.utf8.count..<(head + body).utf8.count)
+    let headRoot = try XMLTree.parse(content, split.head, closingOpenElements: true)
+    #expect(headRoot.name == "office:document-content" && headRoot.first("office:automatic-styles")?.first("style:style")?["style:name"] == "P1")
+    let bodyRoot = try XMLTree.parse(content, split.body, closingOpenElements: false)
+    #expect(bodyRoot.name == "office:body" && bodyRoot.textContent == "Một & hai")
+    // Anything after the body but the root's end tag: not split.
+    #expect(XMLTree.bodySplit(Array((head + body + "<x/></office:document-content>").utf8)) == nil)
+    // An error in the body is placed in the whole part.
+    let broken = Array((head + "<office:body><text:p></office:body></office:document-content>").utf8)
+    let brokenSplit = try #require(XMLTree.bodySplit(broken))
+    var offsets: [Int] = []
+    do { _ = try XMLTree.parse(broken, brokenSplit.body, closingOpenElements: false) } catch { offsets.append(error.offset) }
+    do { _ = try XMLTree.parse(broken) } catch { offsets.append(error.offset) }
+    #expect(offsets.count == 2 && offsets[0] == offsets[1])
+    // "<office:body" in a comment of the head cuts the part in the wrong place: the whole part is
+    // read instead, and the document is laid out as without the comment.
+    let plain = Self.document("<text:p>Báo cáo</text:p>")
+    var commented = plain
+    let xml = String(decoding: plain.content, as: UTF8.self).replacingOccurrences(of: "<office:meta>", with: "<!-- <office:body> --><office:meta>")
+    commented.content = Array(xml.utf8)
+    func runs(_ laid: LaidOutDocument) -> [[UInt32]] {
+      laid.pages[0].items.compactMap { item -> [UInt32]? in if case .glyphs(let r) = item { r.glyphs.map(\.id) } else { nil } }
+    }
+    let expected = runs(try DocumentLayout.layout(plain, fonts: Self.catalog))
+    #expect(!expected.isEmpty)
+    #expect(runs(try DocumentLayout.layout(commented, fonts: Self.catalog)) == expected)
+  }
+
   static let defaultPageLayout = "<style:page-layout-properties fo:page-width=\"21cm\" fo:page-height=\"29.7cm\" fo:margin-top=\"2cm\" fo:margin-bottom=\"2cm\" fo:margin-left=\"3cm\" fo:margin-right=\"2cm\"/>"
 
   static func document(_ body: String, styles: String = "", pageLayout: String = defaultPageLayout) -> DocumentParts {
