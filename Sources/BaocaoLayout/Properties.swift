@@ -20,27 +20,64 @@ struct TextProps: Equatable {
   /// The raised or lowered text's size, in percent of the font size.
   var escapementSize = 100
 
-  /// Applies one layer of fo:/style: text attributes over these.
+  /// Applies one layer of fo:/style: text attributes over these, read in one pass (as paragraph
+  /// attributes are).
   mutating func apply(_ a: [String: String], fonts: [String: String]) throws(LayoutError) {
-    if let name = a["style:font-name"] { fontName = fonts[name] ?? name }
-    if let family = a["fo:font-family"] { fontName = family.trimmingCharacters(in: "'") }
-    if let s = a["fo:font-size"] {
+    var fontNameValue, familyValue, sizeValue, weightValue, styleValue, underlineValue, strikeValue: String?
+    var colorValue, backgroundValue, kerningValue, transformValue, displayValue, variantValue, positionValue: String?
+    var letterSpacingValue, scaleValue, hyphenateValue, rotationValue, underlineTypeValue, strikeTypeValue: String?
+    var underlineWidthValue, shadowValue, outlineValue, reliefValue, emphasisValue, combineValue, sizeRelativeValue: String?
+    for (key, value) in a {
+      switch key {
+      case "style:font-name": fontNameValue = value
+      case "fo:font-family": familyValue = value
+      case "fo:font-size": sizeValue = value
+      case "fo:font-weight": weightValue = value
+      case "fo:font-style": styleValue = value
+      case "style:text-underline-style": underlineValue = value
+      case "style:text-line-through-style": strikeValue = value
+      case "fo:color": colorValue = value
+      case "fo:background-color": backgroundValue = value
+      case "style:letter-kerning": kerningValue = value
+      case "fo:text-transform": transformValue = value
+      case "text:display": displayValue = value
+      case "fo:font-variant": variantValue = value
+      case "style:text-position": positionValue = value
+      case "fo:letter-spacing": letterSpacingValue = value
+      case "style:text-scale": scaleValue = value
+      case "fo:hyphenate": hyphenateValue = value
+      case "style:text-rotation-angle": rotationValue = value
+      case "style:text-underline-type": underlineTypeValue = value
+      case "style:text-line-through-type": strikeTypeValue = value
+      case "style:text-underline-width": underlineWidthValue = value
+      case "fo:text-shadow": shadowValue = value
+      case "style:text-outline": outlineValue = value
+      case "style:font-relief": reliefValue = value
+      case "style:text-emphasize": emphasisValue = value
+      case "style:text-combine": combineValue = value
+      case "style:font-size-rel": sizeRelativeValue = value
+      default: continue
+      }
+    }
+    if let name = fontNameValue { fontName = fonts[name] ?? name }
+    if let family = familyValue { fontName = family.trimmingCharacters(in: "'") }
+    if let s = sizeValue {
       if let p = Units.percent(s) { size = size * p / 100 } else if let t = Units.twips(s) { size = t }
     }
-    if let w = a["fo:font-weight"] { bold = w == "bold" || (Int(w) ?? 400) >= 600 }
-    if let s = a["fo:font-style"] { italic = s == "italic" || s == "oblique" }
-    if let u = a["style:text-underline-style"] { underline = u != "none" }
-    if let u = a["style:text-line-through-style"] { strike = u != "none" }
-    if let c = a["fo:color"], let rgb = Units.color(c) { color = rgb }
-    if let c = a["fo:background-color"] { highlight = c == "transparent" ? nil : Units.color(c) }
-    if let k = a["style:letter-kerning"] { kerning = k == "true" }
-    if let t = a["fo:text-transform"] {
+    if let w = weightValue { bold = w == "bold" || (Int(w) ?? 400) >= 600 }
+    if let s = styleValue { italic = s == "italic" || s == "oblique" }
+    if let u = underlineValue { underline = u != "none" }
+    if let u = strikeValue { strike = u != "none" }
+    if let c = colorValue, let rgb = Units.color(c) { color = rgb }
+    if let c = backgroundValue { highlight = c == "transparent" ? nil : Units.color(c) }
+    if let k = kerningValue { kerning = k == "true" }
+    if let t = transformValue {
       guard t == "none" || t == "uppercase" else { throw .unsupported("text transform '\(t)'") }
       uppercase = t == "uppercase"
     }
-    if let d = a["text:display"] { hidden = d == "none" }
-    if let v = a["fo:font-variant"], v != "normal" { throw .unsupported("font variant '\(v)' (small capitals)") }
-    if let p = a["style:text-position"] {
+    if let d = displayValue { hidden = d == "none" }
+    if let v = variantValue, v != "normal" { throw .unsupported("font variant '\(v)' (small capitals)") }
+    if let p = positionValue {
       let parts = p.split(separator: " ").map(String.init)
       switch parts.first {
       case "super"?: escapement = TextProps.autoSuper
@@ -51,31 +88,24 @@ struct TextProps: Equatable {
       escapementSize = parts.count > 1 ? (Units.percent(parts[1]) ?? 100) : 100
       if escapement == 0 { escapementSize = 100 }
     }
-    if let s = a["fo:letter-spacing"], s != "normal", (Units.twips(s) ?? 0) != 0 {
+    if let s = letterSpacingValue, s != "normal", (Units.twips(s) ?? 0) != 0 {
       throw .unsupported("letter spacing '\(s)'")
     }
-    if let s = a["style:text-scale"], s != "100%" { throw .unsupported("text scaling '\(s)'") }
-    if let h = a["fo:hyphenate"], h == "true" { throw .unsupported("automatic hyphenation") }
-    try Self.refuseDrawnEffects(a)
-  }
-
-  /// Effects that change how text is drawn or placed and that are not drawn here: refused by name
-  /// rather than printed plainly.
-  private static func refuseDrawnEffects(_ a: [String: String]) throws(LayoutError) {
-    if let r = a["style:text-rotation-angle"], r != "0", r != "0deg" { throw .unsupported("rotated text") }
-    for key in ["style:text-underline-style", "style:text-line-through-style"] {
-      if let v = a[key], v != "none", v != "solid" { throw .unsupported("\(v) underlines or strike-throughs") }
-    }
-    for key in ["style:text-underline-type", "style:text-line-through-type"] {
-      if let v = a[key], v == "double" { throw .unsupported("double underlines or strike-throughs") }
-    }
-    if let v = a["style:text-underline-width"], v != "auto", v != "normal" { throw .unsupported("thick underlines") }
-    if let v = a["fo:text-shadow"], v != "none" { throw .unsupported("text shadows") }
-    if a["style:text-outline"] == "true" { throw .unsupported("outlined text") }
-    if let v = a["style:font-relief"], v != "none" { throw .unsupported("\(v) text") }
-    if let v = a["style:text-emphasize"], v != "none" { throw .unsupported("emphasis marks") }
-    if let v = a["style:text-combine"], v != "none" { throw .unsupported("combined characters") }
-    if let v = a["style:font-size-rel"], (Units.twips(v) ?? 0) != 0 { throw .unsupported("relative font sizes") }
+    if let s = scaleValue, s != "100%" { throw .unsupported("text scaling '\(s)'") }
+    if let h = hyphenateValue, h == "true" { throw .unsupported("automatic hyphenation") }
+    // Effects that change how text is drawn or placed and that are not drawn here: refused by name
+    // rather than printed plainly.
+    if let r = rotationValue, r != "0", r != "0deg" { throw .unsupported("rotated text") }
+    if let v = underlineValue, v != "none", v != "solid" { throw .unsupported("\(v) underlines or strike-throughs") }
+    if let v = strikeValue, v != "none", v != "solid" { throw .unsupported("\(v) underlines or strike-throughs") }
+    if underlineTypeValue == "double" || strikeTypeValue == "double" { throw .unsupported("double underlines or strike-throughs") }
+    if let v = underlineWidthValue, v != "auto", v != "normal" { throw .unsupported("thick underlines") }
+    if let v = shadowValue, v != "none" { throw .unsupported("text shadows") }
+    if outlineValue == "true" { throw .unsupported("outlined text") }
+    if let v = reliefValue, v != "none" { throw .unsupported("\(v) text") }
+    if let v = emphasisValue, v != "none" { throw .unsupported("emphasis marks") }
+    if let v = combineValue, v != "none" { throw .unsupported("combined characters") }
+    if let v = sizeRelativeValue, (Units.twips(v) ?? 0) != 0 { throw .unsupported("relative font sizes") }
   }
 }
 
@@ -178,8 +208,49 @@ struct ParagraphProps {
   /// Borders merge with a neighbour's identical ones into one box (LibreOffice's default).
   var joinBorder = true
 
+  /// Applies one layer of paragraph attributes over these. The layer's few attributes are read in
+  /// one pass (a hash look-up for each of the thirty-odd names asked for cost more than the rest).
   mutating func apply(_ a: [String: String]) throws(LayoutError) {
-    if let t = a["fo:text-align"] {
+    var textAlignValue, textAlignLastValue, marginValue, marginLeftValue, marginRightValue, marginTopValue, marginBottomValue, textIndentValue: String?
+    var lineHeightValue, lineHeightAtLeastValue, lineSpacingValue, keepWithNextValue, keepTogetherValue: String?
+    var widowsValue, orphansValue, breakBeforeValue, breakAfterValue, backgroundValue: String?
+    var tabDistanceValue, pageNumberValue, contextualSpacingValue, joinBorderValue, columnCountValue: String?
+    var autoTextIndentValue, fontIndependentValue, shadowValue, writingModeValue: String?
+    var bordered = false
+    for (key, value) in a {
+      switch key {
+      case "fo:text-align": textAlignValue = value
+      case "fo:text-align-last": textAlignLastValue = value
+      case "fo:margin": marginValue = value
+      case "fo:margin-left": marginLeftValue = value
+      case "fo:margin-right": marginRightValue = value
+      case "fo:margin-top": marginTopValue = value
+      case "fo:margin-bottom": marginBottomValue = value
+      case "fo:text-indent": textIndentValue = value
+      case "fo:line-height": lineHeightValue = value
+      case "style:line-height-at-least": lineHeightAtLeastValue = value
+      case "style:line-spacing": lineSpacingValue = value
+      case "fo:keep-with-next": keepWithNextValue = value
+      case "fo:keep-together": keepTogetherValue = value
+      case "fo:widows": widowsValue = value
+      case "fo:orphans": orphansValue = value
+      case "fo:break-before": breakBeforeValue = value
+      case "fo:break-after": breakAfterValue = value
+      case "fo:background-color": backgroundValue = value
+      case "style:tab-stop-distance": tabDistanceValue = value
+      case "style:page-number": pageNumberValue = value
+      case "style:contextual-spacing": contextualSpacingValue = value
+      case "style:join-border": joinBorderValue = value
+      case "fo:column-count": columnCountValue = value
+      case "style:auto-text-indent": autoTextIndentValue = value
+      case "style:font-independent-line-spacing": fontIndependentValue = value
+      case "style:shadow": shadowValue = value
+      case "style:writing-mode": writingModeValue = value
+      default:
+        if key.utf8.starts(with: "fo:border".utf8) || key.utf8.starts(with: "fo:padding".utf8) { bordered = true }
+      }
+    }
+    if let t = textAlignValue {
       switch t {
       case "start", "left": align = .start
       case "center": align = .center
@@ -188,7 +259,7 @@ struct ParagraphProps {
       default: break
       }
     }
-    if let t = a["fo:text-align-last"] {
+    if let t = textAlignLastValue {
       switch t {
       case "center": alignLast = .center
       case "justify": alignLast = .justify
@@ -196,38 +267,36 @@ struct ParagraphProps {
       default: alignLast = .start
       }
     }
-    if let m = Units.twips(a["fo:margin"]) { marginLeft = m; marginRight = m; marginTop = m; marginBottom = m }
-    if let v = Units.twips(a["fo:margin-left"]) { marginLeft = v }
-    if let v = Units.twips(a["fo:margin-right"]) { marginRight = v }
-    if let v = Units.twips(a["fo:margin-top"]) { marginTop = v }
-    if let v = Units.twips(a["fo:margin-bottom"]) { marginBottom = v }
-    if let v = Units.twips(a["fo:text-indent"]) { textIndent = v }
-    if let l = a["fo:line-height"] {
+    if let m = Units.twips(marginValue) { marginLeft = m; marginRight = m; marginTop = m; marginBottom = m }
+    if let v = Units.twips(marginLeftValue) { marginLeft = v }
+    if let v = Units.twips(marginRightValue) { marginRight = v }
+    if let v = Units.twips(marginTopValue) { marginTop = v }
+    if let v = Units.twips(marginBottomValue) { marginBottom = v }
+    if let v = Units.twips(textIndentValue) { textIndent = v }
+    if let l = lineHeightValue {
       if let p = Units.percent(l) { lineSpacing = .proportional(p) }
       else if let t = Units.twips(l) { lineSpacing = .fixed(t) }
       else if l == "normal" { lineSpacing = .proportional(100) }
     }
-    if let l = Units.twips(a["style:line-height-at-least"]) { lineSpacing = .atLeast(l) }
-    if let l = Units.twips(a["style:line-spacing"]) { lineSpacing = .leading(l) }
-    if let k = a["fo:keep-with-next"] { keepWithNext = k == "always" }
-    if let k = a["fo:keep-together"] { keepTogether = k == "always" }
-    if let w = a["fo:widows"], let n = Int(w) { widows = n }
-    if let o = a["fo:orphans"], let n = Int(o) { orphans = n }
-    if let b = a["fo:break-before"] { breakBefore = b == "page" }
-    if let b = a["fo:break-after"] { breakAfter = b == "page" }
-    if a.keys.contains(where: { $0.hasPrefix("fo:border") || $0.hasPrefix("fo:padding") }) {
-      borders = try Borders.read(a)
-    }
-    if let c = a["fo:background-color"] { background = c == "transparent" ? nil : Units.color(c) }
-    if let d = Units.twips(a["style:tab-stop-distance"]), d > 0 { tabDistance = d }
-    if let p = a["style:page-number"], let n = Int(p) { pageNumber = n }
-    if let c = a["style:contextual-spacing"] { contextualSpacing = c == "true" }
-    if let j = a["style:join-border"] { joinBorder = j != "false" }
-    if let c = a["fo:column-count"], c != "1" { throw .unsupported("text columns") }
-    if a["fo:break-before"] == "column" || a["fo:break-after"] == "column" { throw .unsupported("column breaks") }
-    if a["style:auto-text-indent"] == "true" { throw .unsupported("automatic first-line indents") }
-    if a["style:font-independent-line-spacing"] == "true" { throw .unsupported("font-independent line spacing") }
-    if let s = a["style:shadow"], s != "none" { throw .unsupported("paragraph shadows") }
-    if let m = a["style:writing-mode"], !["lr-tb", "page", "lr"].contains(m) { throw .unsupported("the writing mode '\(m)'") }
+    if let l = Units.twips(lineHeightAtLeastValue) { lineSpacing = .atLeast(l) }
+    if let l = Units.twips(lineSpacingValue) { lineSpacing = .leading(l) }
+    if let k = keepWithNextValue { keepWithNext = k == "always" }
+    if let k = keepTogetherValue { keepTogether = k == "always" }
+    if let w = widowsValue, let n = Int(w) { widows = n }
+    if let o = orphansValue, let n = Int(o) { orphans = n }
+    if let b = breakBeforeValue { breakBefore = b == "page" }
+    if let b = breakAfterValue { breakAfter = b == "page" }
+    if bordered { borders = try Borders.read(a) }
+    if let c = backgroundValue { background = c == "transparent" ? nil : Units.color(c) }
+    if let d = Units.twips(tabDistanceValue), d > 0 { tabDistance = d }
+    if let p = pageNumberValue, let n = Int(p) { pageNumber = n }
+    if let c = contextualSpacingValue { contextualSpacing = c == "true" }
+    if let j = joinBorderValue { joinBorder = j != "false" }
+    if let c = columnCountValue, c != "1" { throw .unsupported("text columns") }
+    if breakBeforeValue == "column" || breakAfterValue == "column" { throw .unsupported("column breaks") }
+    if autoTextIndentValue == "true" { throw .unsupported("automatic first-line indents") }
+    if fontIndependentValue == "true" { throw .unsupported("font-independent line spacing") }
+    if let s = shadowValue, s != "none" { throw .unsupported("paragraph shadows") }
+    if let m = writingModeValue, !["lr-tb", "page", "lr"].contains(m) { throw .unsupported("the writing mode '\(m)'") }
   }
 }

@@ -5,14 +5,59 @@ public enum Units {
   /// Parses an ODF length ("2cm", "0.5pt", "0.0313in", "10mm", "12px", "1pc") into twips, rounding
   /// half away from zero as LibreOffice's import does. Nil for anything else.
   public static func twips(_ text: String?) -> Twips? {
-    guard let text else { return nil }
-    let t = text.trimmingCharacters(in: " ")
-    let units: [(String, Double)] = [("cm", 1440 / 2.54), ("mm", 144 / 2.54), ("in", 1440), ("pt", 20), ("pc", 240), ("px", 15)]
-    for (suffix, factor) in units where t.hasSuffix(suffix) {
-      guard let v = Double(t.dropLast(suffix.count)) else { return nil }
+    guard var text else { return nil }
+    return text.withUTF8 { b -> Twips? in
+      var start = 0, end = b.count
+      while start < end, b[start] == 0x20 { start += 1 }
+      while end > start, b[end - 1] == 0x20 { end -= 1 }
+      guard end - start >= 2 else { return nil }
+      let factor: Double
+      switch (b[end - 2], b[end - 1]) {
+      case (0x63, 0x6D): factor = 1440 / 2.54  // cm
+      case (0x6D, 0x6D): factor = 144 / 2.54  // mm
+      case (0x69, 0x6E): factor = 1440  // in
+      case (0x70, 0x74): factor = 20  // pt
+      case (0x70, 0x63): factor = 240  // pc
+      case (0x70, 0x78): factor = 15  // px
+      default: return nil
+      }
+      guard let v = number(UnsafeBufferPointer(rebasing: b[start..<(end - 2)])) else { return nil }
       return Int((v * factor).rounded(.toNearestOrAwayFromZero))
     }
-    return nil
+  }
+
+  private static let powersOfTen: [Double] = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15]
+
+  /// A decimal number as `Double(String)` reads it. Plain decimals of up to 15 digits (all that
+  /// lengths are written with) are read here: the quotient of two exact doubles is the correctly
+  /// rounded value the standard reader gives; anything else goes to it.
+  static func number(_ b: UnsafeBufferPointer<UInt8>) -> Double? {
+    var k = 0
+    var negative = false
+    if k < b.count, b[k] == 0x2D || b[k] == 0x2B {
+      negative = b[k] == 0x2D
+      k += 1
+    }
+    var mantissa: UInt64 = 0
+    var digits = 0
+    var decimals = 0
+    var seenPoint = false
+    while k < b.count {
+      let c = b[k]
+      if c >= 0x30 && c <= 0x39 {
+        mantissa = mantissa * 10 + UInt64(c - 0x30)
+        digits += 1
+        if seenPoint { decimals += 1 }
+      } else if c == 0x2E && !seenPoint {
+        seenPoint = true
+      } else {
+        break
+      }
+      k += 1
+    }
+    guard k == b.count, digits > 0, digits <= 15 else { return Double(String(decoding: b, as: UTF8.self)) }
+    let v = Double(mantissa) / powersOfTen[decimals]
+    return negative ? -v : v
   }
 
   /// "120%" → 120.

@@ -41,6 +41,22 @@ import Testing
     #expect(root.textContent == "<raw> & text")
   }
 
+  @Test func lengthsAreReadAsTheStandardReaderReadsTheirNumbers() {
+    #expect(Units.twips("2cm") == 1134 && Units.twips(" 0.5pt ") == 10 && Units.twips("-0.1in") == -144)
+    #expect(Units.twips("10mm") == 567 && Units.twips("1pc") == 240 && Units.twips("12px") == 180 && Units.twips(".5in") == 720)
+    #expect(Units.twips("1e1pt") == 200)  // not a plain decimal: read by the standard reader
+    for bad in ["", "cm", "pt", "2", "2 cm", "2km", "abc", "-", "1.2.3cm", "--1cm"] { #expect(Units.twips(bad) == nil, "\(bad)") }
+    var generator = SystemRandomNumberGenerator()
+    for _ in 0..<20_000 {
+      let digits = Int.random(in: 1...15, using: &generator)
+      var text = String((0..<digits).map { _ in Character(String(Int.random(in: 0...9, using: &generator))) })
+      if Bool.random(using: &generator) { text.insert(".", at: text.index(text.startIndex, offsetBy: Int.random(in: 0...digits, using: &generator))) }
+      if Bool.random(using: &generator) { text = "-" + text }
+      let read = text.utf8.withContiguousStorageIfAvailable { Units.number($0) } ?? nil
+      #expect(read == Double(text), "\(text)")
+    }
+  }
+
   @Test func contentIsParsedInTwoPartsAsOne() throws {
     let head = "<?xml version=\"1.0\"?><office:document-content><office:automatic-styles><style:style style:name=\"P1\"/></office:automatic-styles>"
     let body = "<office:body><office:text><text:p>Một &amp; hai</text:p></office:text></office:body>"
