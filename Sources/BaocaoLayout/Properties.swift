@@ -113,20 +113,30 @@ struct BorderLine: Equatable {
   var width: Twips
   var color: RGB
 
-  /// "0.5pt solid #000000"; nil for "none" or a zero width.
+  /// "0.5pt solid #000000"; nil for "none" or a zero width. Read from the bytes: tables ask for
+  /// many borders.
   static func parse(_ text: String?) throws(LayoutError) -> BorderLine? {
-    guard let text, text != "none", text != "hidden" else { return nil }
+    guard var text, text != "none", text != "hidden" else { return nil }
     var width: Twips = 0
     var color = RGB.black
-    for part in text.split(separator: " ") {
-      let p = String(part)
-      if let t = Units.twips(p) { width = t } else if let c = Units.color(p) { color = c }
-      else if ["double", "dotted", "dashed", "groove", "ridge", "inset", "outset"].contains(p) {
-        throw .unsupported("\(p) borders")
+    let refused: String? = text.withUTF8 { b -> String? in
+      var k = 0
+      while k < b.count {
+        while k < b.count, b[k] == 0x20 { k += 1 }
+        let start = k
+        while k < b.count, b[k] != 0x20 { k += 1 }
+        guard k > start else { break }
+        let part = UnsafeBufferPointer(rebasing: b[start..<k])
+        if let t = Units.twips(bytes: part) { width = t } else if let c = Units.color(bytes: part) { color = c }
+        else if refusedStyles.contains(where: { $0.elementsEqual(part) }) { return String(decoding: part, as: UTF8.self) }
       }
+      return nil
     }
+    if let refused { throw .unsupported("\(refused) borders") }
     return width > 0 ? BorderLine(width: width, color: color) : nil
   }
+
+  private static let refusedStyles = ["double", "dotted", "dashed", "groove", "ridge", "inset", "outset"].map { Array($0.utf8) }
 }
 
 struct Box: Equatable {

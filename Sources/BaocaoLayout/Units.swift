@@ -6,24 +6,26 @@ public enum Units {
   /// half away from zero as LibreOffice's import does. Nil for anything else.
   public static func twips(_ text: String?) -> Twips? {
     guard var text else { return nil }
-    return text.withUTF8 { b -> Twips? in
-      var start = 0, end = b.count
-      while start < end, b[start] == 0x20 { start += 1 }
-      while end > start, b[end - 1] == 0x20 { end -= 1 }
-      guard end - start >= 2 else { return nil }
-      let factor: Double
-      switch (b[end - 2], b[end - 1]) {
-      case (0x63, 0x6D): factor = 1440 / 2.54  // cm
-      case (0x6D, 0x6D): factor = 144 / 2.54  // mm
-      case (0x69, 0x6E): factor = 1440  // in
-      case (0x70, 0x74): factor = 20  // pt
-      case (0x70, 0x63): factor = 240  // pc
-      case (0x70, 0x78): factor = 15  // px
-      default: return nil
-      }
-      guard let v = number(UnsafeBufferPointer(rebasing: b[start..<(end - 2)])) else { return nil }
-      return Int((v * factor).rounded(.toNearestOrAwayFromZero))
+    return text.withUTF8 { twips(bytes: $0) }
+  }
+
+  static func twips(bytes b: UnsafeBufferPointer<UInt8>) -> Twips? {
+    var start = 0, end = b.count
+    while start < end, b[start] == 0x20 { start += 1 }
+    while end > start, b[end - 1] == 0x20 { end -= 1 }
+    guard end - start >= 2 else { return nil }
+    let factor: Double
+    switch (b[end - 2], b[end - 1]) {
+    case (0x63, 0x6D): factor = 1440 / 2.54  // cm
+    case (0x6D, 0x6D): factor = 144 / 2.54  // mm
+    case (0x69, 0x6E): factor = 1440  // in
+    case (0x70, 0x74): factor = 20  // pt
+    case (0x70, 0x63): factor = 240  // pc
+    case (0x70, 0x78): factor = 15  // px
+    default: return nil
     }
+    guard let v = number(UnsafeBufferPointer(rebasing: b[start..<(end - 2)])) else { return nil }
+    return Int((v * factor).rounded(.toNearestOrAwayFromZero))
   }
 
   private static let powersOfTen: [Double] = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15]
@@ -68,7 +70,23 @@ public enum Units {
 
   /// A colour "#rrggbb" as RGB components in 0...1.
   public static func color(_ text: String?) -> RGB? {
-    guard let text, text.hasPrefix("#"), text.count == 7, let v = UInt32(text.dropFirst(), radix: 16) else { return nil }
+    guard var text else { return nil }
+    return text.withUTF8 { color(bytes: $0) }
+  }
+
+  static func color(bytes b: UnsafeBufferPointer<UInt8>) -> RGB? {
+    guard b.count == 7, b[0] == UInt8(ascii: "#") else { return nil }
+    var v: UInt32 = 0
+    for c in b.dropFirst() {
+      let digit: UInt8
+      switch c {
+      case 0x30...0x39: digit = c - 0x30
+      case 0x41...0x46: digit = c - 0x41 + 10
+      case 0x61...0x66: digit = c - 0x61 + 10
+      default: return nil
+      }
+      v = v << 4 | UInt32(digit)
+    }
     return RGB(r: Double(v >> 16 & 0xFF) / 255, g: Double(v >> 8 & 0xFF) / 255, b: Double(v & 0xFF) / 255)
   }
 }

@@ -41,11 +41,15 @@ import Testing
     #expect(root.textContent == "<raw> & text")
   }
 
-  @Test func lengthsAreReadAsTheStandardReaderReadsTheirNumbers() {
+  @Test func lengthsAreReadAsTheStandardReaderReadsTheirNumbers() throws {
     #expect(Units.twips("2cm") == 1134 && Units.twips(" 0.5pt ") == 10 && Units.twips("-0.1in") == -144)
     #expect(Units.twips("10mm") == 567 && Units.twips("1pc") == 240 && Units.twips("12px") == 180 && Units.twips(".5in") == 720)
     #expect(Units.twips("1e1pt") == 200)  // not a plain decimal: read by the standard reader
     for bad in ["", "cm", "pt", "2", "2 cm", "2km", "abc", "-", "1.2.3cm", "--1cm"] { #expect(Units.twips(bad) == nil, "\(bad)") }
+    #expect(Units.color("#FfA000") == RGB(r: 1, g: 160.0 / 255, b: 0) && Units.color("#12345") == nil && Units.color("#12345g") == nil)
+    #expect(try BorderLine.parse("0.5pt  solid #ff0000") == BorderLine(width: 10, color: RGB(r: 1, g: 0, b: 0)))
+    #expect(try BorderLine.parse("none") == nil && BorderLine.parse("0pt solid #000000") == nil)
+    #expect(throws: LayoutError.unsupported("dotted borders")) { try BorderLine.parse("0.5pt dotted #000000") }
     var generator = SystemRandomNumberGenerator()
     for _ in 0..<20_000 {
       let digits = Int.random(in: 1...15, using: &generator)
