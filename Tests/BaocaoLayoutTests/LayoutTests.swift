@@ -348,6 +348,17 @@ import Testing
     #expect(text.hasPrefix("%PDF-1.7"))
     #expect(text.contains("/Subtype /Type0") && text.contains("/CIDFontType2") && text.contains("/ToUnicode"))
     #expect(text.contains("/Title <FEFF"))
+    // The file's /ID follows its bytes: any one byte changed changes it.
+    let bytes = Array(0..<UInt8(37))
+    func id(_ b: [UInt8]) -> [UInt64] {
+      var (h1, h2): (UInt64, UInt64) = (1, 2)
+      ObjectWriter.hash(b, &h1, &h2)
+      return [h1, h2]
+    }
+    #expect(bytes.indices.allSatisfy { k in var changed = bytes; changed[k] ^= 0x40; return id(changed) != id(bytes) })
+    let other = try PDFWriter.write(try DocumentLayout.layout(Self.document("<text:p>Cà Mau – Đề án 07</text:p>"), fonts: Self.catalog))
+    func idLine(_ pdf: [UInt8]) -> Substring? { String(decoding: pdf, as: UTF8.self).split(separator: "\n").first { $0.contains("/ID [") } }
+    #expect(idLine(a) != nil && idLine(a) != idLine(other))
   }
 }
 
