@@ -204,6 +204,8 @@ struct TableLayout {
 
   /// Paints a row (or the part of it on this page) with its top-left corner at (x, y).
   func draw(_ row: RowPart, x: Twips, y: Twips, into items: inout [DisplayItem]) {
+    var horizontal: [Segment] = []
+    var vertical: [Segment] = []
     for c in row.cells {
       let frameTop = y + c.yOffset
       let frameHeight = c.frameHeight ?? row.height
@@ -224,10 +226,34 @@ struct TableLayout {
         contentTop += box.height
       }
       // Borders sit on the cell's edges, so that neighbours' borders coincide (collapsing model).
-      if let t = b.top { items.append(.line(x1: left, y1: top, x2: right, y2: top, width: Double(t.width), color: t.color)) }
-      if let bt = b.bottom { items.append(.line(x1: left, y1: bottom, x2: right, y2: bottom, width: Double(bt.width), color: bt.color)) }
-      if let l = b.left { items.append(.line(x1: left, y1: top, x2: left, y2: bottom, width: Double(l.width), color: l.color)) }
-      if let r = b.right { items.append(.line(x1: right, y1: top, x2: right, y2: bottom, width: Double(r.width), color: r.color)) }
+      if let t = b.top { Segment(x1: left, y1: top, x2: right, y2: top, line: t).add(to: &horizontal) }
+      if let bt = b.bottom { Segment(x1: left, y1: bottom, x2: right, y2: bottom, line: bt).add(to: &horizontal) }
+      if let l = b.left { Segment(x1: left, y1: top, x2: left, y2: bottom, line: l).add(to: &vertical) }
+      if let r = b.right { Segment(x1: right, y1: top, x2: right, y2: bottom, line: r).add(to: &vertical) }
+    }
+    // After the whole row's backgrounds, as LibreOffice paints them: a neighbour's background no
+    // longer hides half of a shared border, which can then be drawn once, and a row's top and
+    // bottom edges as one line each where the cells' borders continue one another.
+    for segment in horizontal + vertical {
+      items.append(.line(x1: segment.x1, y1: segment.y1, x2: segment.x2, y2: segment.y2, width: Double(segment.line.width), color: segment.line.color))
+    }
+  }
+
+  private struct Segment {
+    var x1, y1, x2, y2: Double
+    var line: BorderLine
+
+    /// Added to a row's segments: dropped if drawn already, or joined to the one it continues.
+    func add(to segments: inout [Segment]) {
+      for k in segments.indices.reversed() where segments[k].line == line {
+        let s = segments[k]
+        if s.x1 == x1 && s.y1 == y1 && s.x2 == x2 && s.y2 == y2 { return }
+        if y1 == y2 && s.y1 == s.y2 && s.y2 == y1 && s.x2 == x1 {
+          segments[k].x2 = x2
+          return
+        }
+      }
+      segments.append(self)
     }
   }
 }

@@ -285,6 +285,24 @@ import Testing
     #expect(dump(try DocumentLayout.layout(Self.document(table), fonts: Self.catalog)) == a)
   }
 
+  @Test func tableBordersAreDrawnOnceAfterTheRowsBackgrounds() throws {
+    let styles = "<style:style style:name=\"C\" style:family=\"table-cell\"><style:table-cell-properties fo:border=\"0.5pt solid #000000\"/></style:style>"
+      + "<style:style style:name=\"G\" style:family=\"table-cell\"><style:table-cell-properties fo:border=\"0.5pt solid #000000\" fo:background-color=\"#e6e6e6\"/></style:style>"
+    let cell = { (style: String) in "<table:table-cell table:style-name=\"\(style)\"><text:p>ô</text:p></table:table-cell>" }
+    let table = "<table:table><table:table-column table:number-columns-repeated=\"3\"/><table:table-row>" + cell("C") + cell("G") + cell("C")
+      + "</table:table-row></table:table>"
+    let items = try DocumentLayout.layout(Self.document(table, styles: styles), fonts: Self.catalog).pages[0].items
+    var horizontal: [(Double, Double)] = [], vertical = 0
+    for case .line(let x1, let y1, let x2, let y2, _, _) in items { if y1 == y2 { horizontal.append((x1, x2)) } else if x1 == x2 { vertical += 1 } }
+    // The top and the bottom each one line across the table; four edges between and around three cells.
+    #expect(horizontal.count == 2 && vertical == 4)
+    #expect(horizontal.allSatisfy { $0.1 - $0.0 == Double(11906 - 1701 - 1134) })
+    // The middle cell's background comes before every border, so that it hides none of them.
+    let lastRect = items.lastIndex { if case .rect = $0 { true } else { false } }
+    let firstLine = items.firstIndex { if case .line = $0 { true } else { false } }
+    #expect(lastRect != nil && firstLine != nil && lastRect! < firstLine!)
+  }
+
   @Test func joinedBordersMakeOneBoxPerPage() throws {
     let styles = "<style:style style:name=\"Box\" style:family=\"paragraph\"><style:paragraph-properties "
       + "fo:border=\"0.5pt solid #000000\" fo:padding=\"0.2cm\"/></style:style>"
