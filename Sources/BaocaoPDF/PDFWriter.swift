@@ -12,19 +12,21 @@ public enum PDFWriter {
     var w = ObjectWriter()
     var images: [ObjectIdentifier: Int] = [:]
     var imageOrder: [ImageData] = []
-    for page in document.pages {
-      for case .image(let data, _, _, _, _) in page.items where images[ObjectIdentifier(data)] == nil {
-        images[ObjectIdentifier(data)] = imageOrder.count
-        imageOrder.append(data)
-      }
-    }
     // Text shows glyphs by their id in the font, and each subset maps those ids to its own
     // (CIDToGIDMap), so the fonts (subset programs, their compression, the maps) and the pages'
     // content streams are independent work: the other core takes the fonts, then pages from the
     // end; this core takes pages from the start, until they meet.
     var fonts = FontRegistry()
     for page in document.pages {
-      for case .glyphs(let run) in page.items { fonts.use(run) }
+      for item in page.items {
+        switch item {
+        case .glyphs(let run): fonts.use(run)
+        case .image(let data, _, _, _, _) where images[ObjectIdentifier(data)] == nil:
+          images[ObjectIdentifier(data)] = imageOrder.count
+          imageOrder.append(data)
+        default: continue
+        }
+      }
     }
     let (fontCount, pageCount) = (fonts.used.count, document.pages.count)
     // Job k < fontCount: font k; else page fontCount + pageCount - 1 - k.
@@ -80,7 +82,8 @@ public enum PDFWriter {
     if let a = document.info.author { info += " /Author \(textString(a))" }
     if let k = document.info.keywords { info += " /Keywords \(textString(k))" }
     let infoID = w.add(info + " >>")
-    return w.finish(root: catalogID, info: infoID)
+    let r = w.finish(root: catalogID, info: infoID)
+    return r
   }
 
   // MARK: - Page content
@@ -171,7 +174,8 @@ public enum PDFWriter {
 
   static func prepareFont(_ entry: FontRegistry.Entry) throws(PDFError) -> PreparedFont {
     let font = entry.font
-    var glyphs = Array(entry.glyphs.keys).sorted()
+    let used = entry.glyphs
+    var glyphs = used.map(\.id)
     if glyphs.first != 0 { glyphs.insert(0, at: 0) }  // .notdef: every TrueType font has it
     guard let (program, order) = font.subset(glyphs) else { throw PDFError(message: "HarfBuzz could not subset the font \(font.path)") }
     let tag = subsetTag(glyphs, name: font.postScriptName)
@@ -206,7 +210,7 @@ public enum PDFWriter {
     }
     return PreparedFont(
       name: name, program: Flate.stream(program), programLength: program.count, descriptor: descriptor, widths: String(decoding: widths.bytes, as: UTF8.self),
-      toUnicode: Flate.stream(toUnicode(entry.glyphs)), cidToGID: Flate.stream(cidToGIDMap(order, upTo: glyphs.last!)))
+      toUnicode: Flate.stream(toUnicode(used)), cidToGID: Flate.stream(cidToGIDMap(order, upTo: glyphs.last!)))
   }
 
   /// The CIDToGIDMap: for each glyph id of the font (a CID, as the text shows it) up to `last`, two
@@ -245,7 +249,8 @@ public enum PDFWriter {
     return tag
   }
 
-  static func toUnicode(_ glyphs: [UInt32: String]) -> [UInt8] {
+  /// `glyphs` ascending.
+  static func toUnicode(_ glyphs: [(id: UInt32, text: String)]) -> [UInt8] {
     var out = ByteBuffer(capacity: 400 + glyphs.count * 16)
     out.append("""
       /CIDInit /ProcSet findresource begin
@@ -259,7 +264,7 @@ public enum PDFWriter {
       endcodespacerange
 
       """)
-    let mapped = glyphs.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }
+    let mapped = glyphs.filter { !$0.text.isEmpty }
     var i = 0
     while i < mapped.count {
       let chunk = mapped[i..<min(i + 100, mapped.count)]
@@ -305,10 +310,25 @@ public struct PDFError: Error, CustomStringConvertible, Sendable {
 struct FontRegistry {
   struct Entry {
     var font: Font
-    /// Glyph id → the text it stands for.
-    var glyphs: [UInt32: String] = [:]
-    /// Glyphs whose text is known already (the common case: skip the dictionary).
-    var named: [Bool] = []
+    /// Per glyph id: 0 unused, -1 used without text of its own (a cluster's later glyph), else
+    /// 1 + the index in `uses` of the first place it stands for text.
+    var firstUse: [Int32]
+    var uses: [(run: GlyphRun, index: Int)] = []
+
+    init(font: Font) {
+      self.font = font
+      firstUse = Array(repeating: 0, count: font.glyphCount)
+    }
+
+    /// The glyphs used, ascending, each with the text it first stood for ("" for none).
+    var glyphs: [(id: UInt32, text: String)] {
+      var out: [(id: UInt32, text: String)] = []
+      for g in firstUse.indices where firstUse[g] != 0 {
+        let use = firstUse[g]
+        out.append((UInt32(g), use < 0 ? "" : uses[Int(use) - 1].run.text(of: uses[Int(use) - 1].index)))
+      }
+      return out
+    }
   }
 
   var used: [Entry] = []
@@ -320,26 +340,22 @@ struct FontRegistry {
     return used.count - 1
   }
 
-  /// Records the run's glyphs as used, each with its text the first time it is seen with any.
+  /// Records the run's glyphs as used, each with where it first stands for text (the text itself
+  /// is read later, on whichever core prepares the font).
   mutating func use(_ run: GlyphRun) {
     let f = index(of: run.font)
-    // The entry's arrays are taken out while they change, so that they are changed in place.
-    var entry = used[f]
-    used[f] = Entry(font: entry.font)
-    if entry.named.isEmpty { entry.named = [Bool](repeating: false, count: entry.font.glyphCount) }
     let glyphs = run.glyphs
     for k in glyphs.indices {
-      let glyph = glyphs[k].id
-      let g = Int(glyph)
-      if g < entry.named.count, entry.named[g] { continue }
+      let g = Int(glyphs[k].id)
+      // Glyph ids come from the font's own shaping: always below its count.
+      guard g < used[f].firstUse.count, used[f].firstUse[g] <= 0 else { continue }
       if glyphs[k].cluster.isEmpty {
-        if entry.glyphs[glyph] == nil { entry.glyphs[glyph] = "" }
-        continue
+        used[f].firstUse[g] = -1
+      } else {
+        used[f].uses.append((run, k))
+        used[f].firstUse[g] = Int32(used[f].uses.count)
       }
-      entry.glyphs[glyph] = run.text(of: k)
-      if g < entry.named.count { entry.named[g] = true }
     }
-    used[f] = entry
   }
 
   /// The glyph's width in the PDF's 1/1000 em, as written in the font's /W array.
