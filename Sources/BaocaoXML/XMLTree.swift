@@ -32,7 +32,7 @@ public struct XMLElement: @unchecked Sendable {
   public subscript(attribute: String) -> String? {
     let n = node
     for k in Int(n.attributeStart)..<Int(n.attributeEnd) where tree.names[Int(tree.attributeNames[k])] == attribute {
-      return tree.attributeValues[k]
+      return tree.string(tree.attributeValues[k])
     }
     return nil
   }
@@ -83,7 +83,7 @@ public struct XMLChildren: RandomAccessCollection {
 
   public subscript(position: Int) -> XMLElement.Child {
     let ref = tree.childRefs[position]
-    return ref >= 0 ? .element(XMLElement(tree: tree, index: Int(ref))) : .text(tree.texts[Int(~ref)])
+    return ref >= 0 ? .element(XMLElement(tree: tree, index: Int(ref))) : .text(tree.string(tree.texts[Int(~ref)]))
   }
 }
 
@@ -97,7 +97,7 @@ public struct XMLAttributes: RandomAccessCollection {
   public var endIndex: Int { range.upperBound }
 
   public subscript(position: Int) -> (name: String, value: String) {
-    (tree.names[Int(tree.attributeNames[position])], tree.attributeValues[position])
+    (tree.names[Int(tree.attributeNames[position])], tree.string(tree.attributeValues[position]))
   }
 }
 
@@ -134,18 +134,41 @@ final class XMLStorage: @unchecked Sendable {
   let names: [String]
   let nodes: [Node]
   let attributeNames: [Int32]
-  let attributeValues: [String]
+  /// Attribute values and texts are read from the part's bytes when asked for: most are never
+  /// asked for, and making thousands of strings up front (and freeing them) cost more than the rest.
+  let attributeValues: [Span]
   /// Each element's children, contiguous: an element's index, or the complement of a text's.
   let childRefs: [Int32]
-  let texts: [String]
+  let texts: [Span]
+  /// The part's bytes, and those of values and texts with entity or character references resolved.
+  let source: [UInt8]
+  let decoded: [UInt8]
 
-  init(names: [String], nodes: [Node], attributeNames: [Int32], attributeValues: [String], childRefs: [Int32], texts: [String]) {
+  /// Where a value or text is: `start..<start + count` in `source`, or in `decoded` when `inDecoded`.
+  struct Span {
+    var start: UInt32
+    var count: UInt32
+    var inDecoded: Bool
+  }
+
+  func string(_ span: Span) -> String {
+    (span.inDecoded ? decoded : source).withUnsafeBufferPointer {
+      String(decoding: UnsafeBufferPointer(rebasing: $0[Int(span.start)..<Int(span.start + span.count)]), as: UTF8.self)
+    }
+  }
+
+  init(
+    names: [String], nodes: [Node], attributeNames: [Int32], attributeValues: [Span], childRefs: [Int32], texts: [Span],
+    source: [UInt8], decoded: [UInt8]
+  ) {
     self.names = names
     self.nodes = nodes
     self.attributeNames = attributeNames
     self.attributeValues = attributeValues
     self.childRefs = childRefs
     self.texts = texts
+    self.source = source
+    self.decoded = decoded
   }
 }
 
@@ -165,7 +188,7 @@ public enum XMLTree {
   /// (a part's head, cut where its body begins). Error offsets count from the start of `bytes`.
   public static func parse(_ bytes: [UInt8], _ range: Range<Int>, closingOpenElements: Bool) throws(XMLTreeError) -> XMLElement {
     let result = bytes.withUnsafeBufferPointer { buffer -> Result<XMLElement, XMLTreeError> in
-      let parser = Parser(bytes: UnsafeBufferPointer(rebasing: buffer[range]))
+      let parser = Parser(bytes: UnsafeBufferPointer(rebasing: buffer[range]), source: bytes, offset: range.lowerBound)
       do throws(XMLTreeError) { return .success(try parser.parseDocument(closingOpenElements: closingOpenElements)) } catch {
         return .failure(XMLTreeError(offset: error.offset + range.lowerBound, message: error.message))
       }
@@ -222,14 +245,20 @@ private final class Parser {
   var nameSlots = [Int32](repeating: 0, count: 512)
   var nodes: [XMLStorage.Node] = []
   var attributeNames: [Int32] = []
-  var attributeValues: [String] = []
+  var attributeValues: [XMLStorage.Span] = []
   var childRefs: [Int32] = []
-  var texts: [String] = []
+  var texts: [XMLStorage.Span] = []
+  /// The whole part (spans are offsets in it) and where the parsed bytes begin in it.
+  let source: [UInt8]
+  let offset: Int
+  var decoded: [UInt8] = []
   /// The children of the open elements, innermost last, until their element closes.
   var pending: [Int32] = []
 
-  init(bytes: UnsafeBufferPointer<UInt8>) {
+  init(bytes: UnsafeBufferPointer<UInt8>, source: [UInt8], offset: Int) {
     self.bytes = bytes
+    self.source = source
+    self.offset = offset
     n = bytes.count
     nodes.reserveCapacity(n / 48)
     childRefs.reserveCapacity(n / 24)
@@ -306,7 +335,7 @@ private final class Parser {
     }
   }
 
-  func addText(_ text: String) {
+  func addText(_ text: XMLStorage.Span) {
     pending.append(~Int32(texts.count))
     texts.append(text)
   }
@@ -326,7 +355,7 @@ private final class Parser {
           else if starts(with: "<![CDATA[") {
             let start = i + 9
             try skip(past: "]]>")
-            if !stack.isEmpty { addText(text(start, i - 3)) }
+            if !stack.isEmpty { addText(span(start, i - 3)) }
           } else { throw fail("a DTD or declaration is not allowed here") }
         case UInt8(ascii: "/"):
           i += 2
@@ -360,7 +389,8 @@ private final class Parser {
     }
     guard stack.isEmpty, let root else { throw fail("the document ends inside an element") }
     let tree = XMLStorage(
-      names: names, nodes: nodes, attributeNames: attributeNames, attributeValues: attributeValues, childRefs: childRefs, texts: texts)
+      names: names, nodes: nodes, attributeNames: attributeNames, attributeValues: attributeValues, childRefs: childRefs, texts: texts,
+      source: source, decoded: decoded)
     return XMLElement(tree: tree, index: root)
   }
 
@@ -439,16 +469,20 @@ private final class Parser {
     return bytes.baseAddress!.distance(to: hit.assumingMemoryBound(to: UInt8.self))
   }
 
-  /// Text with entities and character references decoded.
-  func decode(_ start: Int, _ end: Int) -> String {
-    guard start < end, memchr(bytes.baseAddress! + start, Int32(UInt8(ascii: "&")), end - start) != nil else { return text(start, end) }
-    var out: [UInt8] = []
-    out.reserveCapacity(end - start)
+  /// bytes[start..<end] as they are.
+  func span(_ start: Int, _ end: Int) -> XMLStorage.Span {
+    XMLStorage.Span(start: UInt32(offset + start), count: UInt32(end - start), inDecoded: false)
+  }
+
+  /// Text with entities and character references decoded (into `decoded` when there are any).
+  func decode(_ start: Int, _ end: Int) -> XMLStorage.Span {
+    guard start < end, memchr(bytes.baseAddress! + start, Int32(UInt8(ascii: "&")), end - start) != nil else { return span(start, end) }
+    let from = decoded.count
     var k = start
     while k < end {
       let b = bytes[k]
       guard b == UInt8(ascii: "&"), let semi = bytes[k..<end].firstIndex(of: UInt8(ascii: ";")) else {
-        out.append(b)
+        decoded.append(b)
         k += 1
         continue
       }
@@ -468,15 +502,16 @@ private final class Parser {
         }
       }
       if let scalar {
-        out.append(contentsOf: Array(String(Character(scalar)).utf8))
+        decoded.append(contentsOf: String(Character(scalar)).utf8)
         k = semi + 1
       } else {
-        out.append(b)
+        decoded.append(b)
         k += 1
       }
     }
-    return String(decoding: out, as: UTF8.self)
+    return XMLStorage.Span(start: UInt32(from), count: UInt32(decoded.count - from), inDecoded: true)
   }
+
 }
 
 extension String {
