@@ -76,14 +76,24 @@ struct ParagraphLayout {
     var objects: [(image: ImageData, width: Twips, height: Twips)] = []
     func append(_ s: String, _ props: TextProps) throws(LayoutError) {
       guard !props.hidden else { return }
-      // NFC, as LibreOffice shows it; most text needs no work (no combining marks).
-      // (Precomposed Vietnamese letters and punctuation, U+1E00–U+20CF, are skipped without a lookup.)
-      var text = s.unicodeScalars.contains(where: {
-        $0.value >= 0x300 && !(0x1E00..<0x20D0).contains($0.value) && $0.properties.canonicalCombiningClass != .notReordered
-      }) ? s.precomposedStringWithCanonicalMapping : s
-      if props.uppercase { text = text.uppercased() }
       let start = scalars.count
-      for u in text.unicodeScalars { scalars.append(u.value) }
+      // NFC, as LibreOffice shows it; most text needs no work (no combining marks), and is copied
+      // as it is checked. (Precomposed Vietnamese letters and punctuation, U+1E00–U+20CF, are
+      // skipped without a lookup.)
+      var composed = true
+      for u in s.unicodeScalars {
+        if u.value >= 0x300 && !(0x1E00..<0x20D0).contains(u.value) && u.properties.canonicalCombiningClass != .notReordered {
+          composed = false
+          break
+        }
+        scalars.append(u.value)
+      }
+      if !composed || props.uppercase {
+        scalars.removeSubrange(start...)
+        var text = composed ? s : s.precomposedStringWithCanonicalMapping
+        if props.uppercase { text = text.uppercased() }
+        for u in text.unicodeScalars { scalars.append(u.value) }
+      }
       if let last = runs.last, last.props == props, last.range.upperBound == start {
         runs[runs.count - 1].range = last.range.lowerBound..<scalars.count
       } else {

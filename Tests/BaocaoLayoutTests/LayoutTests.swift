@@ -285,6 +285,20 @@ import Testing
     #expect(dump(try DocumentLayout.layout(Self.document(table), fonts: Self.catalog)) == a)
   }
 
+  @Test func textIsComposedAndUppercasedAsShown() throws {
+    // The glyphs, and the text each stands for (what copying from the PDF gives).
+    func glyphs(_ body: String, styles: String = "") throws -> [String] {
+      try DocumentLayout.layout(Self.document(body, styles: styles), fonts: Self.catalog).pages[0].items.compactMap { item in
+        // Scalars compared, not strings (which compare equal when only canonically equivalent).
+        if case .glyphs(let run) = item { "\(run.glyphs.map(\.id)) \(run.glyphs.indices.flatMap { run.text(of: $0).unicodeScalars.map(\.value) })" } else { nil }
+      }
+    }
+    // Decomposed letters after composed ones in the same run: shown composed, as LibreOffice does.
+    #expect(try glyphs("<text:p>Đề án Tie\u{0302}\u{0301}n đo\u{0323}</text:p>") == glyphs("<text:p>Đề án Tiến đọ</text:p>"))
+    let upper = "<style:style style:name=\"U\" style:family=\"paragraph\"><style:text-properties fo:text-transform=\"uppercase\"/></style:style>"
+    #expect(try glyphs("<text:p text:style-name=\"U\">Kết quả tie\u{0302}\u{0301}n</text:p>", styles: upper) == glyphs("<text:p>KẾT QUẢ TIẾN</text:p>"))
+  }
+
   @Test func tableBordersAreDrawnOnceAfterTheRowsBackgrounds() throws {
     let styles = "<style:style style:name=\"C\" style:family=\"table-cell\"><style:table-cell-properties fo:border=\"0.5pt solid #000000\"/></style:style>"
       + "<style:style style:name=\"G\" style:family=\"table-cell\"><style:table-cell-properties fo:border=\"0.5pt solid #000000\" fo:background-color=\"#e6e6e6\"/></style:style>"
