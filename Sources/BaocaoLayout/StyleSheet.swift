@@ -107,8 +107,10 @@ final class StyleSheet {
   static func style(_ e: XMLElement, name: String, family: String) -> Style {
     var props: [String: [String: String]] = [:]
     for child in e.elements where child.name.hasSuffix("-properties") {
+      let attributes = child.attributes
       var attrs: [String: String] = [:]
-      for a in child.attributes { attrs[a.name] = a.value }
+      attrs.reserveCapacity(attributes.count)
+      for a in attributes { attrs[a.name] = a.value }
       props[child.name] = attrs
     }
     return Style(

@@ -31,10 +31,12 @@ public struct XMLElement: @unchecked Sendable {
 
   public subscript(attribute: String) -> String? {
     let n = node
-    for k in Int(n.attributeStart)..<Int(n.attributeEnd) where tree.names[Int(tree.attributeNames[k])] == attribute {
-      return tree.string(tree.attributeValues[k])
+    // Names compared as bytes: most differ in length, and String's == finds that out late.
+    var wanted = attribute
+    let k = wanted.withUTF8 { w in
+      (Int(n.attributeStart)..<Int(n.attributeEnd)).first { tree.isName(Int(tree.attributeNames[$0]), w) }
     }
-    return nil
+    return k.map { tree.string(tree.attributeValues[$0]) }
   }
 
   public var children: XMLChildren { XMLChildren(tree: tree, range: Int(node.childStart)..<Int(node.childEnd)) }
@@ -132,6 +134,9 @@ final class XMLStorage: @unchecked Sendable {
 
   /// Element and attribute names, each once.
   let names: [String]
+  /// The names' bytes one after the other, and where each starts (and the last ends).
+  let nameBytes: [UInt8]
+  let nameOffsets: [Int32]
   let nodes: [Node]
   let attributeNames: [Int32]
   /// Attribute values and texts are read from the part's bytes when asked for: most are never
@@ -151,6 +156,13 @@ final class XMLStorage: @unchecked Sendable {
     var inDecoded: Bool
   }
 
+  func isName(_ index: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    let from = Int(nameOffsets[index])
+    guard Int(nameOffsets[index + 1]) - from == bytes.count else { return false }
+    guard let wanted = bytes.baseAddress, !bytes.isEmpty else { return true }
+    return nameBytes.withUnsafeBufferPointer { memcmp($0.baseAddress! + from, wanted, bytes.count) == 0 }
+  }
+
   func string(_ span: Span) -> String {
     (span.inDecoded ? decoded : source).withUnsafeBufferPointer {
       String(decoding: UnsafeBufferPointer(rebasing: $0[Int(span.start)..<Int(span.start + span.count)]), as: UTF8.self)
@@ -158,7 +170,7 @@ final class XMLStorage: @unchecked Sendable {
   }
 
   init(
-    names: [String], nodes: [Node], attributeNames: [Int32], attributeValues: [Span], childRefs: [Int32], texts: [Span],
+    names: [String], nameBytes: [UInt8], nameOffsets: [Int32], nodes: [Node], attributeNames: [Int32], attributeValues: [Span], childRefs: [Int32], texts: [Span],
     source: [UInt8], decoded: [UInt8]
   ) {
     self.names = names
@@ -167,6 +179,8 @@ final class XMLStorage: @unchecked Sendable {
     self.attributeValues = attributeValues
     self.childRefs = childRefs
     self.texts = texts
+    self.nameBytes = nameBytes
+    self.nameOffsets = nameOffsets
     self.source = source
     self.decoded = decoded
   }
@@ -389,7 +403,7 @@ private final class Parser {
     }
     guard stack.isEmpty, let root else { throw fail("the document ends inside an element") }
     let tree = XMLStorage(
-      names: names, nodes: nodes, attributeNames: attributeNames, attributeValues: attributeValues, childRefs: childRefs, texts: texts,
+      names: names, nameBytes: nameBytes, nameOffsets: nameOffsets, nodes: nodes, attributeNames: attributeNames, attributeValues: attributeValues, childRefs: childRefs, texts: texts,
       source: source, decoded: decoded)
     return XMLElement(tree: tree, index: root)
   }
