@@ -45,11 +45,6 @@ public final class Concurrently<T: Sendable>: @unchecked Sendable {
   }
 }
 
-/// Drops the last references to `garbage` on a helper thread, which frees it there.
-func releaseElsewhere<T>(_ garbage: consuming UncheckedBox<T>) {
-  HelperThreads.shared.submit { [garbage = consume garbage] in _ = garbage }
-}
-
 /// One thread per core besides the caller's, started on first use, running submitted work in order.
 final class HelperThreads: @unchecked Sendable {
   static let shared = HelperThreads(count: max(1, ProcessInfo.processInfo.activeProcessorCount - 1))

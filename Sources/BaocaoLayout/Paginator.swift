@@ -13,23 +13,15 @@ public enum DocumentLayout {
       return text.unicodeScalars.allSatisfy { font.covers($0.value) }
     }
     let paginator = Paginator(builder: builder, fonts: resolver)
-    let blocks: [Block]
-    let pages: [Page]
-    do {
-      // Body paragraphs and body tables' cells are laid out on the other core as they are read.
-      builder.bodyRowRead = { [unowned paginator] row, table, master in paginator.rowRead(row, in: table, firstMasterPage: master) }
-      builder.bodyParagraphRead = { [unowned paginator] p, master in paginator.paragraphRead(p, firstMasterPage: master) }
-      defer { paginator.abandonStream() }
-      blocks = try builder.bodyBlocks()
-      builder.bodyRowRead = nil
-      builder.bodyParagraphRead = nil
-      pages = try paginator.run(blocks)
-    }
-    let info = DocumentBuilder.info(parts.meta)
-    // The document's model, parts and caches: thousands of objects, freed on the other core while
-    // this one goes on with the pages.
-    releaseElsewhere(UncheckedBox((consume builder, consume paginator, consume blocks)))
-    return LaidOutDocument(pages: pages, info: info)
+    // Body paragraphs and body tables' cells are laid out on the other core as they are read.
+    builder.bodyRowRead = { [unowned paginator] row, table, master in paginator.rowRead(row, in: table, firstMasterPage: master) }
+    builder.bodyParagraphRead = { [unowned paginator] p, master in paginator.paragraphRead(p, firstMasterPage: master) }
+    defer { paginator.abandonStream() }
+    let blocks = try builder.bodyBlocks()
+    builder.bodyRowRead = nil
+    builder.bodyParagraphRead = nil
+    let pages = try paginator.run(blocks)
+    return LaidOutDocument(pages: pages, info: DocumentBuilder.info(parts.meta))
   }
 }
 
