@@ -80,4 +80,14 @@ public struct Page: Sendable {
 public struct LaidOutDocument: Sendable {
   public var pages: [Page]
   public var info: DocumentInfo
+  /// What the pages were made from (the document's model, its parts, the layout's caches), kept
+  /// until dropped, so that a writer can free it on this core while the other is at work.
+  var model: Model?
+
+  final class Model: @unchecked Sendable {
+    let parts: Any
+    init(_ parts: Any) { self.parts = parts }
+  }
+
+  public mutating func dropModel() { model = nil }
 }

@@ -21,7 +21,7 @@ public enum DocumentLayout {
     builder.bodyRowRead = nil
     builder.bodyParagraphRead = nil
     let pages = try paginator.run(blocks)
-    return LaidOutDocument(pages: pages, info: DocumentBuilder.info(parts.meta))
+    return LaidOutDocument(pages: pages, info: DocumentBuilder.info(parts.meta), model: .init((builder, paginator, blocks)))
   }
 }
 

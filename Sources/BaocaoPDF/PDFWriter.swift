@@ -8,26 +8,17 @@ import Synchronization
 /// Flate-compressed streams, a cross-reference table. The same pages give the same bytes: no dates,
 /// and the file ID is a hash of the content.
 public enum PDFWriter {
-  public static func write(_ document: LaidOutDocument) throws(PDFError) -> [UInt8] {
+  public static func write(_ document: consuming LaidOutDocument) throws(PDFError) -> [UInt8] {
     var w = ObjectWriter()
-    var images: [ObjectIdentifier: Int] = [:]
-    var imageOrder: [ImageData] = []
+    // The fonts' glyphs and the pictures are gathered on the other core while this one frees what
+    // the pages were made from.
+    let gathering = Concurrently { [pages = document.pages] in Gathered(pages) }
+    document.dropModel()
+    let (fonts, images, imageOrder) = { ($0.fonts, $0.images, $0.imageOrder) }(gathering.value)
     // Text shows glyphs by their id in the font, and each subset maps those ids to its own
     // (CIDToGIDMap), so the fonts (subset programs, their compression, the maps) and the pages'
     // content streams are independent work: the other core takes the fonts, then pages from the
     // end; this core takes pages from the start, until they meet.
-    var fonts = FontRegistry()
-    for page in document.pages {
-      for item in page.items {
-        switch item {
-        case .glyphs(let run): fonts.use(run)
-        case .image(let data, _, _, _, _) where images[ObjectIdentifier(data)] == nil:
-          images[ObjectIdentifier(data)] = imageOrder.count
-          imageOrder.append(data)
-        default: continue
-        }
-      }
-    }
     let (fontCount, pageCount) = (fonts.used.count, document.pages.count)
     // Job k < fontCount: font k; else page fontCount + pageCount - 1 - k.
     let (registry, pages, imageNumbers) = (fonts, document.pages, images)
@@ -84,6 +75,27 @@ public enum PDFWriter {
     let infoID = w.add(info + " >>")
     let r = w.finish(root: catalogID, info: infoID)
     return r
+  }
+
+  /// The fonts used, with their glyphs, and the pictures, numbered in order of first use.
+  private struct Gathered: @unchecked Sendable {
+    var fonts = FontRegistry()
+    var images: [ObjectIdentifier: Int] = [:]
+    var imageOrder: [ImageData] = []
+
+    init(_ pages: [Page]) {
+      for page in pages {
+        for item in page.items {
+          switch item {
+          case .glyphs(let run): fonts.use(run)
+          case .image(let data, _, _, _, _) where images[ObjectIdentifier(data)] == nil:
+            images[ObjectIdentifier(data)] = imageOrder.count
+            imageOrder.append(data)
+          default: continue
+          }
+        }
+      }
+    }
   }
 
   // MARK: - Page content
