@@ -60,27 +60,38 @@ final class DocumentBuilder {
       }
       base.add(stylesRoot?.first("office:master-styles"), automatic: false)
     }
+    // The head's styles are read while the other core may still be parsing the body.
     var head: XMLElement
     var body: XMLElement?
+    var bodyApart = false
     do throws(XMLTreeError) {
       if let split {
         head = try XMLTree.parse(content, split.head, closingOpenElements: true)
-        body = try parsingBody.value.get()
+        bodyApart = true
       } else {
         head = try parsingBody.value.get()
         body = head.first("office:body")
       }
     } catch {
-      // Cut in two, the part may fail where the whole would not (a cut inside a comment), or say
-      // so elsewhere: the whole part has the last word.
-      do { head = try XMLTree.parse(content) } catch { throw .badDocument("content.xml: \(error)") }
+      // Cut in two, the part may fail where the whole would not (a cut inside a comment): the
+      // whole part has the last word.
+      head = try Self.whole(content)
       body = head.first("office:body")
     }
     base.addFontFaces(head.first("office:font-face-decls"))
     self.masterSheet = base.withAutomatic(stylesRoot?.first("office:automatic-styles"))
     self.content = base.withAutomatic(head.first("office:automatic-styles"))
+    if bodyApart {
+      // An error in the body is told as the whole part places it.
+      do { body = try parsingBody.value.get() } catch { body = try Self.whole(content).first("office:body") }
+    }
     self.contentBody = body
     self.files = parts.files
+  }
+
+  /// content.xml parsed whole, or its error.
+  private static func whole(_ content: [UInt8]) throws(LayoutError) -> XMLElement {
+    do { return try XMLTree.parse(content) } catch { throw .badDocument("content.xml: \(error)") }
   }
 
   let files: [String: [UInt8]]

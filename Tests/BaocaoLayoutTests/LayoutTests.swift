@@ -80,6 +80,13 @@ import Testing
     do { _ = try XMLTree.parse(broken, brokenSplit.body, closingOpenElements: false) } catch { offsets.append(error.offset) }
     do { _ = try XMLTree.parse(broken) } catch { offsets.append(error.offset) }
     #expect(offsets.count == 2 && offsets[0] == offsets[1])
+    // The same through the layout, which reads the body apart: the whole part's offset.
+    var brokenDocument = Self.document("<text:p>Báo cáo</text:p>")
+    let brokenXML = String(decoding: brokenDocument.content, as: UTF8.self).replacingOccurrences(of: "<text:p>Báo cáo</text:p>", with: "<text:p>Báo cáo</text:span>")
+    brokenDocument.content = Array(brokenXML.utf8)
+    var wholeError = ""
+    do { _ = try XMLTree.parse(brokenDocument.content) } catch { wholeError = "content.xml: \(error)" }
+    #expect(throws: LayoutError.badDocument(wholeError)) { try DocumentLayout.layout(brokenDocument, fonts: Self.catalog) }
     // "<office:body" in a comment of the head cuts the part in the wrong place: the whole part is
     // read instead, and the document is laid out as without the comment.
     let plain = Self.document("<text:p>Báo cáo</text:p>")
