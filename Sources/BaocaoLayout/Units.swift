@@ -3,7 +3,8 @@ public typealias Twips = Int
 
 public enum Units {
   /// Parses an ODF length ("2cm", "0.5pt", "0.0313in", "10mm", "12px", "1pc") into twips, rounding
-  /// half away from zero as LibreOffice's import does. Nil for anything else.
+  /// half away from zero as LibreOffice's import does. Nil for anything else (and for lengths too
+  /// large to mean anything on a page).
   public static func twips(_ text: String?) -> Twips? {
     guard var text else { return nil }
     return text.withUTF8 { twips(bytes: $0) }
@@ -24,7 +25,8 @@ public enum Units {
     case (0x70, 0x78): factor = 15  // px
     default: return nil
     }
-    guard let v = number(UnsafeBufferPointer(rebasing: b[start..<(end - 2)])) else { return nil }
+    // Beyond any page (or not a number at all): not a length this layout can use.
+    guard let v = number(UnsafeBufferPointer(rebasing: b[start..<(end - 2)])), abs(v * factor) < 1e12 else { return nil }
     return Int((v * factor).rounded(.toNearestOrAwayFromZero))
   }
 
@@ -47,7 +49,8 @@ public enum Units {
     while k < b.count {
       let c = b[k]
       if c >= 0x30 && c <= 0x39 {
-        mantissa = mantissa * 10 + UInt64(c - 0x30)
+        // Past 15 digits the standard reader takes over (and the mantissa could overflow).
+        if digits < 15 { mantissa = mantissa * 10 + UInt64(c - 0x30) }
         digits += 1
         if seenPoint { decimals += 1 }
       } else if c == 0x2E && !seenPoint {
@@ -64,7 +67,7 @@ public enum Units {
 
   /// "120%" → 120.
   public static func percent(_ text: String?) -> Int? {
-    guard let text, text.hasSuffix("%"), let v = Double(text.dropLast()) else { return nil }
+    guard let text, text.hasSuffix("%"), let v = Double(text.dropLast()), abs(v) < 1e9 else { return nil }
     return Int(v.rounded())
   }
 

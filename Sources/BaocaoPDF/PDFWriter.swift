@@ -14,7 +14,8 @@ public enum PDFWriter {
     // the pages were made from.
     let gathering = Concurrently { [pages = document.pages] in Gathered(pages) }
     document.dropModel()
-    let (fonts, images, imageOrder) = { ($0.fonts, $0.images, $0.imageOrder) }(gathering.value)
+    let gathered = gathering.value
+    let (fonts, images, imageOrder) = (gathered.fonts, gathered.images, gathered.imageOrder)
     // Text shows glyphs by their id in the font, and each subset maps those ids to its own
     // (CIDToGIDMap), so the fonts (subset programs, their compression, the maps) and the pages'
     // content streams are independent work: the other core takes the fonts, then pages from the
@@ -73,8 +74,7 @@ public enum PDFWriter {
     if let a = document.info.author { info += " /Author \(textString(a))" }
     if let k = document.info.keywords { info += " /Keywords \(textString(k))" }
     let infoID = w.add(info + " >>")
-    let r = w.finish(root: catalogID, info: infoID)
-    return r
+    return w.finish(root: catalogID, info: infoID)
   }
 
   /// The fonts used, with their glyphs, and the pictures, numbered in order of first use.

@@ -45,6 +45,10 @@ import Testing
     #expect(Units.twips("2cm") == 1134 && Units.twips(" 0.5pt ") == 10 && Units.twips("-0.1in") == -144)
     #expect(Units.twips("10mm") == 567 && Units.twips("1pc") == 240 && Units.twips("12px") == 180 && Units.twips(".5in") == 720)
     #expect(Units.twips("1e1pt") == 200)  // not a plain decimal: read by the standard reader
+    #expect(Units.twips("1234567890123456789.5pt") == nil && Units.twips("1e400pt") == nil && Units.twips("nanpt") == nil)  // no crash
+    #expect(Units.twips("12345678.123456789in") == Int((12345678.123456789 * 1440).rounded(.toNearestOrAwayFromZero)))
+    #expect(Units.twips("0.0000000000000000000001in") == 0)
+    #expect(Units.percent("120%") == 120 && Units.percent("1e400%") == nil && Units.percent("nan%") == nil)
     for bad in ["", "cm", "pt", "2", "2 cm", "2km", "abc", "-", "1.2.3cm", "--1cm"] { #expect(Units.twips(bad) == nil, "\(bad)") }
     #expect(Units.color("#FfA000") == RGB(r: 1, g: 160.0 / 255, b: 0) && Units.color("#12345") == nil && Units.color("#12345g") == nil)
     #expect(try BorderLine.parse("0.5pt  solid #ff0000") == BorderLine(width: 10, color: RGB(r: 1, g: 0, b: 0)))
