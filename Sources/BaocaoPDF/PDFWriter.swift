@@ -405,9 +405,6 @@ struct ObjectWriter {
     return id
   }
 
-
-  func flate(_ data: [UInt8]) -> StreamData { Flate.stream(data) }
-
   func finish(root: Int, info: Int) -> [UInt8] {
     var out = Array("%PDF-1.7\n%\u{E2}\u{E3}\u{CF}\u{D3}\n".utf8)
     var offsets: [Int] = []

@@ -156,11 +156,15 @@ final class XMLStorage: @unchecked Sendable {
     var inDecoded: Bool
   }
 
-  func isName(_ index: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+  func isName(_ index: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool { Self.name(index, of: nameBytes, nameOffsets, is: bytes) }
+
+  /// Whether name `index` of `nameBytes` (each name starting at its offset, the next one's offset
+  /// ending it) spells `wanted`, compared as bytes.
+  static func name(_ index: Int, of nameBytes: [UInt8], _ nameOffsets: [Int32], is wanted: UnsafeBufferPointer<UInt8>) -> Bool {
     let from = Int(nameOffsets[index])
-    guard Int(nameOffsets[index + 1]) - from == bytes.count else { return false }
-    guard let wanted = bytes.baseAddress, !bytes.isEmpty else { return true }
-    return nameBytes.withUnsafeBufferPointer { memcmp($0.baseAddress! + from, wanted, bytes.count) == 0 }
+    guard Int(nameOffsets[index + 1]) - from == wanted.count else { return false }
+    guard let w = wanted.baseAddress, !wanted.isEmpty else { return true }
+    return nameBytes.withUnsafeBufferPointer { memcmp($0.baseAddress! + from, w, wanted.count) == 0 }
   }
 
   func string(_ span: Span) -> String {
@@ -296,12 +300,7 @@ private final class Parser {
       let entry = nameSlots[slot]
       if entry == 0 { break }
       let index = Int(entry - 1)
-      let from = Int(nameOffsets[index])
-      if Int(nameOffsets[index + 1]) - from == length,
-        nameBytes.withUnsafeBufferPointer({ memcmp($0.baseAddress! + from, name, length) == 0 })
-      {
-        return Int32(index)
-      }
+      if XMLStorage.name(index, of: nameBytes, nameOffsets, is: UnsafeBufferPointer(start: name, count: length)) { return Int32(index) }
       slot = (slot + 1) & mask
     }
     names.append(text(start, end))
@@ -314,9 +313,7 @@ private final class Parser {
 
   /// True when bytes[start..<end] spell the interned name.
   func isName(_ index: Int32, at start: Int, _ end: Int) -> Bool {
-    let from = Int(nameOffsets[Int(index)])
-    guard Int(nameOffsets[Int(index) + 1]) - from == end - start else { return false }
-    return nameBytes.withUnsafeBufferPointer { memcmp($0.baseAddress! + from, bytes.baseAddress! + start, end - start) == 0 }
+    XMLStorage.name(Int(index), of: nameBytes, nameOffsets, is: UnsafeBufferPointer(rebasing: bytes[start..<end]))
   }
 
   /// From the length and the first and last eight bytes (names differ there: `text:p`,
