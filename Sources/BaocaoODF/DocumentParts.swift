@@ -34,7 +34,7 @@ extension TemplateDocument {
       let bytes = try renderPart("", data: data, complement: complement, options: options) ?? []
       return TextDocumentParts(content: bytes, styles: bytes, meta: bytes, settings: bytes, files: [:])
     case .package:
-      let zip = try ZipReader(path: path)
+      let zip = try ZipReader.openDocument(path: path)
       func part(_ name: String) throws -> [UInt8]? {
         if let merged = try renderPart(name, data: data, complement: complement, options: options) { return merged }
         guard let e = zip.entry(named: name) else { return nil }
@@ -61,7 +61,7 @@ extension TemplateDocument {
     switch ext {
     case "odt", "ott":
       try requireFile(path)
-      let zip = try ZipReader(path: path)
+      let zip = try ZipReader.openDocument(path: path)
       func part(_ name: String) throws(DocumentError) -> [UInt8]? {
         guard let e = zip.entry(named: name) else { return nil }
         let bytes = try zip.read(e)

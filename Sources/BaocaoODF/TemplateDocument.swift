@@ -23,6 +23,8 @@ public final class TemplateDocument: @unchecked Sendable {
   let entryNames: [String]
   /// For spreadsheets: the styles part, whose number formats the cached values are written in.
   var sheetStyles: [UInt8]? = nil
+  /// The spreadsheet's rows as the template has them: formulas the merge did not touch keep their values.
+  var sheetRows: SheetProcessor.TemplateRows? = nil
 
   init(path: String, kind: Kind, programs: [String: TemplateProgram], entryNames: [String]) {
     self.path = path
@@ -67,9 +69,13 @@ public final class TemplateDocument: @unchecked Sendable {
       }
       let sheet = ext == "fods"
       // Rows of a spreadsheet carry their template position through the merge (see SheetProcessor).
-      let (program, diags) = compile(sheet ? SheetProcessor.prepare(bytes) : bytes, file: path, part: "", odf: true)
+      let prepared = sheet ? SheetProcessor.prepare(bytes) : bytes
+      let (program, diags) = compile(prepared, file: path, part: "", odf: true)
       let doc = TemplateDocument(path: path, kind: .flat(spreadsheet: sheet), programs: ["": program], entryNames: [])
-      if sheet { doc.sheetStyles = bytes }
+      if sheet {
+        doc.sheetStyles = bytes
+        doc.sheetRows = SheetProcessor.templateRows(prepared)
+      }
       return (doc, diags + (sheet ? sheetDiagnostics(bytes, file: path) : []))
     default:
       let bytes = try readFile(path)
@@ -93,7 +99,7 @@ public final class TemplateDocument: @unchecked Sendable {
 
   static func loadPackage(path: String, spreadsheet: Bool) throws -> (TemplateDocument, [Diagnostic]) {
     try requireFile(path)
-    let zip = try ZipReader(path: path)
+    let zip = try ZipReader.openDocument(path: path)
     guard zip.entry(named: "content.xml") != nil else {
       throw DocumentError(file: path, message: "the package has no content.xml; it is not an OpenDocument file",
         hint: "save it again from LibreOffice as .odt or .ods")
@@ -112,17 +118,22 @@ public final class TemplateDocument: @unchecked Sendable {
     for name in templatedParts { if let b = partBytes[name] { TemplateCompiler.collectAliases(b, into: &aliases) } }
     var programs: [String: TemplateProgram] = [:]
     var diagnostics: [Diagnostic] = []
+    var sheetRows: SheetProcessor.TemplateRows? = nil
     for name in templatedParts {
       guard let b = partBytes[name] else { continue }
       let marked = spreadsheet && name == "content.xml" ? SheetProcessor.prepare(b) : b
       let (program, d) = compile(marked, file: path, part: name, aliases: aliases, odf: true)
       diagnostics += d
-      if !program.tags.isEmpty { programs[name] = program }
+      // A part without tags is copied as it is.
+      guard !program.tags.isEmpty else { continue }
+      programs[name] = program
+      if spreadsheet && name == "content.xml" { sheetRows = SheetProcessor.templateRows(marked) }
     }
     let doc = TemplateDocument(
       path: path, kind: .package(spreadsheet: spreadsheet), programs: programs, entryNames: zip.entries.map(\.name))
     if spreadsheet {
       doc.sheetStyles = partBytes["styles.xml"] ?? []
+      doc.sheetRows = sheetRows
       diagnostics += sheetDiagnostics(partBytes["content.xml"] ?? [], file: path, part: "content.xml")
     }
     return (doc, diagnostics)
@@ -143,7 +154,7 @@ public final class TemplateDocument: @unchecked Sendable {
     do {
       let merged = try TemplateRenderer(program: program, options: options).render(data: data, complement: complement)
       if let styles = sheetStyles, name == "content.xml" || name == "" {
-        return SheetProcessor.finish(merged, styles: styles).bytes
+        return SheetProcessor.finish(merged, styles: styles, template: sheetRows).bytes
       }
       return merged
     } catch {
@@ -202,7 +213,7 @@ public final class TemplateDocument: @unchecked Sendable {
   }
 
   func writePackage(data: Value?, complement: Value?, options: RenderOptions, to path: String) throws {
-    let zip = try ZipReader(path: self.path)
+    let zip = try ZipReader.openDocument(path: self.path)
     var parts: [ZipWriter.Part] = []
     let mimetype = zip.entry(named: "mimetype")
     if let mimetype { parts.append(.bytes(name: "mimetype", data: try zip.read(mimetype), mtime: mimetype.mtime)) }

@@ -16,6 +16,7 @@ final class ZipReader {
   static let maxEntrySize: UInt64 = 256 << 20
   static let maxTotalSize: UInt64 = 1 << 30
   static let maxRatio: UInt64 = 1000
+  static let maxEntries: Int64 = 100_000
 
   let path: String
   let handle: OpaquePointer
@@ -31,33 +32,59 @@ final class ZipReader {
       }
       throw DocumentError(file: path, message: "cannot open the package (libzip error \(err))")
     }
+    // From here on `deinit` owns the handle: a refusal below only throws, and the release of the
+    // half-made reader discards the handle exactly once.
     handle = h
     let count = zip_get_num_entries(h, 0)
+    if count > ZipReader.maxEntries {
+      throw DocumentError(file: path, message: "the package holds \(count) entries (at most \(ZipReader.maxEntries) are read); it is not a document baocao can open")
+    }
     var total: UInt64 = 0
+    var names = Set<String>()
     for i in 0..<UInt64(max(0, count)) {
       var st = zip_stat_t()
       zip_stat_init(&st)
       guard zip_stat_index(h, i, 0, &st) == 0, let cname = st.name else { continue }
       let name = String(cString: cname)
       if name.hasPrefix("/") || name.split(separator: "/").contains("..") || name.contains("\\") {
-        zip_discard(h)
-        throw DocumentError(file: path, message: "the package holds an entry with an unsafe name '\(name)'")
+        throw DocumentError(file: path, message: "the package holds an entry with an unsafe name '\(name)'", hint: "a document saved by an office program never has one; save it again from LibreOffice")
       }
       if st.size > ZipReader.maxEntrySize || (st.comp_size > 0 && st.size / max(st.comp_size, 1) > ZipReader.maxRatio && st.size > 1 << 20) {
-        zip_discard(h)
         throw DocumentError(file: path, message: "the entry '\(name)' is too large once uncompressed (\(st.size) bytes); refusing a possible zip bomb")
+      }
+      if !names.insert(name).inserted {
+        throw DocumentError(file: path, message: "the package holds two entries named '\(name)'; it is damaged",
+          hint: "open it in LibreOffice and save it again")
       }
       total += st.size
       entries.append(
         Entry(index: i, name: name, size: st.size, compressedSize: st.comp_size, method: Int32(st.comp_method), mtime: st.mtime))
     }
     if total > ZipReader.maxTotalSize {
-      zip_discard(h)
       throw DocumentError(file: path, message: "the package is too large once uncompressed (\(total) bytes); refusing a possible zip bomb")
     }
   }
 
   deinit { zip_discard(handle) }
+
+  /// Opens an OpenDocument package: a zip file whose parts are not encrypted.
+  static func openDocument(path: String) throws(DocumentError) -> ZipReader {
+    let zip = try ZipReader(path: path)
+    // An encrypted part is unreadable bytes; say why instead of reporting them as broken XML.
+    if let manifest = zip.entry(named: "META-INF/manifest.xml"), manifest.size < 16 << 20 {
+      let bytes = try zip.read(manifest)
+      if bytes.withUnsafeBufferPointer({ b in
+        let needle = Array("encryption-data".utf8)
+        return b.count >= needle.count && (0...(b.count - needle.count)).contains { i in
+          b[i] == needle[0] && b[i..<(i + needle.count)].elementsEqual(needle)
+        }
+      }) {
+        throw DocumentError(file: path, message: "the document is protected with a password, so its parts cannot be read",
+          hint: "open it in LibreOffice and save a copy without a password")
+      }
+    }
+    return zip
+  }
 
   func entry(named name: String) -> Entry? { entries.first { $0.name == name } }
 

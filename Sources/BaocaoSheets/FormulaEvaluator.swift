@@ -29,15 +29,20 @@ struct FormulaEvaluator {
   let cell: (String, Int, Int) throws -> CellValue
   /// The used rows and columns of a sheet, to bound whole-row and whole-column ranges.
   let extent: (String) -> (rows: Int, columns: Int)
+  let sheetExists: (String) -> Bool
   let sheet: String
 
   private var tokens: [FormulaToken] = []
   private var i = 0
 
-  init(sheet: String, cell: @escaping (String, Int, Int) throws -> CellValue, extent: @escaping (String) -> (rows: Int, columns: Int)) {
+  init(
+    sheet: String, cell: @escaping (String, Int, Int) throws -> CellValue, extent: @escaping (String) -> (rows: Int, columns: Int),
+    sheetExists: @escaping (String) -> Bool = { _ in true }
+  ) {
     self.sheet = sheet
     self.cell = cell
     self.extent = extent
+    self.sheetExists = sheetExists
   }
 
   /// A value or a list of values (a range).
@@ -233,16 +238,25 @@ struct FormulaEvaluator {
 
   private func resolve(_ r: Reference) throws -> Operand {
     let s = r.start.sheet ?? sheet
+    guard sheetExists(s) else { throw Unsupported(what: "the sheet '\(s)'") }
     guard let end = r.end else {
       guard let c = r.start.column, let row = r.start.row else { throw Unsupported(what: "a whole row or column as a value") }
       return .value(try cell(s, c, row))
     }
+    if let e = end.sheet, e != s { throw Unsupported(what: "a range across sheets") }
+    // Cells past the sheet's last row and column are empty: a range over a whole column (or up to
+    // row 1048576) reads only the part that holds cells.
     let (rows, columns) = extent(s)
     let c1 = r.start.column ?? 0, c2 = end.column ?? max(0, columns - 1)
     let r1 = r.start.row ?? 1, r2 = end.row ?? max(1, rows)
+    let rowSpan = min(r1, r2)...max(min(r1, r2), min(max(r1, r2), rows))
+    let columnSpan = min(c1, c2)...max(min(c1, c2), min(max(c1, c2), columns - 1))
+    guard rowSpan.count.multipliedReportingOverflow(by: columnSpan.count).partialValue <= 4_000_000 else {
+      throw Unsupported(what: "a range of more than 4 million cells")
+    }
     var values: [CellValue] = []
-    for row in min(r1, r2)...max(r1, r2) {
-      for c in min(c1, c2)...max(c1, c2) { values.append(try cell(s, c, row)) }
+    for row in rowSpan {
+      for c in columnSpan { values.append(try cell(s, c, row)) }
     }
     return .range(values)
   }

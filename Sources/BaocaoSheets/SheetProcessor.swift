@@ -82,6 +82,49 @@ public enum SheetProcessor {
     return out
   }
 
+  /// What each marked row of the prepared template held, so that the rows a merge left as they
+  /// were can be told from the rows it changed (see `finish`).
+  public struct TemplateRows: Sendable {
+    /// Marker value ("S:R") → hash of the whole row element's bytes.
+    var hashes: [String: Int] = [:]
+  }
+
+  /// Reads the rows of a template prepared by `prepare`.
+  public static func templateRows(_ prepared: [UInt8]) -> TemplateRows {
+    var rows = TemplateRows()
+    forEachRow(prepared) { marker, range in if let marker { rows.hashes[marker] = hash(prepared[range]) } }
+    return rows
+  }
+
+  /// Calls `body` with each sheet-level row's marker value and its element's byte range.
+  static func forEachRow(_ bytes: [UInt8], _ body: (String?, Range<Int>) -> Void) {
+    var scan = XMLScan(bytes)
+    var depth = 0
+    var open: (marker: String?, start: Int)? = nil
+    while let tag = scan.next() {
+      if tag.name.elementsEqual("table:table".utf8) {
+        if tag.kind == .start { depth += 1 } else if tag.kind == .end { depth -= 1 }
+      } else if depth == 1, tag.name.elementsEqual("table:table-row".utf8) {
+        switch tag.kind {
+        case .start:
+          open = (XMLScan.attributes(bytes, tag.range).first { $0.name == marker }?.value, tag.range.lowerBound)
+        case .empty:
+          body(XMLScan.attributes(bytes, tag.range).first { $0.name == marker }?.value, tag.range)
+        case .end:
+          if let o = open { body(o.marker, o.start..<tag.range.upperBound) }
+          open = nil
+        case .other: break
+        }
+      }
+    }
+  }
+
+  static func hash(_ bytes: ArraySlice<UInt8>) -> Int {
+    var h = Hasher()
+    bytes.withUnsafeBytes { h.combine(bytes: $0) }
+    return h.finalize()
+  }
+
   // MARK: - After the merge
 
   public struct Result {
@@ -114,9 +157,25 @@ public enum SheetProcessor {
     var rows = 0
     var columns = 0
     var columnStyles: [String?] = []
+    /// Output rows whose content the merge made or changed, ascending: rows that differ from their
+    /// template row (tags, loop copies), rows of a repeated sheet.
+    var changed: [Range<Int>] = []
+
+    func isChanged(_ row: Int) -> Bool { intersects(row...row) }
+
+    /// True when a changed row lies in `rows`.
+    func intersects(_ rows: ClosedRange<Int>) -> Bool {
+      var lo = 0, hi = changed.count
+      while lo < hi {
+        let mid = (lo + hi) / 2
+        if changed[mid].upperBound <= rows.lowerBound { lo = mid + 1 } else { hi = mid }
+      }
+      return lo < changed.count && changed[lo].lowerBound <= rows.upperBound
+    }
   }
 
-  public static func finish(_ bytes: [UInt8], styles: [UInt8]?) -> Result {
+  /// Without `template`, every row counts as changed and every formula is recomputed.
+  public static func finish(_ bytes: [UInt8], styles: [UInt8]?, template: TemplateRows? = nil) -> Result {
     var sheets: [Sheet] = []
     var cells: [Cell] = []
     var rowTags: [Range<Int>] = []
@@ -129,6 +188,17 @@ public enum SheetProcessor {
     var column = 0
     var rowRepeat = 1
     var openCell: Int? = nil
+    // The open row: where its element starts, its first output row, its marker.
+    var openRow: (start: Int, first: Int, repeats: Int, marker: String?) = (0, 0, 1, nil)
+    func closeRow(_ s: Int, _ range: Range<Int>) {
+      let unchanged: Bool
+      if let template, let m = openRow.marker, let h = template.hashes[m], m.hasPrefix("\(s):") {
+        unchanged = h == hash(bytes[range])
+      } else {
+        unchanged = false
+      }
+      if !unchanged { sheets[s].changed.append(openRow.first..<(openRow.first + openRow.repeats)) }
+    }
     while let tag = scan.next() {
       let name = tag.name
       if name.elementsEqual("table:table".utf8) {
@@ -151,11 +221,15 @@ public enum SheetProcessor {
         let n = min(Int(a.first { $0.name == "table:number-columns-repeated" }?.value ?? "1") ?? 1, 1024)
         let style = a.first { $0.name == "table:default-cell-style-name" }?.value
         sheets[s].columnStyles += Array(repeating: style, count: n)
+      } else if name.elementsEqual("table:table-row".utf8), tag.kind == .end {
+        closeRow(s, openRow.start..<tag.range.upperBound)
       } else if name.elementsEqual("table:table-row".utf8), tag.kind == .start || tag.kind == .empty {
         let a = XMLScan.attributes(bytes, tag.range)
         row += 1
         column = 0
-        rowRepeat = Int(a.first { $0.name == "table:number-rows-repeated" }?.value ?? "1") ?? 1
+        rowRepeat = max(1, Int(a.first { $0.name == "table:number-rows-repeated" }?.value ?? "1") ?? 1)
+        openRow = (tag.range.lowerBound, row, rowRepeat, a.first { $0.name == marker }?.value)
+        if tag.kind == .empty { closeRow(s, tag.range) }
         if let m = a.first(where: { $0.name == marker }) {
           rowTags.append(m.range)
           let parts = m.value.split(separator: ":")
@@ -186,7 +260,7 @@ public enum SheetProcessor {
             sheet: s, row: firstRow, column: column, tag: tag.range, body: nil, attributes: a,
             formula: a.first { $0.name == "table:formula" }?.value, value: .empty, style: style))
           if tag.kind == .start { openCell = cells.count - 1 }
-          if a.contains(where: { $0.name == "office:value-type" }) { sheets[s].columns = max(sheets[s].columns, column + 1) }
+          sheets[s].columns = max(sheets[s].columns, column + 1)
         }
         column += min(repeated, 16384)
       }
@@ -198,13 +272,18 @@ public enum SheetProcessor {
     for k in rowTags.indices { otherRewrites.append((rowTags[k], "")) }
 
     // 2. Rewrite every formula for the rows as they are now.
-    var index: [Int: [Int: Int]] = [:]  // sheet*1_000_000+row → column → cell
-    for (k, c) in cells.enumerated() { index[c.sheet * 1_000_000 + c.row, default: [:]][c.column] = k }
+    func key(_ sheet: Int, _ row: Int) -> Int { sheet << 32 | (row & 0xFFFF_FFFF) }
+    var index: [Int: [Int: Int]] = [:]  // key(sheet, row) → column → cell
+    for (k, c) in cells.enumerated() { index[key(c.sheet, c.row), default: [:]][c.column] = k }
     let sheetIndex = Dictionary(sheets.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
+    var dirty = Set<Int>()  // formula cells whose cached value no longer holds
     for k in cells.indices {
       guard let f = cells[k].formula else { continue }
-      cells[k].formula = rewrite(f, sheet: cells[k].sheet, row: cells[k].row, sheets: sheets, sheetIndex: sheetIndex)
+      let new = rewrite(f, sheet: cells[k].sheet, row: cells[k].row, sheets: sheets, sheetIndex: sheetIndex)
+      if new != f { dirty.insert(k) }
+      cells[k].formula = new
     }
+    markDirty(&dirty, cells: cells, sheets: sheets, sheetIndex: sheetIndex)
 
     // 3. Compute the cached values.
     var state: [Int: CellValue] = [:]
@@ -213,25 +292,30 @@ public enum SheetProcessor {
     var failed = Set<Int>()
     func cellValue(_ k: Int) throws -> CellValue {
       if let v = state[k] { return v }
-      guard let f = cells[k].formula else { return cells[k].value }
+      // A formula the merge did not touch keeps the value its spreadsheet program computed.
+      guard let f = cells[k].formula, dirty.contains(k) else { return cells[k].value }
+      if cells[k].attribute("table:number-matrix-columns-spanned") != nil {
+        throw FormulaEvaluator.Unsupported(what: "an array formula")
+      }
       guard evaluating.insert(k).inserted else { throw FormulaEvaluator.Unsupported(what: "a circular reference") }
       defer { evaluating.remove(k) }
       var evaluator = FormulaEvaluator(
         sheet: sheets[cells[k].sheet].name,
         cell: { name, column, row in
           guard let s = sheetIndex[name] else { throw FormulaEvaluator.Unsupported(what: "the sheet '\(name)'") }
-          guard let j = index[s * 1_000_000 + row]?[column] else { return .empty }
+          guard let j = index[key(s, row)]?[column] else { return .empty }
           return try cellValue(j)
         },
         extent: { name in
           guard let s = sheetIndex[name] else { return (0, 0) }
           return (sheets[s].rows, sheets[s].columns)
-        })
+        },
+        sheetExists: { sheetIndex[$0] != nil })
       let v = try evaluator.evaluate(f)
       state[k] = v
       return v
     }
-    for k in cells.indices where cells[k].formula != nil {
+    for k in cells.indices where cells[k].formula != nil && dirty.contains(k) {
       do {
         let v = try cellValue(k)
         if case .error(let e) = v { throw FormulaEvaluator.Unsupported(what: "its result is \(e)") }
@@ -250,8 +334,10 @@ public enum SheetProcessor {
     let hasCalcext = XMLScan(bytes).find(Array("xmlns:calcext=".utf8), from: 0) != nil
     var rewrites = otherRewrites
     for (k, c) in cells.enumerated() {
+      // Cells of rows the merge left alone stay byte for byte as the template has them.
+      if c.formula == nil || !dirty.contains(k), !sheets[c.sheet].isChanged(c.row) { continue }
       let isPercent = c.style.map { numberStyles.isPercentage(cellStyle: $0) } ?? false
-      if let f = c.formula {
+      if let f = c.formula, dirty.contains(k) {
         let result = failed.contains(k) ? nil : state[k]
         var tag = startTag(bytes, c, formula: f, result: result, percent: isPercent, calcext: hasCalcext)
         if c.body == nil, result != nil { tag.removeLast(2); tag += ">" }
@@ -264,7 +350,7 @@ public enum SheetProcessor {
           // Unknown result: no stale text; the spreadsheet program computes it on load.
           rewrites.append((b, ""))
         }
-      } else if isPercent, c.attribute("office:value-type") == "float" {
+      } else if c.formula == nil, isPercent, c.attribute("office:value-type") == "float" {
         var tag = String(decoding: bytes[c.tag], as: UTF8.self)
         tag = tag.replacingAll("office:value-type=\"float\"", "office:value-type=\"percentage\"")
           .replacingAll("calcext:value-type=\"float\"", "calcext:value-type=\"percentage\"")
@@ -290,6 +376,73 @@ public enum SheetProcessor {
       }
     }
     return Result(bytes: apply(rewrites, to: bytes), unevaluated: unevaluated)
+  }
+
+  /// Adds to `dirty` every formula whose value may have changed: one in a changed row, or one that
+  /// refers (through any chain of formulas) to a changed row or a dirty formula. Row by row, so a
+  /// few formulas beside a changed cell count too: they are computed again, never wrongly kept.
+  static func markDirty(_ dirty: inout Set<Int>, cells: [Cell], sheets: [Sheet], sheetIndex: [String: Int]) {
+    var sheets = sheets
+    guard dirty.count > 0 || sheets.contains(where: { !$0.changed.isEmpty }) else { return }
+    // Each formula's references as (sheet, rows).
+    var pending: [(cell: Int, refs: [(Int, ClosedRange<Int>)])] = []
+    for (k, c) in cells.enumerated() where c.formula != nil && !dirty.contains(k) {
+      if sheets[c.sheet].isChanged(c.row) { dirty.insert(k); continue }
+      var refs: [(Int, ClosedRange<Int>)] = []
+      for case .reference(let r) in FormulaTokenizer.tokens(c.formula ?? "") {
+        let first = r.start.sheet.flatMap { sheetIndex[$0] } ?? (r.start.sheet == nil ? c.sheet : nil)
+        let last = r.end.map { e in e.sheet.flatMap { sheetIndex[$0] } ?? (e.sheet == nil ? first : nil) } ?? first
+        guard let a = first, let b = last else { continue }  // another document's sheet
+        let r1 = r.start.row ?? 1, r2 = r.end.map { $0.row ?? Int.max } ?? (r.start.row ?? Int.max)
+        for s in min(a, b)...max(a, b) { refs.append((s, min(r1, r2)...max(r1, r2))) }
+      }
+      pending.append((k, refs))
+    }
+    // Rows of dirty formulas count as changed for the formulas that read them, until nothing moves.
+    func addRows(_ formulas: [Int]) {
+      var added: [Int: [Int]] = [:]
+      for k in formulas { added[cells[k].sheet, default: []].append(cells[k].row) }
+      for (s, rows) in added {
+        sheets[s].changed = merge(sheets[s].changed, rows.sorted().map { $0..<($0 + 1) })
+      }
+    }
+    addRows(Array(dirty))
+    var rounds = 0
+    while !pending.isEmpty {
+      // A chain of thousands of formulas each reading the one before: stop following it and
+      // take every formula left as dirty (computed again, or left to the spreadsheet program).
+      rounds += 1
+      if rounds > 256 {
+        for p in pending { dirty.insert(p.cell) }
+        break
+      }
+      var newly: [Int] = []
+      pending.removeAll { p in
+        guard p.refs.contains(where: { sheets[$0.0].intersects($0.1) }) else { return false }
+        newly.append(p.cell)
+        return true
+      }
+      if newly.isEmpty { break }
+      for k in newly { dirty.insert(k) }
+      addRows(newly)
+    }
+  }
+
+  /// Two ascending lists of row ranges as one.
+  static func merge(_ a: [Range<Int>], _ b: [Range<Int>]) -> [Range<Int>] {
+    var out: [Range<Int>] = []
+    out.reserveCapacity(a.count + b.count)
+    var i = 0, j = 0
+    while i < a.count || j < b.count {
+      let next: Range<Int>
+      if j >= b.count || (i < a.count && a[i].lowerBound <= b[j].lowerBound) { next = a[i]; i += 1 } else { next = b[j]; j += 1 }
+      if let last = out.last, next.lowerBound <= last.upperBound {
+        out[out.count - 1] = last.lowerBound..<max(last.upperBound, next.upperBound)
+      } else {
+        out.append(next)
+      }
+    }
+    return out
   }
 
   static func apply(_ rewrites: [(range: Range<Int>, text: String)], to bytes: [UInt8]) -> [UInt8] {

@@ -105,3 +105,62 @@ import Testing
     #expect(t.contains("table:expression=\"of:=SUM([$S.$A$2:.$A$4])+[$S.$A$5]\""))
   }
 }
+
+/// A merge recomputes only what it changed: formulas over rows it left alone keep the values their
+/// spreadsheet program stored, even ones the evaluator would get wrong or cannot compute.
+@Suite struct UntouchedFormulaTests {
+  static func sheet(_ name: String, _ rows: String) -> String { "<table:table table:name=\"\(name)\">\(rows)</table:table>" }
+  static func cached(_ f: String, _ v: Int) -> String {
+    "<table:table-cell table:formula=\"\(f)\" office:value-type=\"float\" office:value=\"\(v)\"><text:p>\(v)</text:p></table:table-cell>"
+  }
+  static func number(_ v: Int) -> String {
+    "<table:table-cell office:value-type=\"float\" office:value=\"\(v)\"><text:p>\(v)</text:p></table:table-cell>"
+  }
+
+  /// Row 1 of sheet A holds a tag; the rest of the workbook does not.
+  static let template = "<office:spreadsheet>"
+    + sheet("A", "<table:table-row><table:table-cell><text:p>{d.n}</text:p></table:table-cell>" + cached("of:=[.A1]*2", 2) + "</table:table-row>"
+      + "<table:table-row>" + cached("of:=[.B1]+1", 3) + cached("of:=RAND()*0+7", 7) + "</table:table-row>")
+    + sheet("B", "<table:table-row>" + number(10) + cached("of:=SUM([B.$A$1:C.$A$1])", 18) + cached("of:=[.A1]+1", 11) + "</table:table-row>")
+    + sheet("C", "<table:table-row>" + number(8) + "</table:table-row>")
+    + "</office:spreadsheet>"
+
+  static func merge(_ n: Int) -> (prepared: [UInt8], out: String) {
+    let prepared = SheetProcessor.prepare(Array(template.utf8))
+    // What the merge makes of the tag cell: a number cell.
+    let merged = String(decoding: prepared, as: UTF8.self).replacingOccurrences(
+      of: "<table:table-cell><text:p>{d.n}</text:p></table:table-cell>", with: number(n))
+    let out = SheetProcessor.finish(Array(merged.utf8), styles: nil, template: SheetProcessor.templateRows(prepared))
+    return (prepared, String(decoding: out.bytes, as: UTF8.self))
+  }
+
+  @Test func formulasOverChangedRowsAreRecomputedTheRestKept() {
+    let (_, s) = Self.merge(5)
+    // Reads the tag's cell, directly and through another formula.
+    #expect(s.contains(#"table:formula="of:=[.A1]*2" office:value-type="float" office:value="10""#))
+    #expect(s.contains(#"table:formula="of:=[.B1]+1" office:value-type="float" office:value="11""#))
+    // Untouched: the 3-D range keeps LibreOffice's 18 (it sums over sheets B and C), and so do a
+    // function the evaluator does not know and a plain formula on an untouched sheet.
+    #expect(s.contains(Self.cached("of:=SUM([B.$A$1:C.$A$1])", 18)))
+    #expect(s.contains(Self.cached("of:=RAND()*0+7", 7)))
+    #expect(s.contains(Self.cached("of:=[.A1]+1", 11)))
+    #expect(!s.contains("baocao-row"))
+  }
+
+  @Test func aWorkbookTheMergeLeftAloneComesOutByteForByte() {
+    let prepared = SheetProcessor.prepare(Array(Self.template.utf8))
+    let out = SheetProcessor.finish(prepared, styles: nil, template: SheetProcessor.templateRows(prepared))
+    #expect(String(decoding: out.bytes, as: UTF8.self) == Self.template)
+    #expect(out.unevaluated.isEmpty)
+  }
+
+  @Test func rangesAcrossSheetsAreNotComputed() throws {
+    var e = FormulaEvaluator(sheet: "B", cell: { _, _, _ in .number(1) }, extent: { _ in (1, 1) })
+    #expect(throws: FormulaEvaluator.Unsupported.self) { try e.evaluate("of:=SUM([B.$A$1:C.$A$1])") }
+    var f = FormulaEvaluator(sheet: "B", cell: { _, _, _ in .number(1) }, extent: { _ in (1, 1) }, sheetExists: { $0 == "B" })
+    #expect(throws: FormulaEvaluator.Unsupported.self) { try f.evaluate("of:=[Nowhere.A1]") }
+    // A whole column reads the rows that hold cells, not a million.
+    var g = FormulaEvaluator(sheet: "B", cell: { _, _, _ in .number(1) }, extent: { _ in (3, 1) })
+    #expect(try g.evaluate("of:=SUM([.A1:.A1048576])") == .number(3))
+  }
+}

@@ -91,3 +91,13 @@ func render(_ template: String, _ json: String, lang: String = "vi", mode: Rende
     }
   }
 }
+
+@Suite struct TagLookalikeTests {
+  /// Spreadsheet errors and braces in ordinary text are not aliases: they stay as they are.
+  @Test func textThatOnlyLooksLikeATagStays() throws {
+    let text = "<p>={#VALUE!} {#N/A} {$1} {1} {#} {$}</p>"
+    #expect(try render(text, "{}") == text)
+    // Real aliases still work, with and without parameters.
+    #expect(try render("<p>{#x = d.a}{$x} {#f($k) = d.b[k=$k].v}{$f(2)}</p>", #"{"a":"A","b":[{"k":2,"v":"V"}]}"#) == "<p>A V</p>")
+  }
+}

@@ -384,17 +384,25 @@ struct TreeBuilder {
     }
   }
 
+  /// Joins neighbouring literals. Each run is gathered in one growing buffer: joining pairs
+  /// (`a + b` per piece) copied the run again for every piece, quadratic on large templates.
   func merged(_ nodes: [ProgramNode]) -> [ProgramNode] {
     var out: [ProgramNode] = []
+    out.reserveCapacity(nodes.count)
+    var run: [UInt8] = []
+    var inRun = false
     for n in nodes {
-      if case .literal(let b) = n, case .literal(let a)? = out.last {
-        out[out.count - 1] = .literal(a + b)
-      } else {
-        out.append(n)
+      if case .literal(let b) = n {
+        if inRun { run.append(contentsOf: b) } else { run = b; inRun = true }
+        continue
       }
+      if inRun { out.append(.literal(run)); run = []; inRun = false }
+      out.append(n)
     }
+    if inRun { out.append(.literal(run)) }
     return out
   }
+
 }
 
 extension String {

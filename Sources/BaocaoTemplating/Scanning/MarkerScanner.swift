@@ -67,7 +67,9 @@ public struct MarkerScanner {
       guard s == UInt8(ascii: ".") || s == UInt8(ascii: "[") || s == UInt8(ascii: ":") || s == UInt8(ascii: "}")
       else { return nil }
     case UInt8(ascii: "$"), UInt8(ascii: "#"):
-      break
+      // An alias is a name: `{$late}`, `{#late = d.x}`. Spreadsheet text such as `{#VALUE!}` or
+      // `{$1}` is not a tag and stays as it is.
+      guard significant.count == 2, isNameStart(significant[1]) else { return nil }
     case UInt8(ascii: "t"):
       guard significant.count == 2, significant[1] == UInt8(ascii: "(") else { return nil }
     default:
@@ -91,7 +93,9 @@ public struct MarkerScanner {
       } else {
         switch b {
         case UInt8(ascii: "("): parens = 1; inQuote = false
-        case UInt8(ascii: "}"): return i
+        case UInt8(ascii: "}"):
+          if first == UInt8(ascii: "#") && !declaresAlias(start + 1..<i) { return nil }
+          return i
         case UInt8(ascii: "{"):
           // A new brace before this one closed: the first was never closed.
           return nil
@@ -101,6 +105,22 @@ public struct MarkerScanner {
       i += 1
     }
     return nil
+  }
+
+  func isNameStart(_ b: UInt8) -> Bool {
+    (b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z")) || (b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z"))
+      || b == UInt8(ascii: "_") || b >= 0x80
+  }
+
+  /// True when the text in `range` (markup skipped) holds the `=` of `#name = …`.
+  func declaresAlias(_ range: Range<Int>) -> Bool {
+    var i = range.lowerBound
+    while i < range.upperBound {
+      if isTagStart(i), let close = tagEnd(from: i) { i = close + 1; continue }
+      if bytes[i] == UInt8(ascii: "=") { return true }
+      i += 1
+    }
+    return false
   }
 
   /// True when the `<` at `i` starts markup (`<p`, `</p`, `<!--`, `<?`), not a comparison such as `speed<200`.
