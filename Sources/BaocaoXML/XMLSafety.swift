@@ -14,11 +14,15 @@ public enum XMLSafety {
     if containsDoctype(bytes) {
       return Problem(line: 1, message: "the part declares a DTD (<!DOCTYPE>), which OpenDocument never needs; it is refused for safety (external entities)")
     }
+    guard bytes.count < Int(Int32.max) else {
+      return Problem(line: 0, message: "the part is larger than 2 GB, more than any document baocao reads")
+    }
+    guard !bytes.isEmpty else { return Problem(line: 1, message: "the part is empty; an XML part needs a root element") }
     var line: Int32 = 0
     var message = [CChar](repeating: 0, count: 512)
     let failed = bytes.withUnsafeBufferPointer { buf in
-      buf.baseAddress!.withMemoryRebound(to: CChar.self, capacity: max(1, buf.count)) { p in
-        baocao_xml_check(p, Int32(buf.count), &line, &message, Int32(message.count))
+      buf.withMemoryRebound(to: CChar.self) { p in
+        baocao_xml_check(p.baseAddress, Int32(p.count), &line, &message, Int32(message.count))
       }
     }
     guard failed != 0 else { return nil }
