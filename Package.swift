@@ -28,31 +28,34 @@ let package = Package(
     .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
     // Whole-buffer DEFLATE for PDF streams: about twice as fast as zlib at its fastest level, and smaller.
     .systemLibrary(name: "CDeflate", pkgConfig: "libdeflate", providers: [.apt(["libdeflate-dev"])]),
+    // The bounds on what baocao reads, for every layer.
+    .target(name: "BaocaoLimits"),
     // Layer 1: the data model and its readers (JSON, YAML, CSV).
     .target(
       name: "BaocaoData",
       dependencies: [
+        "BaocaoLimits",
         .product(name: "OrderedCollections", package: "swift-collections"),
         .product(name: "Yams", package: "Yams"),
       ]),
     // Layer 2: the tag language: scanning, compiling and merging templates held as text.
-    .target(name: "BaocaoTemplating", dependencies: ["BaocaoData"], swiftSettings: releaseSpeed),
+    .target(name: "BaocaoTemplating", dependencies: ["BaocaoData", "BaocaoLimits"], swiftSettings: releaseSpeed),
     // libxml2 behind one C function: its headers pull in ICU, which clashes with Foundation's copy
     // in any Swift module that sees both (Debian builds libxml2 with ICU).
     .target(
       name: "CXMLCheck",
       cSettings: [.unsafeFlags(["-I/usr/include/libxml2"])],
       linkerSettings: [.linkedLibrary("xml2")]),
-    .target(name: "BaocaoXML", dependencies: ["CXMLCheck"], swiftSettings: releaseSpeed),
+    .target(name: "BaocaoXML", dependencies: ["CXMLCheck", "BaocaoLimits"], swiftSettings: releaseSpeed),
     // Layer 3: OpenDocument packages (libzip) around the templating layer.
     // Spreadsheets after a merge: formulas follow repeated rows, cached values, percentage cells.
     .target(name: "BaocaoSheets"),
-    .target(name: "BaocaoODF", dependencies: ["BaocaoTemplating", "BaocaoData", "BaocaoXML", "BaocaoSheets", "CLibZip"]),
+    .target(name: "BaocaoODF", dependencies: ["BaocaoTemplating", "BaocaoData", "BaocaoXML", "BaocaoSheets", "BaocaoLimits", "CLibZip"]),
     // Native PDF: fonts (HarfBuzz shaping and subsetting), layout (ODF text → pages), the PDF writer,
     // and the conversion that ties them to merged documents (with LibreOffice as the other engine).
     .target(name: "BaocaoFonts", dependencies: ["CHarfBuzz"], swiftSettings: releaseSpeed),
-    .target(name: "BaocaoLayout", dependencies: ["BaocaoFonts", "BaocaoXML"], swiftSettings: releaseSpeed),
-    .target(name: "BaocaoPDF", dependencies: ["BaocaoLayout", "BaocaoFonts", "CZlib", "CDeflate"], swiftSettings: releaseSpeed),
+    .target(name: "BaocaoLayout", dependencies: ["BaocaoFonts", "BaocaoXML", "BaocaoLimits"], swiftSettings: releaseSpeed),
+    .target(name: "BaocaoPDF", dependencies: ["BaocaoLayout", "BaocaoFonts", "BaocaoLimits", "CZlib", "CDeflate"], swiftSettings: releaseSpeed),
     .target(name: "BaocaoConvert", dependencies: ["BaocaoODF", "BaocaoLayout", "BaocaoPDF", "BaocaoFonts"]),
     // The thin command line.
     .executableTarget(
@@ -67,6 +70,11 @@ let package = Package(
       name: "baocao-bench",
       dependencies: ["BaocaoODF", "BaocaoTemplating", "BaocaoData", "BaocaoConvert", "BaocaoFonts", "BaocaoLayout", "BaocaoPDF"],
       linkerSettings: mimalloc),
+    // Every reader of outside bytes behind one entry point, for libFuzzer and the regression tests.
+    .target(
+      name: "BaocaoFuzzing",
+      dependencies: ["BaocaoData", "BaocaoTemplating", "BaocaoODF", "BaocaoXML", "BaocaoSheets", "BaocaoLayout", "BaocaoPDF", "BaocaoFonts"]),
+    .testTarget(name: "BaocaoFuzzRegressionTests", dependencies: ["BaocaoFuzzing"]),
     .testTarget(name: "BaocaoDataTests", dependencies: ["BaocaoData"]),
     .testTarget(name: "BaocaoTemplatingTests", dependencies: ["BaocaoTemplating", "BaocaoData"]),
     .testTarget(name: "BaocaoCLITests", dependencies: ["BaocaoODF", "BaocaoData"]),
@@ -74,3 +82,10 @@ let package = Package(
     .testTarget(name: "BaocaoLayoutTests", dependencies: ["BaocaoLayout", "BaocaoFonts", "BaocaoPDF", "BaocaoXML"]),
   ]
 )
+
+// libFuzzer's driver (scripts/fuzz) exists only when BAOCAO_FUZZ is set: its entry point links only
+// with -sanitize=fuzzer, so a plain `swift build` must not see it.
+if Context.environment["BAOCAO_FUZZ"] != nil {
+  package.targets.append(
+    .executableTarget(name: "baocao-fuzz", dependencies: ["BaocaoFuzzing"], path: "Tests/Fuzz/Driver"))
+}

@@ -1,3 +1,4 @@
+import BaocaoLimits
 import OrderedCollections
 
 /// A strict JSON (RFC 8259) reader that keeps key order and reports errors by line and column.
@@ -6,7 +7,7 @@ public struct JSONReader {
   private var index = 0
   private let file: String
   private var depth = 0
-  private static let maxDepth = 512
+  private static let maxDepth = Limits.dataDepth
 
   public static func parse(_ bytes: [UInt8], file: String) throws(DataError) -> Value {
     var reader = JSONReader(bytes: bytes, file: file)

@@ -58,7 +58,7 @@ public struct GlyphRun: Sendable {
 public final class ImageData: @unchecked Sendable {
   public let name: String
   public let bytes: [UInt8]
-  init(name: String, bytes: [UInt8]) {
+  package init(name: String, bytes: [UInt8]) {
     self.name = name
     self.bytes = bytes
   }

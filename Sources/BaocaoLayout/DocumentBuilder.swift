@@ -1,3 +1,4 @@
+import BaocaoLimits
 import BaocaoXML
 import Foundation
 
@@ -679,9 +680,9 @@ final class DocumentBuilder {
 
     var widths: [Twips] = []
     var relative: [Int] = []
-    func addColumns(_ container: XMLElement) {
+    func addColumns(_ container: XMLElement) throws(LayoutError) {
       for c in container.all("table:table-column") {
-        let repeatCount = Int(c["table:number-columns-repeated"] ?? "1") ?? 1
+        let repeatCount = try repeats(c, "table:number-columns-repeated", Limits.repeatedColumns)
         let cp = sheet.merged("style:table-column-properties", family: "table-column", name: c["table:style-name"])
         for _ in 0..<repeatCount {
           widths.append(Units.twips(cp["style:column-width"]) ?? 0)
@@ -692,11 +693,11 @@ final class DocumentBuilder {
     for child in e.elements {
       switch child.name {
       case "table:table-column": continue
-      case "table:table-columns", "table:table-header-columns", "table:table-column-group": addColumns(child)
+      case "table:table-columns", "table:table-header-columns", "table:table-column-group": try addColumns(child)
       default: continue
       }
     }
-    addColumns(e)
+    try addColumns(e)
     node.columnWidths = widths
     if relative.allSatisfy({ $0 > 0 }) && !relative.isEmpty { node.relativeWidths = relative }
 
@@ -704,8 +705,8 @@ final class DocumentBuilder {
       for r in container.elements {
         switch r.name {
         case "table:table-row":
-          let repeatCount = Int(r["table:number-rows-repeated"] ?? "1") ?? 1
-          for _ in 0..<max(1, min(repeatCount, 1000)) {
+          let repeatCount = try repeats(r, "table:number-rows-repeated", Limits.repeatedRows)
+          for _ in 0..<repeatCount {
             node.rows.append(try row(r, sheet: sheet))
             if header { node.headerRowCount += 1 }
             if inBody, let tell = bodyRowRead { tell(node.rows[node.rows.count - 1], node, firstBodyMaster ?? node.masterPage) }
@@ -725,6 +726,16 @@ final class DocumentBuilder {
     return node
   }
 
+  /// How many times a table row, column or cell repeats: at least once, at most `limit`.
+  func repeats(_ e: XMLElement, _ attribute: String, _ limit: Int) throws(LayoutError) -> Int {
+    guard let text = e[attribute] else { return 1 }
+    let n = Int(text) ?? 1
+    guard n <= limit else {
+      throw .badDocument("\(attribute)=\"\(text)\" asks for more than \(limit), more than baocao lays out in a text document")
+    }
+    return max(1, n)
+  }
+
   func row(_ r: XMLElement, sheet: StyleSheet) throws(LayoutError) -> RowNode {
     let node = RowNode()
     let rp = sheet.merged("style:table-row-properties", family: "table-row", name: r["table:style-name"])
@@ -736,8 +747,12 @@ final class DocumentBuilder {
         if c.name == "text:soft-page-break" { continue }
         throw .unsupported("the element <\(c.name)> in a table row")
       }
-      let repeatCount = Int(c["table:number-columns-repeated"] ?? "1") ?? 1
-      for _ in 0..<max(1, min(repeatCount, 1000)) {
+      let repeatCount = try repeats(c, "table:number-columns-repeated", Limits.repeatedColumns)
+      tableCells += repeatCount
+      guard tableCells <= Limits.tableCells else {
+        throw .badDocument("the document's tables hold more than \(Limits.tableCells) cells, more than baocao lays out")
+      }
+      for _ in 0..<repeatCount {
         let cell = CellNode()
         cell.covered = c.name == "table:covered-table-cell"
         cell.columnSpan = Int(c["table:number-columns-spanned"] ?? "1") ?? 1
@@ -759,6 +774,8 @@ final class DocumentBuilder {
     var verticalAlign: String
   }
   private var cellLooks: [StyleKey: CellLook] = [:]
+  /// Table cells made so far, against Limits.tableCells.
+  private var tableCells = 0
 
   func cellLook(_ name: String?, sheet: StyleSheet) throws(LayoutError) -> CellLook {
     let key = StyleKey(sheet: ObjectIdentifier(sheet), name: name ?? "")

@@ -1,3 +1,4 @@
+import BaocaoLimits
 import BaocaoFonts
 import Foundation
 
@@ -144,6 +145,9 @@ final class Paginator {
       throw .badDocument("no master page")
     }
     // Left pages are the even ones; the first page of a run of this style may have its own header.
+    guard pages.count < Limits.pages else {
+      throw .badDocument("the document runs past \(Limits.pages) pages, more than baocao lays out")
+    }
     let isLeft = (pages.count + 1) % 2 == 0
     let startsStyle = pages.last?.style.name != s.name
     let variant: PageStyle.Variant =

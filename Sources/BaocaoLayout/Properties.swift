@@ -1,3 +1,4 @@
+import BaocaoLimits
 /// Typed formatting properties, read from the attribute maps of a StyleSheet.
 
 struct TextProps: Equatable {
@@ -63,6 +64,9 @@ struct TextProps: Equatable {
     if let family = familyValue { fontName = family.trimmingCharacters(in: "'") }
     if let s = sizeValue {
       if let p = Units.percent(s) { size = size * p / 100 } else if let t = Units.twips(s) { size = t }
+      guard Limits.fontSize.contains(Double(size) / 20) else {
+        throw .badDocument("the font size '\(s)' comes to \(Double(size) / 20) pt, outside the \(Limits.fontSize.lowerBound)–\(Limits.fontSize.upperBound) pt fonts can have")
+      }
     }
     if let w = weightValue { bold = w == "bold" || (Int(w) ?? 400) >= 600 }
     if let s = styleValue { italic = s == "italic" || s == "oblique" }

@@ -1,3 +1,4 @@
+import BaocaoLimits
 import CLibZip
 import Foundation
 
@@ -13,10 +14,10 @@ final class ZipReader {
     var mtime: time_t
   }
 
-  static let maxEntrySize: UInt64 = 256 << 20
-  static let maxTotalSize: UInt64 = 1 << 30
-  static let maxRatio: UInt64 = 1000
-  static let maxEntries: Int64 = 100_000
+  static let maxEntrySize = Limits.zipEntryBytes
+  static let maxTotalSize = Limits.zipTotalBytes
+  static let maxRatio = Limits.zipRatio
+  static let maxEntries = Limits.zipEntries
 
   let path: String
   let handle: OpaquePointer

@@ -1,14 +1,15 @@
+import BaocaoLimits
 import BaocaoLayout
 import CZlib
 
 /// A picture as a PDF image XObject: JPEG passes through (DCTDecode); PNG keeps its compressed rows
 /// (Flate with the PNG predictors) unless it has transparency, which is split into a soft mask.
-struct PDFImage {
+package struct PDFImage {
   var dictionary: String
   var data: [UInt8]
   var mask: (dictionary: String, data: [UInt8])?
 
-  static func make(_ image: ImageData) throws(PDFError) -> PDFImage {
+  package static func make(_ image: ImageData) throws(PDFError) -> PDFImage {
     let b = image.bytes
     if b.count > 3 && b[0] == 0xFF && b[1] == 0xD8 { return try jpeg(b, name: image.name) }
     if b.count > 8 && b[0] == 0x89 && b[1] == 0x50 && b[2] == 0x4E && b[3] == 0x47 { return try png(b, name: image.name) }
@@ -24,6 +25,8 @@ struct PDFImage {
       if (0xC0...0xCF).contains(marker) && marker != 0xC4 && marker != 0xC8 && marker != 0xCC {
         let height = Int(b[i + 5]) << 8 | Int(b[i + 6])
         let width = Int(b[i + 7]) << 8 | Int(b[i + 8])
+        guard width > 0, height > 0 else { throw PDFError(message: "the JPEG picture '\(name)' has no size; it may be damaged") }
+        try checkSize(width, height, name: name)
         let components = Int(b[i + 9])
         let space: String
         switch components {
@@ -41,6 +44,13 @@ struct PDFImage {
     throw PDFError(message: "the JPEG picture '\(name)' has no frame header; it may be damaged")
   }
 
+  /// Pictures beyond Limits are refused before any buffer is sized from them.
+  static func checkSize(_ width: Int, _ height: Int, name: String) throws(PDFError) {
+    guard width <= Limits.pictureSide, height <= Limits.pictureSide, width * height <= Limits.picturePixels else {
+      throw PDFError(message: "the picture '\(name)' is \(width) × \(height) pixels, more than baocao's limit of \(Limits.picturePixels / 1_000_000) million pixels; scale it down")
+    }
+  }
+
   static func png(_ b: [UInt8], name: String) throws(PDFError) -> PDFImage {
     func u32(_ o: Int) -> Int { Int(b[o]) << 24 | Int(b[o + 1]) << 16 | Int(b[o + 2]) << 8 | Int(b[o + 3]) }
     var i = 8
@@ -56,6 +66,7 @@ struct PDFImage {
       let chunk = b[start..<(start + length)]
       switch type {
       case "IHDR":
+        guard length >= 13 else { throw PDFError(message: "the PNG picture '\(name)' has a damaged header") }
         width = u32(start)
         height = u32(start + 4)
         depth = Int(b[start + 8])
@@ -70,6 +81,7 @@ struct PDFImage {
       i = start + length + 4
     }
     guard width > 0, height > 0, !idat.isEmpty else { throw PDFError(message: "the PNG picture '\(name)' has no image data") }
+    try checkSize(width, height, name: name)
     guard interlace == 0 else { throw PDFError(message: "the PNG picture '\(name)' is interlaced; save it without interlacing") }
     let colors: Int
     let space: String
@@ -108,7 +120,7 @@ struct PDFImage {
         alpha.append(index < (transparency?.count ?? 0) ? transparency![index] : 255)
       case 0:
         color.append(pixels[p])
-        let key = transparency.map { Int($0[0]) << 8 | Int($0[1]) } ?? -1
+        let key = transparency.flatMap { $0.count >= 2 ? Int($0[0]) << 8 | Int($0[1]) : nil } ?? -1
         alpha.append(Int(pixels[p]) == key ? 0 : 255)
       default:
         color += pixels[p..<(p + 3)]

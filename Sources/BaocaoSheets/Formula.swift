@@ -1,9 +1,11 @@
 /// OpenFormula as ODF spreadsheets store it (`of:=SUM([.C2:.C35])`): tokens, references, and the
 /// rewriting a spreadsheet program does to references when rows are inserted.
 
-struct CellAddress: Equatable {
+package struct CellAddress: Equatable {
   var sheet: String?
   var sheetAbsolute = false
+  /// Written in quotes in the formula: kept so, so that an unchanged reference gives back its text.
+  var sheetQuoted = false
   var column: Int?  // 0-based; nil for a whole-row reference
   var columnAbsolute = false
   var row: Int?  // 1-based; nil for a whole-column reference
@@ -13,13 +15,17 @@ struct CellAddress: Equatable {
     var s = ""
     if let sheet {
       if sheetAbsolute { s += "$" }
-      let plain = sheet.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }
-      s += plain ? sheet : "'" + sheet.replacingAll("'", "''") + "'"
+      s += sheetQuoted || !CellAddress.isPlainSheetName(sheet) ? "'" + sheet.replacingAll("'", "''") + "'" : sheet
     }
     s += "."
     if let column { s += (columnAbsolute ? "$" : "") + CellAddress.columnName(column) }
     if let row { s += (rowAbsolute ? "$" : "") + String(row) }
     return s
+  }
+
+  /// OpenFormula's unquoted sheet name: none of `] . # $ '` or a space.
+  static func isPlainSheetName(_ s: String) -> Bool {
+    !s.isEmpty && !s.contains { "]. #$'".contains($0) }
   }
 
   static func columnName(_ c: Int) -> String {
@@ -34,7 +40,7 @@ struct CellAddress: Equatable {
   }
 }
 
-struct Reference: Equatable {
+package struct Reference: Equatable {
   var start: CellAddress
   var end: CellAddress?
 
@@ -79,6 +85,9 @@ struct Reference: Equatable {
       if sheet.hasPrefix("$") { a.sheetAbsolute = true; sheet.removeFirst() }
       if sheet.hasPrefix("'") && sheet.hasSuffix("'") && sheet.count >= 2 {
         sheet = String(sheet.dropFirst().dropLast()).replacingAll("''", "'")
+        a.sheetQuoted = true
+      } else if !CellAddress.isPlainSheetName(sheet) {
+        return nil
       }
       a.sheet = sheet
     }
@@ -87,6 +96,8 @@ struct Reference: Equatable {
     if i < chars.count, chars[i] == "$", i + 1 < chars.count, chars[i + 1].isLetter { a.columnAbsolute = true; i += 1 }
     var letters = ""
     while i < chars.count, chars[i].isASCII, chars[i].isLetter { letters.append(chars[i]); i += 1 }
+    // Spreadsheets have at most 16,384 columns (XFD): three letters.
+    guard letters.count <= 3 else { return nil }
     if !letters.isEmpty {
       var n = 0
       for c in letters.uppercased().unicodeScalars { n = n * 26 + Int(c.value) - 64 }
@@ -95,13 +106,17 @@ struct Reference: Equatable {
     if i < chars.count, chars[i] == "$" { a.rowAbsolute = true; i += 1 }
     var digits = ""
     while i < chars.count, chars[i].isNumber { digits.append(chars[i]); i += 1 }
-    if !digits.isEmpty { a.row = Int(digits) }
+    if !digits.isEmpty {
+      // LibreOffice's sheets end at row 16,777,216 (2^24).
+      guard digits.count <= 8, let row = Int(digits), row <= 1 << 24 else { return nil }
+      a.row = row
+    }
     guard i == chars.count, a.column != nil || a.row != nil else { return nil }
     return a
   }
 }
 
-enum FormulaToken: Equatable {
+package enum FormulaToken: Equatable {
   case number(Double, String)
   case string(String)
   case reference(Reference)
@@ -111,9 +126,9 @@ enum FormulaToken: Equatable {
   case unknown(String)
 }
 
-enum FormulaTokenizer {
+package enum FormulaTokenizer {
   /// Splits a formula (without its `of:=` prefix) into tokens; their texts joined give it back.
-  static func tokens(_ f: String) -> [FormulaToken] {
+  package static func tokens(_ f: String) -> [FormulaToken] {
     let c = Array(f)
     var out: [FormulaToken] = []
     var i = 0
@@ -125,17 +140,21 @@ enum FormulaTokenizer {
         out.append(.space(s))
       } else if ch == "\"" {
         var s = ""
+        let start = i
         i += 1
+        var closed = false
         while i < c.count {
           if c[i] == "\"" {
             if i + 1 < c.count, c[i + 1] == "\"" { s.append("\""); i += 2; continue }
+            closed = true
             break
           }
           s.append(c[i])
           i += 1
         }
         i += 1
-        out.append(.string(s))
+        // An unclosed string is kept as written (its text must come back unchanged).
+        out.append(closed ? .string(s) : .unknown(String(c[start...])))
       } else if ch == "[" {
         var s = ""
         i += 1
@@ -145,8 +164,15 @@ enum FormulaTokenizer {
           s.append(c[i])
           i += 1
         }
+        let closed = i < c.count
         i += 1
-        out.append(Reference.parse(s).map { .reference($0) } ?? .unknown("[" + s + "]"))
+        // A reference is rewritten only when it reads back as written (`[.a01]` would come back as
+        // `[.A1]`); anything else is kept as it is.
+        if closed, let r = Reference.parse(s), r.text == "[" + s + "]" {
+          out.append(.reference(r))
+        } else {
+          out.append(.unknown("[" + s + (closed ? "]" : "")))
+        }
       } else if ch.isNumber || (ch == "." && i + 1 < c.count && c[i + 1].isNumber) {
         var s = ""
         while i < c.count, c[i].isNumber || c[i] == "." { s.append(c[i]); i += 1 }
@@ -179,7 +205,7 @@ enum FormulaTokenizer {
     return out
   }
 
-  static func text(_ tokens: [FormulaToken]) -> String {
+  package static func text(_ tokens: [FormulaToken]) -> String {
     tokens.map { t -> String in
       switch t {
       case .number(_, let s): return s

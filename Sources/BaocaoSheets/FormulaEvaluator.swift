@@ -1,7 +1,7 @@
 import Foundation
 
 /// A cell's value as a formula sees it.
-enum CellValue: Equatable {
+package enum CellValue: Equatable {
   case empty
   case number(Double)
   case string(String)
@@ -22,8 +22,8 @@ enum CellValue: Equatable {
 /// arithmetic, comparison, `&`, percent, SUM, AVERAGE, COUNT, COUNTA, MIN, MAX, ROUND, ROUNDUP,
 /// ROUNDDOWN, INT, ABS, IF, AND, OR, NOT, IFERROR, references within and across sheets.
 /// Anything else throws `Unsupported`, and the caller leaves the cell for the spreadsheet to compute.
-struct FormulaEvaluator {
-  struct Unsupported: Error { var what: String }
+package struct FormulaEvaluator {
+  package struct Unsupported: Error { var what: String }
 
   /// Reads a cell (sheet, 0-based column, 1-based row), evaluating it if it holds a formula.
   let cell: (String, Int, Int) throws -> CellValue
@@ -35,7 +35,7 @@ struct FormulaEvaluator {
   private var tokens: [FormulaToken] = []
   private var i = 0
 
-  init(
+  package init(
     sheet: String, cell: @escaping (String, Int, Int) throws -> CellValue, extent: @escaping (String) -> (rows: Int, columns: Int),
     sheetExists: @escaping (String) -> Bool = { _ in true }
   ) {
@@ -58,7 +58,7 @@ struct FormulaEvaluator {
     }
   }
 
-  mutating func evaluate(_ formula: String) throws -> CellValue {
+  package mutating func evaluate(_ formula: String) throws -> CellValue {
     var body = formula
     for prefix in ["of:", "oooc:", "msoxl:"] where body.hasPrefix(prefix) { body.removeFirst(prefix.count) }
     guard body.hasPrefix("=") else { throw Unsupported(what: "a formula without '='") }

@@ -70,7 +70,7 @@ public enum SheetProcessor {
       } else if depth == 1, tag.name.elementsEqual("table:table-row".utf8), tag.kind == .start || tag.kind == .empty {
         row += 1
         let attributes = XMLScan.attributes(bytes, tag.range)
-        let repeated = Int(attributes.first { $0.name == "table:number-rows-repeated" }?.value ?? "1") ?? 1
+        let repeated = repeats(attributes.first { $0.name == "table:number-rows-repeated" }?.value, upTo: maxRows)
         let insertAt = tag.range.lowerBound + 1 + "table:table-row".utf8.count
         out += bytes[copied..<insertAt]
         out += Array(" \(marker)=\"\(sheet):\(row)\"".utf8)
@@ -123,6 +123,16 @@ public enum SheetProcessor {
     var h = Hasher()
     bytes.withUnsafeBytes { h.combine(bytes: $0) }
     return h.finalize()
+  }
+
+  /// A sheet's size in LibreOffice: a repeat count past it is read as reaching the sheet's end (the
+  /// count only places rows and cells here; the document's bytes keep what they say).
+  static let maxRows = 1 << 24
+  static let maxColumns = 16_384
+
+  static func repeats(_ value: String?, upTo limit: Int) -> Int {
+    guard let value, let n = Int(value) else { return 1 }
+    return min(max(1, n), limit)
   }
 
   // MARK: - After the merge
@@ -218,7 +228,7 @@ public enum SheetProcessor {
       let s = sheets.count - 1
       if name.elementsEqual("table:table-column".utf8), tag.kind != .end {
         let a = XMLScan.attributes(bytes, tag.range)
-        let n = min(Int(a.first { $0.name == "table:number-columns-repeated" }?.value ?? "1") ?? 1, 1024)
+        let n = min(repeats(a.first { $0.name == "table:number-columns-repeated" }?.value, upTo: maxColumns), 1024)
         let style = a.first { $0.name == "table:default-cell-style-name" }?.value
         sheets[s].columnStyles += Array(repeating: style, count: n)
       } else if name.elementsEqual("table:table-row".utf8), tag.kind == .end {
@@ -227,7 +237,7 @@ public enum SheetProcessor {
         let a = XMLScan.attributes(bytes, tag.range)
         row += 1
         column = 0
-        rowRepeat = max(1, Int(a.first { $0.name == "table:number-rows-repeated" }?.value ?? "1") ?? 1)
+        rowRepeat = repeats(a.first { $0.name == "table:number-rows-repeated" }?.value, upTo: maxRows)
         openRow = (tag.range.lowerBound, row, rowRepeat, a.first { $0.name == marker }?.value)
         if tag.kind == .empty { closeRow(s, tag.range) }
         if let m = a.first(where: { $0.name == marker }) {
@@ -251,7 +261,7 @@ public enum SheetProcessor {
           continue
         }
         let a = XMLScan.attributes(bytes, tag.range)
-        let repeated = Int(a.first { $0.name == "table:number-columns-repeated" }?.value ?? "1") ?? 1
+        let repeated = repeats(a.first { $0.name == "table:number-columns-repeated" }?.value, upTo: maxColumns)
         let firstRow = row - max(0, rowRepeat - 1)
         if name.elementsEqual("table:table-cell".utf8), repeated == 1 {
           let style = a.first { $0.name == "table:style-name" }?.value

@@ -1,3 +1,5 @@
+import BaocaoLimits
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -386,6 +388,10 @@ private final class Parser {
           if selfClosing {
             if stack.isEmpty { root = element }
           } else {
+            // Everything that walks the tree may recurse: the depth is bounded here, once.
+            guard stack.count < Limits.xmlDepth else {
+              throw fail("elements are nested more than \(Limits.xmlDepth) deep, more than any document needs")
+            }
             stack.append((element, pending.count))
           }
         }

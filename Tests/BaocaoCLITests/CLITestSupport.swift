@@ -5,7 +5,9 @@ enum CLI {
   static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent()
   static let shared = packageRoot.deletingLastPathComponent().appendingPathComponent("shared")
+  /// $BAOCAO_BINARY (the sanitizer runs point it at their own build), else the debug or release build.
   static var binary: String? {
+    if let b = ProcessInfo.processInfo.environment["BAOCAO_BINARY"], !b.isEmpty { return b }
     let candidates = [".build/debug/baocao", ".build/release/baocao"].map { packageRoot.appendingPathComponent($0).path }
     return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
   }

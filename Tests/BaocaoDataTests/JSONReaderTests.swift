@@ -64,3 +64,15 @@ import Testing
     }
   }
 }
+
+@Suite struct YAMLLimitTests {
+  @Test func hugeBase60NumbersAndDeepNestingAreErrorsOrTextNotCrashes() throws {
+    // YAML 1.1 reads 1:20 as base 60; Yams' integer arithmetic for it traps on overflow.
+    let v = try YAMLReader.parse(Array("a: 66666666666666666666:6666666666666:66\nb: 1:20\n".utf8), file: "x.yaml")
+    guard case .object(let o) = v else { Issue.record("not an object"); return }
+    #expect(o["b"] == .number(80))
+    #expect(o["a"] != nil)
+    let deep = String(repeating: "[", count: 600) + String(repeating: "]", count: 600)
+    #expect(throws: DataError.self) { try YAMLReader.parse(Array(deep.utf8), file: "x.yaml") }
+  }
+}

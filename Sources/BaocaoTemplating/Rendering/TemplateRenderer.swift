@@ -1,3 +1,4 @@
+import BaocaoLimits
 import BaocaoData
 import Foundation
 
@@ -37,6 +38,8 @@ struct RenderState {
   var problems: [Diagnostic] = []
   /// A typed cell evaluates its tag once, before writing the cell's start tag.
   var precomputed: [Int: SlotResult] = [:]
+  /// Set when the output passed Limits.mergedPartBytes: nothing more is written.
+  var stopped = false
 
   init(renderer: TemplateRenderer, data: Value?, complement: Value?) {
     self.renderer = renderer
@@ -48,11 +51,20 @@ struct RenderState {
 
   mutating func emit(_ nodes: [ProgramNode], into out: inout [UInt8]) {
     for node in nodes {
+      if stopped { return }
       switch node {
       case .literal(let b): out.append(contentsOf: b)
       case .slot(let i): write(slot: i, into: &out)
       case .loop(let plan, let body):
         for item in items(of: plan) {
+          // Loops over huge arrays, or loops inside loops, could otherwise fill the memory.
+          if out.count > Limits.mergedPartBytes {
+            stopped = true
+            problems.append(Diagnostic(
+              message: "the merged document passes \(Limits.mergedPartBytes >> 30) GiB, more than baocao writes",
+              hint: "check the loops: an array with millions of items, or loops inside loops over large arrays"))
+            return
+          }
           scopes.append(Scope(key: plan.key, item: item))
           emit(body, into: &out)
           scopes.removeLast()
