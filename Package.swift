@@ -53,7 +53,9 @@ let package = Package(
     .target(name: "BaocaoODF", dependencies: ["BaocaoTemplating", "BaocaoData", "BaocaoXML", "BaocaoSheets", "BaocaoLimits", "CLibZip"]),
     // Native PDF: fonts (HarfBuzz shaping and subsetting), layout (ODF text → pages), the PDF writer,
     // and the conversion that ties them to merged documents (with LibreOffice as the other engine).
-    .target(name: "BaocaoFonts", dependencies: ["CHarfBuzz"], swiftSettings: releaseSpeed),
+    // Installed fonts, found as LibreOffice finds them (fontconfig's aliases and fallback).
+    .systemLibrary(name: "CFontconfig", pkgConfig: "fontconfig", providers: [.apt(["libfontconfig-dev"])]),
+    .target(name: "BaocaoFonts", dependencies: ["CHarfBuzz", "CFontconfig"], swiftSettings: releaseSpeed),
     .target(name: "BaocaoLayout", dependencies: ["BaocaoFonts", "BaocaoXML", "BaocaoLimits"], swiftSettings: releaseSpeed),
     .target(name: "BaocaoPDF", dependencies: ["BaocaoLayout", "BaocaoFonts", "BaocaoLimits", "CZlib", "CDeflate"], swiftSettings: releaseSpeed),
     .target(name: "BaocaoConvert", dependencies: ["BaocaoODF", "BaocaoLayout", "BaocaoPDF", "BaocaoFonts"]),

@@ -6,10 +6,12 @@ import BaocaoPDF
 /// Turns text documents into PDF with the native engine (layout + PDF writer, no LibreOffice).
 public enum PDFConverter {
   /// `source` names the document in error messages.
-  public static func pdf(_ parts: TextDocumentParts, fonts: FontCatalog, source: String) throws(DocumentError) -> [UInt8] {
+  public static func pdf(_ parts: TextDocumentParts, fonts: FontCatalog, source: String) throws(DocumentError) -> PDFOutput {
     let layoutParts = DocumentParts(content: parts.content, styles: parts.styles, meta: parts.meta, settings: parts.settings, files: parts.files)
     do {
-      return try PDFWriter.write(try DocumentLayout.layout(layoutParts, fonts: fonts))
+      let laidOut = try DocumentLayout.layout(layoutParts, fonts: fonts)
+      let warnings = laidOut.fontStandIns.filter { !$0.metricCompatible }.map { "\(source): \($0)" }
+      return PDFOutput(bytes: try PDFWriter.write(laidOut), warnings: warnings)
     } catch let e as LayoutError {
       let hint: String
       switch e {

@@ -15,7 +15,7 @@ public struct NativePDF: PDFMaker {
 
   public init(fonts: FontCatalog) { self.fonts = fonts }
 
-  public func makePDF(document: TemplateDocument, data: Value?, complement: Value?, options: RenderOptions) throws -> [UInt8] {
+  public func makePDF(document: TemplateDocument, data: Value?, complement: Value?, options: RenderOptions) throws -> PDFOutput {
     let parts = try document.mergedTextParts(data: data, complement: complement, options: options)
     return try PDFConverter.pdf(parts, fonts: fonts, source: document.path)
   }
@@ -25,14 +25,14 @@ public struct NativePDF: PDFMaker {
 public struct LibreOfficePDF: PDFMaker {
   public init() {}
 
-  public func makePDF(document: TemplateDocument, data: Value?, complement: Value?, options: RenderOptions) throws -> [UInt8] {
+  public func makePDF(document: TemplateDocument, data: Value?, complement: Value?, options: RenderOptions) throws -> PDFOutput {
     let work = (NSTemporaryDirectory() as NSString).appendingPathComponent("baocao-lo.\(getpid()).\(UInt32.random(in: 0...UInt32.max))")
     try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: work) }
     let flat: Bool = if case .flat = document.kind { true } else { false }
     let odt = (work as NSString).appendingPathComponent("document." + (flat ? "fodt" : "odt"))
     try document.write(data: data, complement: complement, options: options, format: flat ? .fodt : .odt, to: odt)
-    return try LibreOfficePDF.convert(odt, in: work, source: document.path)
+    return PDFOutput(bytes: try LibreOfficePDF.convert(odt, in: work, source: document.path))
   }
 
   /// Converts one document with soffice, using a private profile so that parallel runs do not clash.

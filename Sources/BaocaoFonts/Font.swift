@@ -29,6 +29,8 @@ public final class Font: @unchecked Sendable {
   public let glyphCount: Int
   public let fixedPitch: Bool
   public let serif: Bool
+  /// TrueType outlines (a glyf table), which the PDF embeds; not CFF.
+  public let isTrueType: Bool
 
   let blob: OpaquePointer
   let face: OpaquePointer
@@ -110,6 +112,10 @@ public final class Font: @unchecked Sendable {
     } else {
       boundingBox = (0, -descender, upem, ascender)
     }
+    isTrueType = hb_face_reference_table(face, 0x676C_7966).map { blob in  // 'glyf'
+      defer { hb_blob_destroy(blob) }
+      return hb_blob_get_length(blob) > 0
+    } ?? false
     let post = Font.table(face, "post")
     fixedPitch = post.count >= 16 && (post[12] | post[13] | post[14] | post[15]) != 0
     let os2 = Font.table(face, "OS/2")

@@ -4,10 +4,25 @@ import Foundation
 /// Fonts are opened lazily, once, and shared by all workers.
 public final class FontCatalog: @unchecked Sendable {
   /// Families LibreOffice replaces with metric-compatible ones when the original is not installed.
+  /// Families fontconfig replaces with a metric-compatible font (the aliases its packages install,
+  /// 30-metric-aliases.conf): the same widths, so lines break as with the original. The shipped
+  /// Liberation fonts answer for them without asking fontconfig.
   public static let substitutes: [String: String] = [
     "times new roman": "liberation serif", "times": "liberation serif", "tinos": "liberation serif",
+    "thorndale": "liberation serif", "thorndale amt": "liberation serif",
     "arial": "liberation sans", "helvetica": "liberation sans", "arimo": "liberation sans",
+    "albany": "liberation sans", "albany amt": "liberation sans",
+    "courier new": "liberation mono", "courier": "liberation mono", "cousine": "liberation mono",
+    "cumberland": "liberation mono", "cumberland amt": "liberation mono",
   ]
+  /// Metric twins that are not shipped: found through fontconfig when their packages are installed.
+  static let installedTwins: [String: String] = ["calibri": "carlito", "cambria": "caladea"]
+
+  /// True when `used` has the widths of `requested` (see `substitutes`).
+  public static func isMetricTwin(_ requested: String, of used: String) -> Bool {
+    let r = requested.lowercased(), u = used.lowercased()
+    return substitutes[r] == u || installedTwins[r] == u
+  }
 
   struct Entry {
     var path: String
@@ -21,8 +36,12 @@ public final class FontCatalog: @unchecked Sendable {
   private var opened: [String: Font] = [:]
   private let lock = NSLock()
 
-  /// `userDirectories` come before the shipped fonts.
-  public init(userDirectories: [String] = []) {
+  /// Whether fontconfig is asked for fonts the folders lack (off: only the folders' fonts, for tests).
+  let usesSystemFonts: Bool
+
+  /// `userDirectories` come before the shipped fonts, and both before the installed fonts.
+  public init(userDirectories: [String] = [], systemFonts: Bool = true) {
+    usesSystemFonts = systemFonts
     directories = userDirectories + FontCatalog.shippedDirectories()
     for dir in directories { scan(dir) }
   }
@@ -60,23 +79,63 @@ public final class FontCatalog: @unchecked Sendable {
     }
   }
 
-  /// The font for a family and style, or nil when neither it nor its substitute is available.
-  /// A missing bold or italic face falls back to the family's closest face, as LibreOffice does.
+  /// The font for a family and style: from the user's folders or the shipped fonts (the family, or
+  /// its metric twin), else the installed font fontconfig gives, as LibreOffice does on Linux; nil
+  /// when there is none. A missing bold or italic face falls back to the family's closest face.
   public func font(family: String, bold: Bool, italic: Bool) -> Font? {
     let wanted = family.lowercased()
+    lock.lock()
+    defer { lock.unlock() }
     for name in [wanted, FontCatalog.substitutes[wanted]].compactMap({ $0 }) {
-      let faces = entries.filter { $0.family == name }
-      guard !faces.isEmpty else { continue }
-      let best = faces.first { $0.bold == bold && $0.italic == italic }
-        ?? faces.first { $0.bold == bold } ?? faces.first { !$0.bold && !$0.italic } ?? faces[0]
-      lock.lock()
-      defer { lock.unlock() }
-      return opened[best.path]
+      if let f = face(of: name, bold: bold, italic: italic) { return f }
     }
-    return nil
+    return systemFont(family: family, bold: bold, italic: italic)
   }
 
-  public var families: [String] { Array(Set(entries.map(\.family))).sorted() }
+  /// The best face of a family in the catalog. Called with the lock held.
+  private func face(of family: String, bold: Bool, italic: Bool) -> Font? {
+    let faces = entries.filter { $0.family == family }
+    guard !faces.isEmpty else { return nil }
+    let best = faces.first { $0.bold == bold && $0.italic == italic }
+      ?? faces.first { $0.bold == bold } ?? faces.first { !$0.bold && !$0.italic } ?? faces[0]
+    return opened[best.path]
+  }
+
+  private struct StyleKey: Hashable {
+    var family: String
+    var bold: Bool
+    var italic: Bool
+  }
+  /// fontconfig's answers, nil where it has none that can be embedded.
+  private var systemFonts: [StyleKey: Font?] = [:]
+
+  /// The installed font fontconfig gives for a family. The family it names is taken from the
+  /// catalog when the catalog has it (the shipped Liberation fonts are those LibreOffice gets too).
+  /// Called with the lock held.
+  private func systemFont(family: String, bold: Bool, italic: Bool) -> Font? {
+    guard usesSystemFonts else { return nil }
+    let key = StyleKey(family: family.lowercased(), bold: bold, italic: italic)
+    if let known = systemFonts[key] { return known }
+    var found: Font? = nil
+    if let match = SystemFonts.match(family: family, bold: bold, italic: italic) {
+      if let f = face(of: match.family.lowercased(), bold: bold, italic: italic) {
+        found = f
+      } else if let f = opened[match.path] ?? Font(path: match.path), f.isTrueType {
+        // The PDF embeds TrueType outlines (FontFile2): a font with CFF outlines is not used.
+        opened[match.path] = f
+        entries.append(Entry(path: match.path, family: f.family.lowercased(), bold: f.bold, italic: f.italic))
+        found = face(of: f.family.lowercased(), bold: bold, italic: italic) ?? f
+      }
+    }
+    systemFonts[key] = found
+    return found
+  }
+
+  public var families: [String] {
+    lock.lock()
+    defer { lock.unlock() }
+    return Array(Set(entries.map(\.family))).sorted()
+  }
 
   /// Word shapers lent to one document at a time and given back after it: a shaper keeps the words it
   /// has shaped for the documents after (a batch's reports share most of their words), as

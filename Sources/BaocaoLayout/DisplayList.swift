@@ -80,6 +80,8 @@ public struct Page: Sendable {
 public struct LaidOutDocument: Sendable {
   public var pages: [Page]
   public var info: DocumentInfo
+  /// Fonts the document names that other fonts stood in for, by the name it uses.
+  public var fontStandIns: [FontStandIn] = []
   /// What the pages were made from (the document's model, its parts, the layout's caches), kept
   /// until dropped, so that a writer can free it on this core while the other is at work.
   var model: Model?

@@ -1,3 +1,4 @@
+import Foundation
 import BaocaoFonts
 
 /// Line metrics of a font at a size, in twips, by LibreOffice's rule: ascent, descent and line gap are
@@ -26,9 +27,46 @@ struct LineMetrics: Equatable {
   }
 }
 
+/// A font the document names, and the one that stood in for it.
+public struct FontStandIn: Sendable, Equatable, CustomStringConvertible {
+  public var requested: String
+  public var used: String
+  /// The same widths, so lines break as they would with the font the document names.
+  public var metricCompatible: Bool
+
+  public var description: String {
+    metricCompatible
+      ? "the font '\(requested)' is not installed; its metric twin '\(used)' stands in for it, as in LibreOffice"
+      : "the font '\(requested)' is not installed; '\(used)' stands in for it, as in LibreOffice, and lines may break differently from a computer that has '\(requested)' (install it, or add it with --fonts DIR)"
+  }
+}
+
+/// The stand-ins one document's layout used, gathered from the resolvers of both cores.
+final class FontStandIns: @unchecked Sendable {
+  private let lock = NSLock()
+  private var found: [String: FontStandIn] = [:]
+
+  func record(requested: String, font: Font) {
+    let used = font.family
+    guard requested.lowercased() != used.lowercased() else { return }
+    lock.lock()
+    defer { lock.unlock() }
+    if found[requested] == nil {
+      found[requested] = FontStandIn(requested: requested, used: used, metricCompatible: FontCatalog.isMetricTwin(requested, of: used))
+    }
+  }
+
+  var list: [FontStandIn] {
+    lock.lock()
+    defer { lock.unlock() }
+    return found.values.sorted { $0.requested < $1.requested }
+  }
+}
+
 /// Resolves text properties to fonts from a catalog, caching per family and style.
 final class FontResolver {
   let catalog: FontCatalog
+  let standIns: FontStandIns
   /// Borrowed from the catalog for this document: it remembers the words shaped before.
   let shaper: WordShaper
   private var cache: [FontKey: Font] = [:]
@@ -39,8 +77,9 @@ final class FontResolver {
     var size: Twips
   }
 
-  init(catalog: FontCatalog) {
+  init(catalog: FontCatalog, standIns: FontStandIns) {
     self.catalog = catalog
+    self.standIns = standIns
     shaper = catalog.borrowShaper()
   }
 
@@ -64,6 +103,7 @@ final class FontResolver {
       return f
     }
     guard let f = catalog.font(family: p.fontName, bold: p.bold, italic: p.italic) else { throw .missingFont(p.fontName) }
+    standIns.record(requested: p.fontName, font: f)
     cache[key] = f
     lastFont = (key, f)
     return f

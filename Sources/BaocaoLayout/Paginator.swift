@@ -8,7 +8,7 @@ public enum DocumentLayout {
   public static func layout(_ parts: DocumentParts, fonts: FontCatalog, now: Date = Date()) throws(LayoutError) -> LaidOutDocument {
     let builder = try DocumentBuilder(parts: parts)
     builder.now = now
-    let resolver = FontResolver(catalog: fonts)
+    let resolver = FontResolver(catalog: fonts, standIns: FontStandIns())
     builder.fontsHave = { props, text in
       guard let font = try? resolver.font(props) else { return false }
       return text.unicodeScalars.allSatisfy { font.covers($0.value) }
@@ -22,7 +22,8 @@ public enum DocumentLayout {
     builder.bodyRowRead = nil
     builder.bodyParagraphRead = nil
     let pages = try paginator.run(blocks)
-    return LaidOutDocument(pages: pages, info: DocumentBuilder.info(parts.meta), model: .init((builder, paginator, blocks)))
+    return LaidOutDocument(
+      pages: pages, info: DocumentBuilder.info(parts.meta), fontStandIns: resolver.standIns.list, model: .init((builder, paginator, blocks)))
   }
 }
 
@@ -236,7 +237,7 @@ final class Paginator {
   private var isHelper = false
 
   private convenience init(helperFor main: Paginator) {
-    self.init(builder: main.builder, fonts: FontResolver(catalog: main.paragraphs.fonts.catalog))
+    self.init(builder: main.builder, fonts: FontResolver(catalog: main.paragraphs.fonts.catalog, standIns: main.paragraphs.fonts.standIns))
     isHelper = true
   }
 

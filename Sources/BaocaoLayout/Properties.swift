@@ -14,6 +14,8 @@ struct TextProps: Equatable {
   var kerning = true
   var uppercase = false
   var hidden = false
+  /// fo:language, for hyphenation ("" when the document does not say).
+  var language = ""
   /// Superscript (positive) or subscript (negative) raise, in percent of the line height, or automatic.
   var escapement = 0
   static let autoSuper = 10_000
@@ -28,6 +30,7 @@ struct TextProps: Equatable {
     var colorValue, backgroundValue, kerningValue, transformValue, displayValue, variantValue, positionValue: String?
     var letterSpacingValue, scaleValue, hyphenateValue, rotationValue, underlineTypeValue, strikeTypeValue: String?
     var underlineWidthValue, shadowValue, outlineValue, reliefValue, emphasisValue, combineValue, sizeRelativeValue: String?
+    var languageValue: String?
     for (key, value) in a {
       switch key {
       case "style:font-name": fontNameValue = value
@@ -57,6 +60,7 @@ struct TextProps: Equatable {
       case "style:text-emphasize": emphasisValue = value
       case "style:text-combine": combineValue = value
       case "style:font-size-rel": sizeRelativeValue = value
+      case "fo:language": languageValue = value
       default: continue
       }
     }
@@ -96,7 +100,12 @@ struct TextProps: Equatable {
       throw .unsupported("letter spacing '\(s)'")
     }
     if let s = scaleValue, s != "100%" { throw .unsupported("text scaling '\(s)'") }
-    if let h = hyphenateValue, h == "true" { throw .unsupported("automatic hyphenation") }
+    if let l = languageValue { language = l }
+    // LibreOffice hyphenates only where a dictionary for the text's language is installed; where
+    // none is (Vietnamese never has one), it lays the text out unhyphenated, and so does this.
+    if let h = hyphenateValue, h == "true", Hyphenation.hasDictionary(language: language) {
+      throw .unsupported("automatic hyphenation (a hyphenation dictionary for '\(language)' is installed)")
+    }
     // Effects that change how text is drawn or placed and that are not drawn here: refused by name
     // rather than printed plainly.
     if let r = rotationValue, r != "0", r != "0deg" { throw .unsupported("rotated text") }

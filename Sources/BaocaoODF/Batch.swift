@@ -147,7 +147,7 @@ public struct BatchJob: Sendable {
       for format in formats {
         let out = (outputDirectory as NSString).appendingPathComponent(base + "." + format.rawValue)
         do {
-          try document.write(data: value, complement: complement, options: options, format: format, to: out, pdf: pdf)
+          result.warnings += try document.write(data: value, complement: complement, options: options, format: format, to: out, pdf: pdf)
           let size = (try? FileManager.default.attributesOfItem(atPath: out))?[.size] as? Int ?? 0
           result.outputs.append(.init(path: out, bytes: size))
         } catch let list as DiagnosticList {

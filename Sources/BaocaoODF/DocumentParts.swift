@@ -13,9 +13,20 @@ public struct TextDocumentParts: Sendable {
   public var files: [String: [UInt8]]
 }
 
+/// A PDF, and what its maker wants the user to know (fonts that stood in for others...).
+public struct PDFOutput: Sendable {
+  public var bytes: [UInt8]
+  public var warnings: [String]
+
+  public init(bytes: [UInt8], warnings: [String] = []) {
+    self.bytes = bytes
+    self.warnings = warnings
+  }
+}
+
 /// Makes the PDF of a merged text document (the native engine, or LibreOffice).
 public protocol PDFMaker: Sendable {
-  func makePDF(document: TemplateDocument, data: Value?, complement: Value?, options: RenderOptions) throws -> [UInt8]
+  func makePDF(document: TemplateDocument, data: Value?, complement: Value?, options: RenderOptions) throws -> PDFOutput
 }
 
 extension TemplateDocument {

@@ -95,7 +95,7 @@ public struct MonthlyRun: Sendable {
         for format in formats {
           let path = (folder as NSString).appendingPathComponent(stem + "." + format.rawValue)
           do {
-            try document.write(data: .array(values), complement: complement, options: options, format: format, to: path, pdf: pdf)
+            warnings += try document.write(data: .array(values), complement: complement, options: options, format: format, to: path, pdf: pdf)
             let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int ?? 0
             result.outputs.append(.init(path: path, bytes: size))
           } catch let list as DiagnosticList {

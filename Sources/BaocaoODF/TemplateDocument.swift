@@ -168,14 +168,17 @@ public final class TemplateDocument: @unchecked Sendable {
   }
 
   /// Merges `data` and writes the result to `output` atomically (`-` for standard output).
+  /// Returns the warnings of its making (a PDF's font stand-ins).
+  @discardableResult
   public func write(
     data: Value?, complement: Value?, options: RenderOptions, format: OutputFormat, to output: String, pdf: PDFMaker? = nil
-  ) throws {
+  ) throws -> [String] {
     var options = options
     if format == .pdf {
       guard let pdf else { throw DocumentError(file: output, message: "no PDF engine was given") }
-      try OutputWriter.write(try pdf.makePDF(document: self, data: data, complement: complement, options: options), to: output)
-      return
+      let made = try pdf.makePDF(document: self, data: data, complement: complement, options: options)
+      try OutputWriter.write(made.bytes, to: output)
+      return made.warnings
     }
     switch kind {
     case .text:
@@ -210,6 +213,7 @@ public final class TemplateDocument: @unchecked Sendable {
         try OutputWriter.commit(temp, to: output)
       }
     }
+    return []
   }
 
   func writePackage(data: Value?, complement: Value?, options: RenderOptions, to path: String) throws {

@@ -51,7 +51,7 @@ if args.count == 2, args[0] == "convert" {
   let layoutParts = DocumentParts(content: parts.content, styles: parts.styles, meta: parts.meta, settings: parts.settings, files: parts.files)
   for i in 0..<(iterations + 30) {
     let t = DispatchTime.now()
-    size = try PDFConverter.pdf(parts, fonts: fonts, source: args[1]).count
+    size = try PDFConverter.pdf(parts, fonts: fonts, source: args[1]).bytes.count
     let total = milliseconds(since: t)
     // The same work in its two halves.
     let t1 = DispatchTime.now()
@@ -112,7 +112,7 @@ if args[0] == "report" {
     try document.write(data: data, complement: complement, options: options, format: .odt, to: tmp)
     let o = milliseconds(since: t)
     t = DispatchTime.now()
-    let bytes = try native.makePDF(document: document, data: data, complement: complement, options: options)
+    let bytes = try native.makePDF(document: document, data: data, complement: complement, options: options).bytes
     let p = milliseconds(since: t)
     t = DispatchTime.now()
     _ = try PDFConverter.pdf(merged, fonts: fonts, source: args[1])

@@ -68,6 +68,11 @@ struct CLIError: Error, CustomStringConvertible {
   }
 }
 
+/// Warnings go to standard error, one line each, and do not change the exit status.
+func warn(_ warnings: [String]) {
+  for w in warnings { FileHandle.standardError.write(Data("warning: \(w)\n".utf8)) }
+}
+
 func fail(_ error: Error) -> Never {
   let text: String
   switch error {

@@ -24,7 +24,9 @@ struct ConvertCommand: ParsableCommand {
       let bytes: [UInt8]
       switch try pdf.engineKind() {
       case .native:
-        bytes = try PDFConverter.pdf(try TemplateDocument.textParts(path: document), fonts: pdf.catalog(), source: document)
+        let made = try PDFConverter.pdf(try TemplateDocument.textParts(path: document), fonts: pdf.catalog(), source: document)
+        warn(made.warnings)
+        bytes = made.bytes
       case .libreoffice:
         let work = (NSTemporaryDirectory() as NSString).appendingPathComponent("baocao-convert.\(getpid())")
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)

@@ -30,7 +30,7 @@ struct RenderCommand: ParsableCommand {
       let format = try OutputFormat.resolve(explicit: format, output: output, template: document)
       let value = try CLIError.wrap { () throws(DataError) in try DataLoader.load(path: data) }
       let maker = format == .pdf ? try pdf.maker() : nil
-      try document.write(data: value, complement: complement, options: options, format: format, to: output, pdf: maker)
+      warn(try document.write(data: value, complement: complement, options: options, format: format, to: output, pdf: maker))
     } catch {
       fail(error)
     }

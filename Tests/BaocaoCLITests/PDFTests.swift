@@ -199,33 +199,42 @@ import Testing
     #expect(info.stdout.contains("LibreOffice"))
   }
 
+  /// --fonts folders come before the installed fonts: with only DejaVu Sans Bold there, regular
+  /// DejaVu Sans text takes that face; without it, fontconfig's regular face. A family nobody has
+  /// gets fontconfig's fallback with a warning, as in LibreOffice, not a refusal.
   @Test func userFontsComeFirstWithFontsOption() throws {
     let dejavu = "/usr/share/fonts/truetype/dejavu"
-    guard FileManager.default.fileExists(atPath: dejavu + "/DejaVuSans.ttf") else {
-      print("skipped: needs DejaVu Sans (Debian's fonts-dejavu-core)")
+    guard FileManager.default.fileExists(atPath: dejavu + "/DejaVuSans-Bold.ttf"), let pdffonts = CLI.which("pdffonts") else {
+      print("skipped: needs DejaVu Sans (Debian's fonts-dejavu-core) and pdffonts")
       return
     }
     let dir = try CLI.temporaryDirectory()
     let fonts = dir.appendingPathComponent("fonts")
     try FileManager.default.createDirectory(at: fonts, withIntermediateDirectories: true)
-    try FileManager.default.copyItem(atPath: dejavu + "/DejaVuSans.ttf", toPath: fonts.appendingPathComponent("DejaVuSans.ttf").path)
-    let doc = dir.appendingPathComponent("dejavu.fodt")
-    try """
-      <?xml version="1.0" encoding="UTF-8"?>
-      <office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.text">
-      <office:styles><style:default-style style:family="paragraph"><style:text-properties fo:font-family="'DejaVu Sans'" fo:font-size="12pt"/></style:default-style></office:styles>
-      <office:automatic-styles><style:page-layout style:name="pm1"><style:page-layout-properties fo:page-width="21cm" fo:page-height="29.7cm"/></style:page-layout></office:automatic-styles>
-      <office:master-styles><style:master-page style:name="Standard" style:page-layout-name="pm1"/></office:master-styles>
-      <office:body><office:text><text:p>Chữ ký số</text:p></office:text></office:body></office:document>
-      """.write(to: doc, atomically: true, encoding: .utf8)
-    let out = dir.appendingPathComponent("dejavu.pdf")
-    let without = try CLI.baocao(["convert", doc.path, "-o", out.path])
-    #expect(without.status == 1 && without.stderr.contains("DejaVu Sans") && without.stderr.contains("--fonts"), "\(without.stderr)")
-    let with = try CLI.baocao(["convert", doc.path, "-o", out.path, "--fonts", fonts.path])
-    #expect(with.status == 0, "\(with.stderr)")
-    if CLI.which("pdffonts") != nil {
-      let f = try CLI.run(CLI.which("pdffonts")!, [out.path])
-      #expect(f.stdout.contains("DejaVuSans"), "\(f.stdout)")
+    try FileManager.default.copyItem(atPath: dejavu + "/DejaVuSans-Bold.ttf", toPath: fonts.appendingPathComponent("DejaVuSans-Bold.ttf").path)
+    func document(_ family: String) throws -> String {
+      let doc = dir.appendingPathComponent("doc.fodt")
+      try """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.text">
+        <office:styles><style:default-style style:family="paragraph"><style:text-properties fo:font-family="'\(family)'" fo:font-size="12pt"/></style:default-style></office:styles>
+        <office:automatic-styles><style:page-layout style:name="pm1"><style:page-layout-properties fo:page-width="21cm" fo:page-height="29.7cm"/></style:page-layout></office:automatic-styles>
+        <office:master-styles><style:master-page style:name="Standard" style:page-layout-name="pm1"/></office:master-styles>
+        <office:body><office:text><text:p>Chữ ký số</text:p></office:text></office:body></office:document>
+        """.write(to: doc, atomically: true, encoding: .utf8)
+      return doc.path
     }
+    let out = dir.appendingPathComponent("doc.pdf").path
+    let doc = try document("DejaVu Sans")
+    let without = try CLI.baocao(["convert", doc, "-o", out])
+    #expect(without.status == 0 && without.stderr.isEmpty, "\(without.stderr)")
+    #expect(try CLI.run(pdffonts, [out]).stdout.contains("+DejaVuSans "))
+    let with = try CLI.baocao(["convert", doc, "-o", out, "--fonts", fonts.path])
+    #expect(with.status == 0, "\(with.stderr)")
+    #expect(try CLI.run(pdffonts, [out]).stdout.contains("+DejaVuSans-Bold "))
+    let unknown = try CLI.baocao(["convert", try document("Nowhere Grotesk"), "-o", out])
+    #expect(unknown.status == 0, "\(unknown.stderr)")
+    #expect(unknown.stderr.contains("warning: ") && unknown.stderr.contains("'Nowhere Grotesk' is not installed; 'DejaVu Sans' stands in"), "\(unknown.stderr)")
   }
+
 }

@@ -60,3 +60,28 @@ import Testing
     #expect(message(Array(png(10, 10, ihdrLength: 4).prefix(8 + 8 + 4 + 4)))?.contains("damaged header") == true)
   }
 }
+
+/// Fonts a document names but the machine lacks are found as LibreOffice finds them: a metric
+/// twin for the common office fonts, fontconfig's fallback for the rest, each told as a stand-in.
+@Suite struct FontStandInTests {
+  @Test func familiesTheMachineLacks() throws {
+    let catalog = LayoutTests.catalog
+    let thorndale = try #require(catalog.font(family: "Thorndale", bold: false, italic: false))
+    #expect(thorndale.family == "Liberation Serif")
+    #expect(catalog.font(family: "Courier New", bold: true, italic: false)?.family == "Liberation Mono" || !FileManager.default.fileExists(atPath: "/usr/share/fonts/truetype/liberation2"))
+    if FileManager.default.fileExists(atPath: "/usr/share/fonts/truetype/crosextra/Carlito-Regular.ttf") {
+      #expect(catalog.font(family: "Calibri", bold: false, italic: true)?.family == "Carlito")
+      #expect(catalog.font(family: "Calibri", bold: false, italic: true)?.italic == true)
+    }
+    guard FileManager.default.fileExists(atPath: "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf") else {
+      print("skipped the fallback check: needs DejaVu Sans (fonts-dejavu-core)")
+      return
+    }
+    let styles = "<style:style style:name=\"M\" style:family=\"paragraph\"><style:text-properties fo:font-family=\"Missing Sans\"/></style:style>"
+      + "<style:style style:name=\"T\" style:family=\"paragraph\"><style:text-properties fo:font-family=\"Thorndale\"/></style:style>"
+    let laid = try DocumentLayout.layout(
+      LayoutTests.document("<text:p text:style-name=\"M\">a</text:p><text:p text:style-name=\"T\">b</text:p>", styles: styles), fonts: catalog)
+    #expect(laid.fontStandIns.contains(FontStandIn(requested: "Missing Sans", used: "DejaVu Sans", metricCompatible: false)))
+    #expect(laid.fontStandIns.contains(FontStandIn(requested: "Thorndale", used: "Liberation Serif", metricCompatible: true)))
+  }
+}
