@@ -74,6 +74,8 @@ public struct BatchJob: Sendable {
     public struct Output: Sendable, Encodable {
       public var path: String
       public var bytes: Int
+      /// For a PDF: "native" or "libreoffice".
+      public var engine: String? = nil
     }
     public var source: String
     public var outputs: [Output] = []
@@ -103,6 +105,12 @@ public struct BatchJob: Sendable {
     nonisolated(unsafe) var results = [RecordResult?](repeating: nil, count: records.count)
     nonisolated(unsafe) var done = 0
     let records = self.records
+    // PDFs that LibreOffice makes are made at the end, all in one LibreOffice process.
+    let batch = formats.contains(.pdf) ? pdf?.libreOfficeBatch(for: document) : nil
+    let staging = batch.map { _ in NSTemporaryDirectory() + "baocao-batch-\(getpid())-\(UInt32.random(in: 0...UInt32.max))" }
+    if let staging { try? FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: true) }
+    defer { if let staging { try? FileManager.default.removeItem(atPath: staging) } }
+    nonisolated(unsafe) var pending: [(record: Int, odt: String, output: String)] = []
     let queue = DispatchQueue(label: "baocao.batch", attributes: .concurrent)
     let group = DispatchGroup()
     let slots = DispatchSemaphore(value: jobs)
@@ -110,8 +118,10 @@ public struct BatchJob: Sendable {
       slots.wait()
       group.enter()
       queue.async {
-        let result = render(records[i], nameProgram: nameProgram)
+        var staged: [(odt: String, output: String)] = []
+        let result = render(records[i], nameProgram: nameProgram, staging: staging.map { ($0, i) }, staged: &staged)
         lock.lock()
+        pending += staged.map { (i, $0.odt, $0.output) }
         results[i] = result
         done += 1
         let n = done
@@ -122,13 +132,36 @@ public struct BatchJob: Sendable {
       }
     }
     group.wait()
+    if let batch, let staging, !pending.isEmpty {
+      let pdfs = batch.convert(pending.map(\.odt), staging)
+      for p in pending {
+        guard var result = results[p.record] else { continue }
+        if let bytes = pdfs[p.odt] {
+          do {
+            try OutputWriter.write(bytes, to: p.output)
+            result.outputs.append(.init(path: p.output, bytes: bytes.count, engine: "libreoffice"))
+            if let note = batch.note, !result.warnings.contains(note) { result.warnings.append(note) }
+          } catch {
+            result.errors.append("\(records[p.record].source): \(error)")
+          }
+        } else {
+          result.errors.append("\(records[p.record].source): \(document.path): LibreOffice could not convert the merged document to PDF")
+        }
+        results[p.record] = result
+      }
+    }
     let all = results.compactMap { $0 }
     return Summary(
       template: document.path, written: all.reduce(0) { $0 + $1.outputs.count }, failed: all.filter { !$0.errors.isEmpty }.count,
       seconds: Date().timeIntervalSince(start), records: all)
   }
 
-  func render(_ record: BatchRecord, nameProgram: TextTemplate?) -> RecordResult {
+  /// With `staging` (a folder and the record's index), a PDF is not made here: the merged .odt is
+  /// left there and listed in `staged`, for LibreOffice to convert with the others.
+  func render(
+    _ record: BatchRecord, nameProgram: TextTemplate?, staging: (folder: String, index: Int)? = nil,
+    staged: inout [(odt: String, output: String)]
+  ) -> RecordResult {
     let t0 = Date()
     var result = RecordResult(source: record.source)
     switch record.value {
@@ -146,10 +179,24 @@ public struct BatchJob: Sendable {
       }
       for format in formats {
         let out = (outputDirectory as NSString).appendingPathComponent(base + "." + format.rawValue)
+        if format == .pdf, let staging {
+          let flat: Bool = if case .flat = document.kind { true } else { false }
+          let odt = staging.folder + "/\(staging.index)." + (flat ? "fodt" : "odt")
+          do {
+            try document.write(data: value, complement: complement, options: options, format: flat ? .fodt : .odt, to: odt)
+            staged.append((odt, out))
+          } catch let list as DiagnosticList {
+            result.errors += list.diagnostics.map { "\(record.source): " + $0.description.replacingOccurrences(of: "error: ", with: "") }
+          } catch {
+            result.errors.append("\(record.source): \(error)")
+          }
+          continue
+        }
         do {
-          result.warnings += try document.write(data: value, complement: complement, options: options, format: format, to: out, pdf: pdf)
+          let written = try document.write(data: value, complement: complement, options: options, format: format, to: out, pdf: pdf)
+          result.warnings += written.warnings
           let size = (try? FileManager.default.attributesOfItem(atPath: out))?[.size] as? Int ?? 0
-          result.outputs.append(.init(path: out, bytes: size))
+          result.outputs.append(.init(path: out, bytes: size, engine: written.engine))
         } catch let list as DiagnosticList {
           // Merge problems point into the template; say which record caused them.
           result.errors += list.diagnostics.map { "\(record.source): " + $0.description.replacingOccurrences(of: "error: ", with: "") }

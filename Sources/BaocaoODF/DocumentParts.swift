@@ -17,16 +17,39 @@ public struct TextDocumentParts: Sendable {
 public struct PDFOutput: Sendable {
   public var bytes: [UInt8]
   public var warnings: [String]
+  /// "native" or "libreoffice".
+  public var engine: String
 
-  public init(bytes: [UInt8], warnings: [String] = []) {
+  public init(bytes: [UInt8], warnings: [String] = [], engine: String = "native") {
     self.bytes = bytes
     self.warnings = warnings
+    self.engine = engine
   }
 }
 
 /// Makes the PDF of a merged text document (the native engine, or LibreOffice).
 public protocol PDFMaker: Sendable {
   func makePDF(document: TemplateDocument, data: Value?, complement: Value?, options: RenderOptions) throws -> PDFOutput
+  /// Set when this maker hands the template's documents to LibreOffice: a batch then gives them
+  /// to one LibreOffice process all together instead of starting it once per document.
+  func libreOfficeBatch(for document: TemplateDocument) -> LibreOfficeBatch?
+}
+
+extension PDFMaker {
+  public func libreOfficeBatch(for document: TemplateDocument) -> LibreOfficeBatch? { nil }
+}
+
+/// Many merged documents to PDF in one LibreOffice process.
+public struct LibreOfficeBatch: Sendable {
+  /// A warning for each PDF made so (why LibreOffice made it), if any.
+  public var note: String?
+  /// Converts the .odt files (all in `folder`) and returns the PDFs it made, by .odt path.
+  public var convert: @Sendable (_ odts: [String], _ folder: String) -> [String: [UInt8]]
+
+  public init(note: String?, convert: @escaping @Sendable ([String], String) -> [String: [UInt8]]) {
+    self.note = note
+    self.convert = convert
+  }
 }
 
 extension TemplateDocument {
@@ -64,6 +87,14 @@ extension TemplateDocument {
     var files: [String: [UInt8]] = [:]
     for e in zip.entries where e.name.hasPrefix("Pictures/") { files[e.name] = try zip.read(e) }
     return files
+  }
+
+  /// The template's own parts, tags unmerged: what the native engine is judged on.
+  public func unmergedTextParts() throws -> TextDocumentParts {
+    switch kind {
+    case .package(spreadsheet: false), .flat(spreadsheet: false): return try Self.textParts(path: path)
+    default: throw DocumentError(file: path, message: "not a text document")
+    }
   }
 
   /// Reads the parts of an existing .odt or .fodt (no merging), checking each XML part first.

@@ -95,9 +95,10 @@ public struct MonthlyRun: Sendable {
         for format in formats {
           let path = (folder as NSString).appendingPathComponent(stem + "." + format.rawValue)
           do {
-            warnings += try document.write(data: .array(values), complement: complement, options: options, format: format, to: path, pdf: pdf)
+            let written = try document.write(data: .array(values), complement: complement, options: options, format: format, to: path, pdf: pdf)
+            warnings += written.warnings
             let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int ?? 0
-            result.outputs.append(.init(path: path, bytes: size))
+            result.outputs.append(.init(path: path, bytes: size, engine: written.engine))
           } catch let list as DiagnosticList {
             result.errors += list.diagnostics.map(\.description)
           } catch {

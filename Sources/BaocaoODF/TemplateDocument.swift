@@ -167,18 +167,24 @@ public final class TemplateDocument: @unchecked Sendable {
     }
   }
 
+  /// What writing one output told: warnings (a PDF's font stand-ins, its engine's choice) and,
+  /// for a PDF, the engine that made it.
+  public struct Written: Sendable {
+    public var warnings: [String] = []
+    public var engine: String? = nil
+  }
+
   /// Merges `data` and writes the result to `output` atomically (`-` for standard output).
-  /// Returns the warnings of its making (a PDF's font stand-ins).
   @discardableResult
   public func write(
     data: Value?, complement: Value?, options: RenderOptions, format: OutputFormat, to output: String, pdf: PDFMaker? = nil
-  ) throws -> [String] {
+  ) throws -> Written {
     var options = options
     if format == .pdf {
       guard let pdf else { throw DocumentError(file: output, message: "no PDF engine was given") }
       let made = try pdf.makePDF(document: self, data: data, complement: complement, options: options)
       try OutputWriter.write(made.bytes, to: output)
-      return made.warnings
+      return Written(warnings: made.warnings, engine: made.engine)
     }
     switch kind {
     case .text:
@@ -213,7 +219,7 @@ public final class TemplateDocument: @unchecked Sendable {
         try OutputWriter.commit(temp, to: output)
       }
     }
-    return []
+    return Written()
   }
 
   func writePackage(data: Value?, complement: Value?, options: RenderOptions, to path: String) throws {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BaocaoConvert
 import BaocaoData
 import BaocaoODF
 import BaocaoTemplating
@@ -80,6 +81,7 @@ func fail(_ error: Error) -> Never {
   case let e as CLIError: text = "error: \(e.description)"
   case let e as DataError: text = "error: \(e.description)"
   case let e as DocumentError: text = "error: \(e.description)"
+  case let e as NativeRefusal: text = "error: \(e.description)"
   default: text = "error: \(error)"
   }
   FileHandle.standardError.write(Data((text + "\n").utf8))

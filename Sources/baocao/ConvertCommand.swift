@@ -16,6 +16,15 @@ struct ConvertCommand: ParsableCommand {
 
   @OptionGroup var pdf: PDFOptions
 
+  func libreOffice() throws -> [UInt8] {
+    let work = (NSTemporaryDirectory() as NSString).appendingPathComponent("baocao-convert.\(getpid())")
+    try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: work) }
+    let copy = (work as NSString).appendingPathComponent("document." + (document as NSString).pathExtension)
+    try FileManager.default.copyItem(atPath: document, toPath: copy)
+    return try LibreOfficePDF.convert(copy, in: work, source: document)
+  }
+
   func run() throws {
     do {
       guard (output as NSString).pathExtension.lowercased() == "pdf" || output == "-" else {
@@ -28,12 +37,16 @@ struct ConvertCommand: ParsableCommand {
         warn(made.warnings)
         bytes = made.bytes
       case .libreoffice:
-        let work = (NSTemporaryDirectory() as NSString).appendingPathComponent("baocao-convert.\(getpid())")
-        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: work) }
-        let copy = (work as NSString).appendingPathComponent("document." + (document as NSString).pathExtension)
-        try FileManager.default.copyItem(atPath: document, toPath: copy)
-        bytes = try LibreOfficePDF.convert(copy, in: work, source: document)
+        bytes = try libreOffice()
+      case .auto:
+        do {
+          let made = try PDFConverter.pdf(try TemplateDocument.textParts(path: document), fonts: pdf.catalog(), source: document)
+          warn(made.warnings)
+          bytes = made.bytes
+        } catch let refusal as NativeRefusal where LibreOfficePDF.findSoffice() != nil {
+          bytes = try libreOffice()
+          warn(["\(document): made by LibreOffice: the native engine does not lay out \(refusal.feature)"])
+        }
       }
       try OutputWriter.write(bytes, to: output)
     } catch {
@@ -47,8 +60,8 @@ struct PDFOptions: ParsableArguments {
   @Option(name: .long, help: "A folder of fonts to use before the fonts shipped with baocao (repeatable).")
   var fonts: [String] = []
 
-  @Option(name: .long, help: "native (default) or libreoffice: hand the merged document to soffice --headless.")
-  var pdfEngine: String = "native"
+  @Option(name: .long, help: "auto (default: native where it lays the document out, else LibreOffice when installed), native, or libreoffice.")
+  var pdfEngine: String = "auto"
 
   func catalog() throws(CLIError) -> FontCatalog {
     for dir in fonts {
@@ -62,7 +75,7 @@ struct PDFOptions: ParsableArguments {
 
   func engineKind() throws(CLIError) -> PDFEngineKind {
     guard let kind = PDFEngineKind(rawValue: pdfEngine.lowercased()) else {
-      throw CLIError("--pdf-engine \(pdfEngine): use native or libreoffice")
+      throw CLIError("--pdf-engine \(pdfEngine): use auto, native or libreoffice")
     }
     return kind
   }
@@ -72,6 +85,7 @@ struct PDFOptions: ParsableArguments {
     switch try engineKind() {
     case .native: return NativePDF(fonts: try catalog())
     case .libreoffice: return LibreOfficePDF()
+    case .auto: return AutoPDF(fonts: try catalog())
     }
   }
 }

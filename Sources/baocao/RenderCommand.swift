@@ -1,4 +1,5 @@
 import ArgumentParser
+import BaocaoConvert
 import BaocaoData
 import BaocaoODF
 import BaocaoTemplating
@@ -30,7 +31,7 @@ struct RenderCommand: ParsableCommand {
       let format = try OutputFormat.resolve(explicit: format, output: output, template: document)
       let value = try CLIError.wrap { () throws(DataError) in try DataLoader.load(path: data) }
       let maker = format == .pdf ? try pdf.maker() : nil
-      warn(try document.write(data: value, complement: complement, options: options, format: format, to: output, pdf: maker))
+      warn(try document.write(data: value, complement: complement, options: options, format: format, to: output, pdf: maker).warnings)
     } catch {
       fail(error)
     }
@@ -47,10 +48,17 @@ struct CheckCommand: ParsableCommand {
   @Argument(help: "Optional data: also report the paths the data lacks.")
   var data: String?
 
+  @OptionGroup var pdf: PDFOptions
+
   func run() throws {
     do {
       let report = try TemplateDocument.check(path: template)
       for tag in report.tags { print("\(tag.location)\t\(tag.text)") }
+      if report.diagnostics.allSatisfy({ $0.severity != .error }), let document = try? TemplateDocument.open(path: template),
+        (try? document.unmergedTextParts()) != nil
+      {
+        printPDFEngine(document)
+      }
       var problems = report.diagnostics
       if let data {
         let value = try CLIError.wrap { () throws(DataError) in try DataLoader.load(path: data) }
@@ -65,6 +73,25 @@ struct CheckCommand: ParsableCommand {
       throw e
     } catch {
       fail(error)
+    }
+  }
+}
+
+extension CheckCommand {
+  /// Which engine the template's PDFs take under --pdf-engine auto, and the fonts that stand in.
+  func printPDFEngine(_ document: TemplateDocument) {
+    guard let catalog = try? pdf.catalog() else { return }
+    let auto = AutoPDF(fonts: catalog)
+    switch auto.verdict(for: document) {
+    case .native:
+      print("PDF: the native engine lays this template out")
+    case .libreoffice(let feature):
+      print(auto.libreOfficeInstalled
+        ? "PDF: LibreOffice (--pdf-engine auto), because the native engine does not lay out \(feature)"
+        : "PDF: the native engine does not lay out \(feature), and LibreOffice is not installed: PDFs of this template fail")
+    }
+    for s in auto.fontStandIns(for: document) {
+      print("font: '\(s.requested)' → '\(s.used)'" + (s.metricCompatible ? " (metric twin: the same line breaks)" : " (other widths: lines may break differently)"))
     }
   }
 }

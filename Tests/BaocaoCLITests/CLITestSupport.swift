@@ -18,10 +18,11 @@ enum CLI {
     var stderr: String
   }
 
-  static func run(_ executable: String, _ arguments: [String], stdin: Data? = nil) throws -> Result {
+  static func run(_ executable: String, _ arguments: [String], stdin: Data? = nil, environment: [String: String]? = nil) throws -> Result {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: executable)
     p.arguments = arguments
+    if let environment { p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
     let out = Pipe(), err = Pipe()
     p.standardOutput = out
     p.standardError = err
@@ -41,9 +42,9 @@ enum CLI {
     return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
   }
 
-  static func baocao(_ arguments: [String], stdin: Data? = nil) throws -> Result {
+  static func baocao(_ arguments: [String], stdin: Data? = nil, environment: [String: String]? = nil) throws -> Result {
     guard let b = binary else { throw SkipError("the baocao executable is not built; run 'swift build' first") }
-    return try run(b, arguments, stdin: stdin)
+    return try run(b, arguments, stdin: stdin, environment: environment)
   }
 
   /// Runs LibreOffice with a profile of its own, so that tests running in parallel never share
