@@ -55,6 +55,7 @@ public struct GlyphRun: Sendable {
 }
 
 /// An image file from the document's package (PNG or JPEG), shared by every place that shows it.
+/// Empty bytes stand for a picture the document lacks: its frame takes its place, nothing is drawn.
 public final class ImageData: @unchecked Sendable {
   public let name: String
   public let bytes: [UInt8]
@@ -82,6 +83,8 @@ public struct LaidOutDocument: Sendable {
   public var info: DocumentInfo
   /// Fonts the document names that other fonts stood in for, by the name it uses.
   public var fontStandIns: [FontStandIn] = []
+  /// What was laid out otherwise than the document asks, as LibreOffice does (a missing picture...).
+  public var warnings: [String] = []
   /// What the pages were made from (the document's model, its parts, the layout's caches), kept
   /// until dropped, so that a writer can free it on this core while the other is at work.
   var model: Model?

@@ -133,6 +133,8 @@ final class DocumentBuilder {
 
   /// The date and time that fields which are not fixed show: now, in the document's language.
   var now = Date()
+  /// What the layout tells the user without refusing the document (a missing picture...).
+  let warnings = LayoutWarnings()
   private func dates(_ sheet: StyleSheet) -> DateFields {
     var d = DateFields(now: now)
     if let t = sheet.defaults["paragraph"]?.properties["style:text-properties"], let language = t["fo:language"] {
@@ -445,16 +447,22 @@ final class DocumentBuilder {
       let inner = f.elements.first?.name ?? "nothing"
       throw .unsupported("frames holding \(inner) (only pictures are supported)")
     }
-    guard let href = image["xlink:href"], !href.contains("://") else {
-      throw .unsupported("pictures linked from outside the document (embed them in the .odt)")
-    }
+    let href = image["xlink:href"] ?? ""
     let name = href.hasPrefix("./") ? String(href.dropFirst(2)) : href
-    guard let bytes = files[name] else { throw .badDocument("the picture '\(name)' is not in the package") }
-    let lower = name.lowercased()
-    guard lower.hasSuffix(".png") || lower.hasSuffix(".jpg") || lower.hasSuffix(".jpeg") else {
-      throw .unsupported("pictures other than PNG and JPEG ('\(name)')")
+    let data: ImageData
+    if let bytes = files[name] {
+      let lower = name.lowercased()
+      guard lower.hasSuffix(".png") || lower.hasSuffix(".jpg") || lower.hasSuffix(".jpeg") else {
+        throw .unsupported("pictures other than PNG and JPEG ('\(name)')")
+      }
+      data = images[name] ?? ImageData(name: name, bytes: bytes)
+    } else {
+      // LibreOffice prints the rest of the document and leaves the picture's frame empty.
+      warnings.add(href.contains("://") || !href.hasPrefix("Pictures/")
+        ? "the picture '\(href)' is linked from outside the document; its frame is left empty (embed the picture in the .odt)"
+        : "the picture '\(href)' is missing from the package; its frame is left empty, as in LibreOffice")
+      data = images[name] ?? ImageData(name: name, bytes: [])
     }
-    let data = images[name] ?? ImageData(name: name, bytes: bytes)
     images[name] = data
     guard let width = Units.twips(f["svg:width"]), let height = Units.twips(f["svg:height"]) else {
       throw .badDocument("the picture '\(name)' has no size (svg:width, svg:height)")

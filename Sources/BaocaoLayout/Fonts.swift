@@ -41,6 +41,24 @@ public struct FontStandIn: Sendable, Equatable, CustomStringConvertible {
   }
 }
 
+/// Warnings of one document's layout, each told once, in the order found (from either core).
+public final class LayoutWarnings: @unchecked Sendable {
+  private let lock = NSLock()
+  private var found: [String] = []
+
+  func add(_ warning: String) {
+    lock.lock()
+    defer { lock.unlock() }
+    if !found.contains(warning) { found.append(warning) }
+  }
+
+  var list: [String] {
+    lock.lock()
+    defer { lock.unlock() }
+    return found
+  }
+}
+
 /// The stand-ins one document's layout used, gathered from the resolvers of both cores.
 final class FontStandIns: @unchecked Sendable {
   private let lock = NSLock()

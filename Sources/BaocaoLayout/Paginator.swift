@@ -23,7 +23,8 @@ public enum DocumentLayout {
     builder.bodyParagraphRead = nil
     let pages = try paginator.run(blocks)
     return LaidOutDocument(
-      pages: pages, info: DocumentBuilder.info(parts.meta), fontStandIns: resolver.standIns.list, model: .init((builder, paginator, blocks)))
+      pages: pages, info: DocumentBuilder.info(parts.meta), fontStandIns: resolver.standIns.list, warnings: builder.warnings.list,
+      model: .init((builder, paginator, blocks)))
   }
 }
 
@@ -116,7 +117,15 @@ final class Paginator {
 
   private func style(_ name: String) throws(LayoutError) -> PageStyle {
     if let s = styles[name] { return s }
-    let s = builder.masterSheet.masterPages.isEmpty ? PageStyle(name: name) : try PageStyle.read(name: name, builder: builder)
+    let sheet = builder.masterSheet
+    if !sheet.masterPages.isEmpty, sheet.masterPages[name] == nil, name != defaultMasterName {
+      // A master page named but not defined: LibreOffice keeps to its default page.
+      builder.warnings.add("the master page '\(name)' is not defined; the default page style is used, as in LibreOffice")
+      let s = try style(defaultMasterName)
+      styles[name] = s
+      return s
+    }
+    let s = sheet.masterPages.isEmpty || sheet.masterPages[name] == nil ? PageStyle(name: name) : try PageStyle.read(name: name, builder: builder)
     styles[name] = s
     return s
   }

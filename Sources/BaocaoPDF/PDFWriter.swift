@@ -88,7 +88,7 @@ public enum PDFWriter {
         for item in page.items {
           switch item {
           case .glyphs(let run): fonts.use(run)
-          case .image(let data, _, _, _, _) where images[ObjectIdentifier(data)] == nil:
+          case .image(let data, _, _, _, _) where images[ObjectIdentifier(data)] == nil && !data.bytes.isEmpty:
             images[ObjectIdentifier(data)] = imageOrder.count
             imageOrder.append(data)
           default: continue
@@ -125,6 +125,7 @@ public enum PDFWriter {
         out.number(x / 20); out.space(); out.number((height - y - h) / 20); out.space()
         out.number(w / 20); out.space(); out.number(h / 20); out.append(" re f\n")
       case .image(let data, let x, let y, let w, let h):
+        guard !data.bytes.isEmpty else { continue }  // a missing picture: its frame stays empty
         out.append("q "); out.number(w / 20); out.append(" 0 0 "); out.number(h / 20); out.space()
         out.number(x / 20); out.space(); out.number((height - y - h) / 20); out.append(" cm /Im")
         out.integer((images[ObjectIdentifier(data)] ?? 0) + 1); out.append(" Do Q\n")
