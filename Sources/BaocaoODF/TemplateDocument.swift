@@ -120,7 +120,9 @@ public final class TemplateDocument: @unchecked Sendable {
     var diagnostics: [Diagnostic] = []
     var sheetRows: SheetProcessor.TemplateRows? = nil
     for name in templatedParts {
-      guard let b = partBytes[name] else { continue }
+      // A part without a brace holds no tag: it is copied as it is, without compiling it.
+      guard let b = partBytes[name], b.withUnsafeBufferPointer({ p in p.baseAddress.flatMap { memchr($0, Int32(UInt8(ascii: "{")), p.count) } != nil })
+      else { continue }
       let marked = spreadsheet && name == "content.xml" ? SheetProcessor.prepare(b) : b
       let (program, d) = compile(marked, file: path, part: name, aliases: aliases, odf: true)
       diagnostics += d
@@ -134,7 +136,10 @@ public final class TemplateDocument: @unchecked Sendable {
     if spreadsheet {
       doc.sheetStyles = partBytes["styles.xml"] ?? []
       doc.sheetRows = sheetRows
-      diagnostics += sheetDiagnostics(partBytes["content.xml"] ?? [], file: path, part: "content.xml")
+      // A sheet without tags is copied as it is: its loops and formulas need no checking.
+      if programs["content.xml"] != nil {
+        diagnostics += sheetDiagnostics(partBytes["content.xml"] ?? [], file: path, part: "content.xml")
+      }
     }
     return (doc, diagnostics)
   }

@@ -26,7 +26,7 @@ extension SheetProcessor {
     func place(_ c: Int) -> String { "\(sheet).\(CellAddress.columnName(c))\(row)" }
     func finishRow() {
       // {d.x[i]} in one cell and {d.x[i+1]} in another cell of the same row: a loop across columns.
-      for cell in rowCells {
+      for cell in rowCells where cell.text.utf8.contains(UInt8(ascii: "[")) {
         var rest = Substring(cell.text)
         while let r = rest.range(of: "[i+1]") {
           let before = rest[rest.startIndex..<r.lowerBound]

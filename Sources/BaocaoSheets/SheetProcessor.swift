@@ -152,7 +152,6 @@ public enum SheetProcessor {
     var body: Range<Int>?
     var attributes: [(name: String, value: String, range: Range<Int>)]
     var formula: String?
-    var value: CellValue
     var style: String?
 
     func attribute(_ name: String) -> String? { attributes.first { $0.name == name }?.value }
@@ -268,16 +267,20 @@ public enum SheetProcessor {
             ?? (column < sheets[s].columnStyles.count ? sheets[s].columnStyles[column] : nil)
           cells.append(Cell(
             sheet: s, row: firstRow, column: column, tag: tag.range, body: nil, attributes: a,
-            formula: a.first { $0.name == "table:formula" }?.value, value: .empty, style: style))
+            formula: a.first { $0.name == "table:formula" }?.value, style: style))
           if tag.kind == .start { openCell = cells.count - 1 }
           sheets[s].columns = max(sheets[s].columns, column + 1)
         }
         column += min(repeated, 16384)
       }
     }
-    // Values of the cells that are not formulas.
-    for k in cells.indices {
-      cells[k].value = value(of: cells[k], in: bytes)
+    // Cells' values are read when a formula being computed asks for them.
+    var values: [Int: CellValue] = [:]
+    func storedValue(_ k: Int) -> CellValue {
+      if let v = values[k] { return v }
+      let v = value(of: cells[k], in: bytes)
+      values[k] = v
+      return v
     }
     for k in rowTags.indices { otherRewrites.append((rowTags[k], "")) }
 
@@ -303,7 +306,7 @@ public enum SheetProcessor {
     func cellValue(_ k: Int) throws -> CellValue {
       if let v = state[k] { return v }
       // A formula the merge did not touch keeps the value its spreadsheet program computed.
-      guard let f = cells[k].formula, dirty.contains(k) else { return cells[k].value }
+      guard let f = cells[k].formula, dirty.contains(k) else { return storedValue(k) }
       if cells[k].attribute("table:number-matrix-columns-spanned") != nil {
         throw FormulaEvaluator.Unsupported(what: "an array formula")
       }
