@@ -7,6 +7,8 @@ public enum Limits {
 
   /// Objects and arrays nested inside one another.
   public static let dataDepth = 512
+  /// Values in one data file once YAML's aliases are expanded.
+  public static let dataValues = 2_000_000
 
   // Packages (zip).
 

@@ -74,5 +74,14 @@ import Testing
     #expect(o["a"] != nil)
     let deep = String(repeating: "[", count: 600) + String(repeating: "]", count: 600)
     #expect(throws: DataError.self) { try YAMLReader.parse(Array(deep.utf8), file: "x.yaml") }
+    // Unclosed and far deeper (found by the fuzzer: Yams' parser ran out of stack).
+    #expect(throws: DataError.self) { try YAMLReader.parse(Array(String(repeating: "{", count: 100_000).utf8), file: "x.yaml") }
+    // Aliases that repeat anchors: a few lines standing for 10^9 values.
+    var laughs = "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+    for k in 1...8 { laughs += "l\(k): &l\(k) [" + Array(repeating: k == 1 ? "*a" : "*l\(k - 1)", count: 10).joined(separator: ", ") + "]\n" }
+    #expect(throws: DataError.self) { try YAMLReader.parse(Array(laughs.utf8), file: "x.yaml", maxValues: 100_000) }
+    // Ordinary nesting still reads.
+    let ok = try YAMLReader.parse(Array("a:\n  b:\n    - [1, {c: 2}]\n".utf8), file: "x.yaml")
+    #expect(ok != .null)
   }
 }
