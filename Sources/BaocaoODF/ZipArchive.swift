@@ -33,6 +33,11 @@ final class ZipReader {
       }
       throw DocumentError(file: path, message: "cannot open the package (libzip error \(err))")
     }
+    if let bytes = ZipReader.readWhole(path), let problem = ZipConsistency.problem(bytes) {
+      zip_discard(h)
+      throw DocumentError(file: path, message: "the package is not a consistent zip file: \(problem); programs could read different documents from it",
+        hint: "open it in LibreOffice and save it again")
+    }
     // From here on `deinit` owns the handle: a refusal below only throws, and the release of the
     // half-made reader discards the handle exactly once.
     handle = h
@@ -67,6 +72,15 @@ final class ZipReader {
   }
 
   deinit { zip_discard(handle) }
+
+  /// The file's bytes, for the consistency check (nil past the size a package may have).
+  static func readWhole(_ path: String) -> [UInt8]? {
+    guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+    defer { try? handle.close() }
+    guard let end = try? handle.seekToEnd(), end <= maxTotalSize else { return nil }
+    try? handle.seek(toOffset: 0)
+    return (try? handle.readToEnd()).map { [UInt8]($0) }
+  }
 
   /// Opens an OpenDocument package: a zip file whose parts are not encrypted.
   static func openDocument(path: String) throws(DocumentError) -> ZipReader {
