@@ -1,5 +1,5 @@
 import CHarfBuzz
-import Synchronization
+import Foundation
 
 /// One shaped glyph: advances and offsets in font units, `cluster` the index of its first scalar.
 public struct ShapedGlyph: Sendable {
@@ -44,16 +44,18 @@ public final class Font: @unchecked Sendable {
   /// The face to subset from. Preparing it (hb_subset_preprocess) costs as much as about twenty
   /// subsets and makes each later one several times cheaper, so it is done once a run has subset
   /// this font a few times (a batch), never for a single document.
-  private let subsetSource = Mutex<(uses: Int, prepared: UInt)>((0, 0))  // the prepared face's address
+  /// Under a pthread lock (NSLock), which ThreadSanitizer sees (Synchronization.Mutex it does not).
+  private let subsetLock = NSLock()
+  private var subsetUses = 0
+  private var preparedFace: OpaquePointer? = nil
   private var subsetFace: OpaquePointer {
-    let address = subsetSource.withLock { state -> UInt in
-      if state.prepared != 0 { return state.prepared }
-      state.uses += 1
-      guard state.uses > 8 else { return 0 }
-      state.prepared = UInt(bitPattern: hb_subset_preprocess(embeddableFace))
-      return state.prepared
+    subsetLock.withLock {
+      if let preparedFace { return preparedFace }
+      subsetUses += 1
+      guard subsetUses > 8 else { return embeddableFace }
+      preparedFace = hb_subset_preprocess(embeddableFace)
+      return preparedFace ?? embeddableFace
     }
-    return OpaquePointer(bitPattern: address) ?? embeddableFace
   }
 
   /// The tables left out of subsets: a PDF viewer reads none of them from an embedded TrueType font.
@@ -124,7 +126,7 @@ public final class Font: @unchecked Sendable {
   }
 
   deinit {
-    if let prepared = OpaquePointer(bitPattern: subsetSource.withLock { $0.prepared }) { hb_face_destroy(prepared) }
+    if let preparedFace { hb_face_destroy(preparedFace) }
     hb_font_destroy(hbFont)
     hb_face_destroy(embeddableFace)
     hb_face_destroy(face)

@@ -1,7 +1,7 @@
 import BaocaoFonts
 import BaocaoLayout
 import CDeflate
-import Synchronization
+import Foundation
 
 /// Writes laid-out pages as a PDF 1.7 file: fonts as Type0/CIDFontType2 subsets (hb-subset; the text
 /// keeps the font's glyph ids, which a CIDToGIDMap maps to the subset's) with a ToUnicode map,
@@ -600,12 +600,15 @@ enum Flate {
     deinit { libdeflate_free_compressor(pointer) }
   }
 
-  private static let idle = Mutex<[Compressor]>([])
+  /// Guarded by a pthread lock (NSLock), which ThreadSanitizer sees (Synchronization.Mutex's futex it
+  /// does not, and reports the pool as a race); a few takes per document, so the cost is the same.
+  private static let lock = NSLock()
+  nonisolated(unsafe) private static var idle: [Compressor] = []
 
   /// The data compressed, or as it is if it cannot be.
   static func stream(_ data: [UInt8]) -> StreamData {
-    let compressor = idle.withLock { $0.popLast() } ?? Compressor()
-    defer { idle.withLock { $0.append(compressor) } }
+    let compressor = lock.withLock { idle.popLast() } ?? Compressor()
+    defer { lock.withLock { idle.append(compressor) } }
     guard let c = compressor.pointer else { return StreamData(bytes: data, flated: false) }
     let bound = libdeflate_zlib_compress_bound(c, data.count)
     // Written straight into uninitialised storage: zeroing a buffer the size of the input costs more
