@@ -368,7 +368,14 @@ final class DocumentBuilder {
           "text:user-field-get", "text:description", "text:keywords", "text:initial-creator", "text:sender-firstname",
           "text:sender-lastname", "text:sender-company", "text:expression", "text:text-input", "text:placeholder",
           "text:modification-date", "text:print-date", "text:reference-ref", "text:bookmark-ref", "text:sequence-ref",
-          "text:word-count", "text:character-count", "text:paragraph-count":
+          "text:word-count", "text:character-count", "text:paragraph-count",
+          // Fields whose stored text is what LibreOffice prints (it does not recompute them on export).
+          "text:variable-input", "text:user-field-input", "text:drop-down", "text:table-formula", "text:database-display",
+          "text:template-name", "text:conditional-text", "text:sender-title", "text:sender-position", "text:sender-email",
+          "text:sender-phone-private", "text:sender-phone-work", "text:sender-fax", "text:sender-street", "text:sender-city",
+          "text:sender-postal-code", "text:sender-country", "text:sender-state-or-province", "text:sender-initials",
+          "text:editing-cycles", "text:editing-duration", "text:table-count", "text:image-count", "text:object-count",
+          "text:page-count-range":
           // Other fields keep their last displayed value in the document, and LibreOffice prints that too.
           try inlines(c, props: c.name == "text:a" ? try spanProps(c["text:style-name"], over: props, sheet: sheet) : props,
             sheet: sheet, into: node, state: &state)
@@ -394,7 +401,8 @@ final class DocumentBuilder {
         case "text:bookmark", "text:bookmark-start", "text:bookmark-end", "text:reference-mark", "text:reference-mark-start",
           "text:reference-mark-end", "text:soft-page-break", "office:annotation", "office:annotation-end",
           "text:alphabetical-index-mark", "text:alphabetical-index-mark-start", "text:alphabetical-index-mark-end",
-          "text:toc-mark", "text:toc-mark-start", "text:toc-mark-end", "text:change", "text:change-start", "text:change-end":
+          "text:toc-mark", "text:toc-mark-start", "text:toc-mark-end", "text:change", "text:change-start", "text:change-end",
+          "text:label":  // a drop-down field's choices: only its current text is printed
           continue
         case "text:note":
           guard (c["text:note-class"] ?? "footnote") == "footnote" else { throw .unsupported("endnotes") }

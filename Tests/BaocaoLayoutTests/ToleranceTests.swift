@@ -32,3 +32,18 @@ import Testing
     #expect(laid.warnings == ["the master page 'Nowhere' is not defined; the default page style is used, as in LibreOffice"])
   }
 }
+
+/// Fields LibreOffice prints as their stored text.
+@Suite struct StoredFieldTests {
+  @Test func inputAndDropDownFieldsShowTheirText() throws {
+    let body = "<text:p>A <text:variable-input text:name=\"v\">vào</text:variable-input> <text:drop-down text:name=\"d\">"
+      + "<text:label text:value=\"một\"/><text:label text:value=\"hai\" text:current-selected=\"true\"/>hai</text:drop-down>"
+      + " <text:user-field-input text:name=\"u\">ba</text:user-field-input></text:p>"
+    let laid = try DocumentLayout.layout(LayoutTests.document(body), fonts: LayoutTests.catalog)
+    let text = laid.pages[0].items.compactMap { item -> String? in
+      guard case .glyphs(let run) = item else { return nil }
+      return run.glyphs.indices.map { run.text(of: $0) }.joined()
+    }.joined()
+    #expect(text == "A vào hai ba", "\(text)")
+  }
+}
