@@ -95,25 +95,46 @@ struct DateFields {
     return sign * total
   }
 
-  /// The locale's order of day, month and year, with its separator (automatic-order), as
-  /// LibreOffice rewrites such formats: vi-VN and en-GB day first, en-US month first.
+  /// The locale's order of day, month and year, with its separators (automatic-order), as
+  /// LibreOffice rewrites such formats, from ICU's locale data (CLDR): vi-VN and en-GB day first
+  /// with "/", en-US month first, de-DE "dd.MM.yyyy"...
   private static func reordered(_ elements: [XMLElement], language: String, country: String) throws(LayoutError) -> [Piece] {
-    let order: [String]
-    switch (language, country) {
-    case ("vi", _), ("en", "GB"), ("en", "AU"), ("en", "NZ"), ("en", "IN"): order = ["number:day", "number:month", "number:year"]
-    case ("en", "US"), ("en", ""): order = ["number:month", "number:day", "number:year"]
-    default: throw .unsupported("date fields in the locale's order for '\(language)-\(country)'")
+    let locale = Locale(identifier: country.isEmpty ? language : language + "_" + country)
+    guard !language.isEmpty, let pattern = DateFormatter.dateFormat(fromTemplate: "ddMMyyyy", options: 0, locale: locale) else {
+      throw .unsupported("date fields in the locale's order for '\(language)-\(country)'")
     }
+    let names: [Character: String] = ["d": "number:day", "M": "number:month", "y": "number:year"]
     let parts = elements.filter { $0.name != "number:text" }
-    guard parts.allSatisfy({ order.contains($0.name) && $0["number:textual"] != "true" }) else {
+    guard parts.allSatisfy({ names.values.contains($0.name) && $0["number:textual"] != "true" }) else {
       throw .unsupported("date fields in the locale's order with names or times in them")
     }
-    var out: [Piece] = []
-    for name in order {
-      guard let e = parts.first(where: { $0.name == name }) else { continue }
-      if !out.isEmpty { out.append(.literal("/")) }
-      out.append(.part(e))
+    // The pattern as fields and the literal text between them; quotes are ICU's escapes.
+    var items: [(field: String?, literal: String)] = []
+    var quoted = false
+    for ch in pattern {
+      if ch == "'" { quoted.toggle(); continue }
+      if !quoted, let name = names[ch] {
+        if items.last?.field != name { items.append((name, "")) }
+      } else if let last = items.last, last.field == nil {
+        items[items.count - 1].literal.append(ch)
+      } else {
+        items.append((nil, String(ch)))
+      }
     }
+    // The document's fields in that order; a literal stays between two of them, or after the last.
+    var out: [Piece] = []
+    var pendingLiteral = ""
+    for item in items {
+      if let name = item.field {
+        guard let e = parts.first(where: { $0.name == name }) else { pendingLiteral = ""; continue }
+        if !out.isEmpty && !pendingLiteral.isEmpty { out.append(.literal(pendingLiteral)) }
+        out.append(.part(e))
+        pendingLiteral = ""
+      } else {
+        pendingLiteral += item.literal
+      }
+    }
+    if !out.isEmpty && !pendingLiteral.isEmpty { out.append(.literal(pendingLiteral)) }
     return out
   }
 
