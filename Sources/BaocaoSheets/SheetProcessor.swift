@@ -227,7 +227,9 @@ public enum SheetProcessor {
       let s = sheets.count - 1
       if name.elementsEqual("table:table-column".utf8), tag.kind != .end {
         let a = XMLScan.attributes(bytes, tag.range)
-        let n = min(repeats(a.first { $0.name == "table:number-columns-repeated" }?.value, upTo: maxColumns), 1024)
+        // At most a sheet's columns in all, however many column elements repeat.
+        let n = min(repeats(a.first { $0.name == "table:number-columns-repeated" }?.value, upTo: maxColumns),
+          max(0, maxColumns - sheets[s].columnStyles.count))
         let style = a.first { $0.name == "table:default-cell-style-name" }?.value
         sheets[s].columnStyles += Array(repeating: style, count: n)
       } else if name.elementsEqual("table:table-row".utf8), tag.kind == .end {
