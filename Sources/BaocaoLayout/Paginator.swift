@@ -623,7 +623,7 @@ final class Paginator {
         pb = try boxes(p, following: following)
       }
     }
-    let n = pb.boxes.count
+    var n = pb.boxes.count
     var start = 0
     while start < n {
       let avail = bottom - y
@@ -656,7 +656,11 @@ final class Paginator {
       if take == 0 {
         if start == 0 { try closeJoinedBox() }
         try startPage(nil, soft: true)
-        if start == 0 { pb = try boxes(p, following: following) }
+        if start == 0 {
+          // Laid out again for the new page, whose width may give it another number of lines.
+          pb = try boxes(p, following: following)
+          n = pb.boxes.count
+        }
         continue
       }
       for box in pb.boxes[start..<(start + take)] { try emit(box, x: bodyLeft) }
