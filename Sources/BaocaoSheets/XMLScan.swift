@@ -33,7 +33,8 @@ struct XMLScan {
       i += 1
     }
     position = min(i + 1, n)
-    let isEnd = bytes[start + 1] == UInt8(ascii: "/")
+    // A `<` ending the text is no tag's start (found by the fuzzer: it read past the end).
+    let isEnd = start + 1 < n && bytes[start + 1] == UInt8(ascii: "/")
     let isEmpty = i > 0 && bytes[i - 1] == UInt8(ascii: "/")
     var nameStart = start + (isEnd ? 2 : 1)
     while nameStart < i, bytes[nameStart] == UInt8(ascii: " ") { nameStart += 1 }
