@@ -23,8 +23,8 @@ public struct NativePDF: PDFMaker {
   }
 }
 
-/// The native engine where it lays the template out, LibreOffice (one warm process for the whole
-/// run) where it does not. Each template is judged once, on its own unmerged parts, before its
+/// The native engine where it lays the template out, LibreOffice where it does not (a batch gives
+/// LibreOffice all of a template's documents in one process). Each template is judged once, on its own unmerged parts, before its
 /// first record; a merged document the native engine still refuses goes to LibreOffice too.
 /// Without LibreOffice, the native engine's refusal stands.
 public final class AutoPDF: PDFMaker, @unchecked Sendable {
@@ -80,25 +80,27 @@ public final class AutoPDF: PDFMaker, @unchecked Sendable {
     return standIns[document.path] ?? []
   }
 
+  /// The warning a PDF made by LibreOffice carries.
+  public static func note(_ source: String, _ feature: String) -> String {
+    "\(source): made by LibreOffice: the native engine does not lay out \(feature)"
+  }
+
   public func libreOfficeBatch(for document: TemplateDocument) -> LibreOfficeBatch? {
     guard libreOfficeInstalled, case .libreoffice(let feature) = verdict(for: document) else { return nil }
-    return LibreOfficeBatch(
-      note: "\(document.path): made by LibreOffice: the native engine does not lay out \(feature)",
-      convert: { LibreOfficePDF.convertAll($0, in: $1) })
+    return LibreOfficeBatch(note: Self.note(document.path, feature), convert: { LibreOfficePDF.convertAll($0, in: $1) })
   }
 
   public func makePDF(document: TemplateDocument, data: Value?, complement: Value?, options: RenderOptions) throws -> PDFOutput {
-    if libreOfficeInstalled, case .libreoffice(let feature) = verdict(for: document) {
+    func viaLibreOffice(_ feature: String) throws -> PDFOutput {
       var out = try LibreOfficePDF().makePDF(document: document, data: data, complement: complement, options: options)
-      out.warnings.append("\(document.path): made by LibreOffice: the native engine does not lay out \(feature)")
+      out.warnings.append(Self.note(document.path, feature))
       return out
     }
+    if libreOfficeInstalled, case .libreoffice(let feature) = verdict(for: document) { return try viaLibreOffice(feature) }
     do {
       return try native.makePDF(document: document, data: data, complement: complement, options: options)
     } catch let refusal as NativeRefusal where libreOfficeInstalled {
-      var out = try LibreOfficePDF().makePDF(document: document, data: data, complement: complement, options: options)
-      out.warnings.append("\(document.path): made by LibreOffice: the native engine does not lay out \(refusal.feature)")
-      return out
+      return try viaLibreOffice(refusal.feature)
     }
   }
 }
@@ -130,7 +132,7 @@ public struct LibreOfficePDF: PDFMaker {
     var made: [String: [UInt8]] = [:]
     for start in stride(from: 0, to: paths.count, by: 200) {
       let chunk = Array(paths[start..<min(start + 200, paths.count)])
-      guard (try? LibreOfficeServer.shared.convert(soffice: soffice, chunk, to: out)) != nil else { continue }
+      guard (try? LibreOfficeRunner.shared.convert(soffice: soffice, chunk, to: out)) != nil else { continue }
       for path in chunk {
         let pdf = out + "/" + ((path as NSString).lastPathComponent as NSString).deletingPathExtension + ".pdf"
         if let data = FileManager.default.contents(atPath: pdf), !data.isEmpty { made[path] = [UInt8](data) }
@@ -139,14 +141,14 @@ public struct LibreOfficePDF: PDFMaker {
     return made
   }
 
-  /// Converts one document with LibreOffice (see LibreOfficeServer).
+  /// Converts one document with LibreOffice (see LibreOfficeRunner).
   public static func convert(_ path: String, in work: String, source: String) throws -> [UInt8] {
     guard let soffice = findSoffice() else {
       throw DocumentError(file: source, message: "--pdf-engine libreoffice needs LibreOffice, and soffice was not found",
         hint: "install it (apt-get install libreoffice-writer-nogui) or use the native engine")
     }
     let pdf = work + "/" + ((path as NSString).lastPathComponent as NSString).deletingPathExtension + ".pdf"
-    let status = try LibreOfficeServer.shared.convert(soffice: soffice, [path], to: work)
+    let status = try LibreOfficeRunner.shared.convert(soffice: soffice, [path], to: work)
     guard status == 0, let data = FileManager.default.contents(atPath: pdf), !data.isEmpty else {
       throw DocumentError(file: source, message: "LibreOffice could not convert the document to PDF (exit \(status))")
     }
@@ -167,13 +169,10 @@ public struct LibreOfficePDF: PDFMaker {
 /// fail, and it converts one document at a time anyway), with a private profile made on first use
 /// and kept for the run (a first start spends most of its time making it), removed at exit. A
 /// batch hands all its documents to one process.
-public final class LibreOfficeServer: @unchecked Sendable {
-  public static let shared = LibreOfficeServer()
+public final class LibreOfficeRunner: @unchecked Sendable {
+  public static let shared = LibreOfficeRunner()
   private let lock = NSLock()
   private var directory: String?
-
-  /// How many LibreOffice processes this run started.
-  public private(set) var starts = 0
 
   /// Converts `paths` to PDF in `folder` with one LibreOffice process; returns its exit status.
   func convert(soffice: String, _ paths: [String], to folder: String) throws -> Int32 {
@@ -183,7 +182,7 @@ public final class LibreOfficeServer: @unchecked Sendable {
       let dir = NSTemporaryDirectory() + "baocao-lo-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
       try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
       directory = dir
-      atexit { LibreOfficeServer.shared.removeProfile() }
+      atexit { LibreOfficeRunner.shared.removeProfile() }
     }
     let process = Process()
     process.executableURL = URL(fileURLWithPath: soffice)
@@ -191,7 +190,6 @@ public final class LibreOfficeServer: @unchecked Sendable {
     process.standardOutput = FileHandle.nullDevice
     process.standardError = FileHandle.nullDevice
     try process.run()
-    starts += 1
     process.waitUntilExit()
     return process.terminationStatus
   }

@@ -31,21 +31,17 @@ struct ConvertCommand: ParsableCommand {
         throw CLIError("\(output): convert writes PDF; give the output the extension .pdf")
       }
       let bytes: [UInt8]
-      switch try pdf.engineKind() {
-      case .native:
-        let made = try PDFConverter.pdf(try TemplateDocument.textParts(path: document), fonts: pdf.catalog(), source: document)
-        warn(made.warnings)
-        bytes = made.bytes
-      case .libreoffice:
+      let engine = try pdf.engineKind()
+      if engine == .libreoffice {
         bytes = try libreOffice()
-      case .auto:
+      } else {
         do {
           let made = try PDFConverter.pdf(try TemplateDocument.textParts(path: document), fonts: pdf.catalog(), source: document)
           warn(made.warnings)
           bytes = made.bytes
-        } catch let refusal as NativeRefusal where LibreOfficePDF.findSoffice() != nil {
+        } catch let refusal as NativeRefusal where engine == .auto && LibreOfficePDF.findSoffice() != nil {
           bytes = try libreOffice()
-          warn(["\(document): made by LibreOffice: the native engine does not lay out \(refusal.feature)"])
+          warn([AutoPDF.note(document, refusal.feature)])
         }
       }
       try OutputWriter.write(bytes, to: output)
