@@ -21,6 +21,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+    .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
   ],
   targets: [
     .systemLibrary(name: "CLibZip", pkgConfig: "libzip", providers: [.apt(["libzip-dev"])]),
@@ -59,11 +60,21 @@ let package = Package(
     .target(name: "BaocaoLayout", dependencies: ["BaocaoFonts", "BaocaoXML", "BaocaoLimits"], swiftSettings: releaseSpeed),
     .target(name: "BaocaoPDF", dependencies: ["BaocaoLayout", "BaocaoFonts", "BaocaoLimits", "CZlib", "CDeflate"], swiftSettings: releaseSpeed),
     .target(name: "BaocaoConvert", dependencies: ["BaocaoODF", "BaocaoLayout", "BaocaoPDF", "BaocaoFonts"]),
+    // Signatures: OpenSSL for keys (PKCS#12), certificates and CMS verification, the token's own
+    // PKCS#11 module for keys that never leave it, swift-asn1 for the CMS object we write, and a
+    // reader and incremental writer of PDF files.
+    .target(
+      name: "CSigning",
+      cSettings: [.unsafeFlags(["-I/usr/include/p11-kit-1"])],
+      linkerSettings: [.linkedLibrary("crypto"), .linkedLibrary("dl")]),
+    .target(
+      name: "BaocaoSign",
+      dependencies: ["CSigning", "BaocaoPDF", "BaocaoLayout", "CZlib", .product(name: "SwiftASN1", package: "swift-asn1")]),
     // The thin command line.
     .executableTarget(
       name: "baocao",
       dependencies: [
-        "BaocaoODF", "BaocaoTemplating", "BaocaoData", "BaocaoConvert", "BaocaoFonts",
+        "BaocaoODF", "BaocaoTemplating", "BaocaoData", "BaocaoConvert", "BaocaoFonts", "BaocaoSign",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       linkerSettings: mimalloc),

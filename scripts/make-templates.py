@@ -167,7 +167,10 @@ def header_block(agency_parent, agency_name, number, place, date):
 
 def signature_block(recipients_loop, authority, deputy, title, name):
     left = p("Recipients", "Nơi nhận:") + recipients_loop
-    right = p("SignAuthority", authority) + deputy + p("CenteredBold", title) + p("SignName", name)
+    # The bookmark marks the signature's place (the space above the name): `baocao sign` puts the
+    # signature image there, the seal over its left third.
+    mark = '<text:bookmark text:name="baocao-signature"/>'
+    right = p("SignAuthority", authority) + deputy + p("CenteredBold", title) + p("SignName", mark + name)
     return ('<table:table table:name="Signature" table:style-name="SignTable">'
             '<table:table-column table:style-name="SignTable.A"/><table:table-column table:style-name="SignTable.B"/>'
             '<table:table-row>' + cell(left) + cell(right) + '</table:table-row></table:table>')

@@ -42,6 +42,8 @@ extension DisplayItem {
       return .rect(x: x + dx, y: y + dy, width: w, height: h, color: c)
     case .image(let data, let x, let y, let w, let h):
       return .image(data, x: x + dx, y: y + dy, width: w, height: h)
+    case .mark(let name, let x, let y, let w, let h):
+      return .mark(name, x: x + dx, y: y + dy, width: w, height: h)
     }
   }
 }
@@ -109,6 +111,11 @@ extension ParagraphLayout {
         }
       }
       let baseline = Double(top + line.ascent)
+      if i == 0 {
+        // A marked place: the space above the first line (or the whole line, in an empty paragraph).
+        let height = p.inlines.isEmpty || top == 0 ? top + line.height : top
+        for name in p.marks { items.append(.mark(name, x: left, y: 0, width: right - left, height: Double(height))) }
+      }
       for object in line.objects {
         items.append(.image(object.image, x: contentLeft + object.x, y: baseline - Double(object.height), width: Double(object.width), height: Double(object.height)))
       }

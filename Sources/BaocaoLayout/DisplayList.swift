@@ -70,6 +70,19 @@ public enum DisplayItem: Sendable {
   case image(ImageData, x: Double, y: Double, width: Double, height: Double)
   case line(x1: Double, y1: Double, x2: Double, y2: Double, width: Double, color: RGB)
   case rect(x: Double, y: Double, width: Double, height: Double, color: RGB)
+  /// A place a template marked with a bookmark (PlaceMark); nothing is drawn.
+  case mark(String, x: Double, y: Double, width: Double, height: Double)
+}
+
+/// Bookmarks a template uses to mark places on the page for a later step.
+public enum PlaceMark {
+  /// Decree 30's signature place: the bookmark goes at the start of the signer's name paragraph
+  /// (7b); the place is the space above that paragraph's first line, below the signer's title (7a),
+  /// across the paragraph's width. The PDF gets an empty signature field there, which `baocao sign`
+  /// fills with the signature image.
+  public static let signature = "baocao-signature"
+
+  static func isKnown(_ name: String) -> Bool { name == signature }
 }
 
 public struct Page: Sendable {

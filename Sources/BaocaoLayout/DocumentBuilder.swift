@@ -398,6 +398,8 @@ final class DocumentBuilder {
         case "text:page-count":
           node.inlines.append(.field(.pageCount, props))
           state.lastWasSpace = false
+        case "text:bookmark", "text:bookmark-start" where c["text:name"].map(PlaceMark.isKnown) == true:
+          node.marks.append(c["text:name"]!)
         case "text:bookmark", "text:bookmark-start", "text:bookmark-end", "text:reference-mark", "text:reference-mark-start",
           "text:reference-mark-end", "text:soft-page-break", "office:annotation", "office:annotation-end",
           "text:alphabetical-index-mark", "text:alphabetical-index-mark-start", "text:alphabetical-index-mark-end",

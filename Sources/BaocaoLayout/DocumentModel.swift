@@ -59,6 +59,8 @@ final class ParagraphNode {
   var masterPage: String?
   /// The paragraph style (not an automatic one) the paragraph has, for contextual spacing.
   var styleName: String?
+  /// Bookmarks that mark a place for a later step (PlaceMark).
+  var marks: [String] = []
   init(props: ParagraphProps, base: TextProps) {
     self.props = props
     self.base = base

@@ -5,14 +5,22 @@ import CZlib
 /// A picture as a PDF image XObject: JPEG passes through (DCTDecode); PNG keeps its compressed rows
 /// (Flate with the PNG predictors) unless it has transparency, which is split into a soft mask.
 package struct PDFImage {
-  var dictionary: String
-  var data: [UInt8]
-  var mask: (dictionary: String, data: [UInt8])?
+  package var dictionary: String
+  package var data: [UInt8]
+  package var mask: (dictionary: String, data: [UInt8])?
+  package var pixelWidth = 0
+  package var pixelHeight = 0
+  /// The picture's own resolution (PNG's pHYs in pixels per metre), when it states one.
+  package var pixelsPerMetre: (x: Int, y: Int)? = nil
 
   package static func make(_ image: ImageData) throws(PDFError) -> PDFImage {
     let b = image.bytes
     if b.count > 3 && b[0] == 0xFF && b[1] == 0xD8 { return try jpeg(b, name: image.name) }
-    if b.count > 8 && b[0] == 0x89 && b[1] == 0x50 && b[2] == 0x4E && b[3] == 0x47 { return try png(b, name: image.name) }
+    if b.count > 8 && b[0] == 0x89 && b[1] == 0x50 && b[2] == 0x4E && b[3] == 0x47 {
+      var made = try png(b, name: image.name)
+      made.readSize(b)
+      return made
+    }
     throw PDFError(message: "the picture '\(image.name)' is neither PNG nor JPEG")
   }
 
@@ -37,11 +45,29 @@ package struct PDFImage {
         }
         return PDFImage(
           dictionary: "/Type /XObject /Subtype /Image /Width \(width) /Height \(height) /ColorSpace \(space) /BitsPerComponent 8 /Filter /DCTDecode",
-          data: b, mask: nil)
+          data: b, mask: nil, pixelWidth: width, pixelHeight: height)
       }
       i += 2 + length
     }
     throw PDFError(message: "the JPEG picture '\(name)' has no frame header; it may be damaged")
+  }
+
+  /// A PNG's size in pixels and its pHYs resolution (when in metres), read once png() has accepted it.
+  private mutating func readSize(_ b: [UInt8]) {
+    func u32(_ o: Int) -> Int { Int(b[o]) << 24 | Int(b[o + 1]) << 16 | Int(b[o + 2]) << 8 | Int(b[o + 3]) }
+    var i = 8
+    while i + 8 <= b.count {
+      let length = u32(i), start = i + 8
+      guard start + length <= b.count else { return }
+      switch String(decoding: b[(i + 4)..<(i + 8)], as: UTF8.self) {
+      case "IHDR" where length >= 13: (pixelWidth, pixelHeight) = (u32(start), u32(start + 4))
+      case "pHYs" where length >= 9 && b[start + 8] == 1 && u32(start) > 0 && u32(start + 4) > 0:
+        pixelsPerMetre = (u32(start), u32(start + 4))
+      case "IDAT", "IEND": return
+      default: break
+      }
+      i = start + length + 4
+    }
   }
 
   /// Pictures beyond Limits are refused before any buffer is sized from them.

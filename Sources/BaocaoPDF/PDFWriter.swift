@@ -61,13 +61,17 @@ public enum PDFWriter {
     var pageIDs: [Int] = []
     for (index, page) in document.pages.enumerated() {
       let streamID = w.add(stream: contents[index], dictionary: "")
-      let pageID = w.add(
-        "<< /Type /Page /Parent \(pagesID) 0 R /MediaBox [0 0 \(pt(page.width)) \(pt(page.height))] "
-          + "/Resources << /Font << \(fontResources) >>\(imageResources) /ProcSet [/PDF /Text /ImageB /ImageC /ImageI] >> /Contents \(streamID) 0 R >>")
+      let pageID = w.reserve()
       pageIDs.append(pageID)
+      let annots = marks(on: page).isEmpty ? "" : " /Annots \(pageID + 1) 0 R"  // the next object, written below
+      w.set(pageID,
+        "<< /Type /Page /Parent \(pagesID) 0 R /MediaBox [0 0 \(pt(page.width)) \(pt(page.height))] "
+          + "/Resources << /Font << \(fontResources) >>\(imageResources) /ProcSet [/PDF /Text /ImageB /ImageC /ImageI] >> /Contents \(streamID) 0 R\(annots) >>")
+      if !annots.isEmpty { _ = w.reserve() }
     }
     w.set(pagesID, "<< /Type /Pages /Kids [\(pageIDs.map { "\($0) 0 R" }.joined(separator: " "))] /Count \(pageIDs.count) >>")
-    w.set(catalogID, "<< /Type /Catalog /Pages \(pagesID) 0 R >>")
+    let form = signatureFields(document.pages, pageIDs: pageIDs, into: &w)
+    w.set(catalogID, "<< /Type /Catalog /Pages \(pagesID) 0 R\(form) >>")
     var info = "<< /Producer \(textString("baocao"))"
     if let t = document.info.title { info += " /Title \(textString(t))" }
     if let s = document.info.subject { info += " /Subject \(textString(s))" }
@@ -75,6 +79,38 @@ public enum PDFWriter {
     if let k = document.info.keywords { info += " /Keywords \(textString(k))" }
     let infoID = w.add(info + " >>")
     return w.finish(root: catalogID, info: infoID)
+  }
+
+  static func marks(on page: Page) -> [(name: String, x: Double, y: Double, width: Double, height: Double)] {
+    page.items.compactMap { if case .mark(let n, let x, let y, let w, let h) = $0, n == PlaceMark.signature { (n, x, y, w, h) } else { nil } }
+  }
+
+  /// Each place the template marked for a signature becomes an empty signature field of the mark's
+  /// name (the first one; the page's /Annots array is the object after the page, reserved for it).
+  /// Returns the catalogue's /AcroForm entry, or "" when there is none.
+  static func signatureFields(_ pages: [Page], pageIDs: [Int], into w: inout ObjectWriter) -> String {
+    var fields: [Int] = []
+    for (k, page) in pages.enumerated() {
+      let found = marks(on: page)
+      guard !found.isEmpty else { continue }
+      var annots: [Int] = []
+      for m in found where fields.isEmpty {
+        let height = Double(page.height)
+        let rect = "[\(num(m.x / 20)) \(num((height - m.y - m.height) / 20)) \(num((m.x + m.width) / 20)) \(num((height - m.y) / 20))]"
+        // An empty appearance: nothing shows until the field is signed (PDF/A wants one on every widget).
+        let appearance = w.add(
+          stream: StreamData(bytes: [], flated: false),
+          dictionary: "/Type /XObject /Subtype /Form /BBox [0 0 \(num(m.width / 20)) \(num(m.height / 20))]")
+        let field = w.add(
+          "<< /Type /Annot /Subtype /Widget /FT /Sig /T \(textString(m.name)) /F 4 /Rect \(rect) /P \(pageIDs[k]) 0 R /AP << /N \(appearance) 0 R >> >>")
+        annots.append(field)
+        fields.append(field)
+      }
+      w.set(pageIDs[k] + 1, "[\(annots.map { "\($0) 0 R" }.joined(separator: " "))]")
+    }
+    guard !fields.isEmpty else { return "" }
+    let form = w.add("<< /Fields [\(fields.map { "\($0) 0 R" }.joined(separator: " "))] /SigFlags 1 >>")
+    return " /AcroForm \(form) 0 R"
   }
 
   /// The fonts used, with their glyphs, and the pictures, numbered in order of first use.
@@ -124,6 +160,7 @@ public enum PDFWriter {
         setFill(c, &out)
         out.number(x / 20); out.space(); out.number((height - y - h) / 20); out.space()
         out.number(w / 20); out.space(); out.number(h / 20); out.append(" re f\n")
+      case .mark: continue
       case .image(let data, let x, let y, let w, let h):
         guard !data.bytes.isEmpty else { continue }  // a missing picture: its frame stays empty
         out.append("q "); out.number(w / 20); out.append(" 0 0 "); out.number(h / 20); out.space()
@@ -594,7 +631,7 @@ struct ByteBuffer: ~Copyable {
 /// whole, so a whole-buffer compressor at its fastest level does in half zlib's time what zlib's
 /// fastest level does, a little smaller. Compressors are kept for reuse by any thread (making one
 /// costs as much as compressing a page).
-enum Flate {
+package enum Flate {
   private final class Compressor: @unchecked Sendable {
     let pointer = libdeflate_alloc_compressor(1)
     deinit { libdeflate_free_compressor(pointer) }
@@ -606,7 +643,7 @@ enum Flate {
   nonisolated(unsafe) private static var idle: [Compressor] = []
 
   /// The data compressed, or as it is if it cannot be.
-  static func stream(_ data: [UInt8]) -> StreamData {
+  package static func stream(_ data: [UInt8]) -> StreamData {
     let compressor = lock.withLock { idle.popLast() } ?? Compressor()
     defer { lock.withLock { idle.append(compressor) } }
     guard let c = compressor.pointer else { return StreamData(bytes: data, flated: false) }
@@ -623,9 +660,14 @@ enum Flate {
 }
 
 /// A stream's bytes as they go in the file.
-struct StreamData: Sendable {
-  var bytes: [UInt8]
+package struct StreamData: Sendable {
+  package var bytes: [UInt8]
   /// Compressed (FlateDecode).
-  var flated: Bool
+  package var flated: Bool
+
+  package init(bytes: [UInt8], flated: Bool) {
+    self.bytes = bytes
+    self.flated = flated
+  }
 }
 

@@ -9,7 +9,10 @@ struct BaocaoCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "baocao",
     abstract: "Merge structured data into OpenDocument templates: reports, summaries and workbooks.",
-    subcommands: [RenderCommand.self, CheckCommand.self, BatchCommand.self, RunCommand.self, ConvertCommand.self])
+    subcommands: [
+      RenderCommand.self, CheckCommand.self, BatchCommand.self, RunCommand.self, ConvertCommand.self, SignCommand.self,
+      VerifyCommand.self,
+    ])
 }
 
 /// Options shared by the commands that merge data.

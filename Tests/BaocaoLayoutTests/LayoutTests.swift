@@ -267,6 +267,7 @@ import Testing
           case .line(let x1, let y1, let x2, let y2, let w, _): "l \(x1) \(y1) \(x2) \(y2) \(w)"
           case .rect(let x, let y, let w, let h, _): "r \(x) \(y) \(w) \(h)"
           case .image(_, let x, let y, let w, let h): "i \(x) \(y) \(w) \(h)"
+          case .mark(let n, let x, let y, let w, let h): "m \(n) \(x) \(y) \(w) \(h)"
           }
         }
       }
