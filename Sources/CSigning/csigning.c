@@ -337,7 +337,7 @@ static void name_text(X509_NAME *name, char *out, size_t capacity) {
   BIO *bio = BIO_new(BIO_s_mem());
   out[0] = 0;
   if (!bio) return;
-  X509_NAME_print_ex(bio, name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
+  X509_NAME_print_ex(bio, name, 0, (XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB & ~XN_FLAG_DN_REV) | ASN1_STRFLGS_UTF8_CONVERT);
   int n = BIO_read(bio, out, (int)capacity - 1);
   out[n > 0 ? n : 0] = 0;
   BIO_free(bio);

@@ -32,7 +32,7 @@ struct TestPKI {
       ("expired", ["-newkey", "rsa:2048"], "sign.cnf", "-1"), ("encipher", ["-newkey", "rsa:2048"], "encipher.cnf", "30"),
     ]
     for (who, key, ext, days) in people {
-      try run(["req"] + key + ["-nodes", "-keyout", path("\(who).key"), "-out", path("\(who).csr"), "-subj", "/CN=Nguyễn Văn \(who)/O=baocao tests"])
+      try run(["req", "-utf8"] + key + ["-nodes", "-keyout", path("\(who).key"), "-out", path("\(who).csr"), "-subj", "/CN=Nguyễn Văn \(who)/O=baocao tests"])
       try run(["x509", "-req", "-in", path("\(who).csr"), "-CA", path("ca.pem"), "-CAkey", path("ca.key"), "-CAcreateserial",
                "-out", path("\(who).pem"), "-days", days, "-extfile", path(ext)])
       try run(["pkcs12", "-export", "-inkey", path("\(who).key"), "-in", path("\(who).pem"), "-certfile", path("ca.pem"),
@@ -223,6 +223,61 @@ struct TestPKI {
     if let pdfsig = CLI.which("pdfsig") {
       #expect(try CLI.run(pdfsig, [signed]).stdout.contains("Signature is Valid."))
     }
+  }
+
+  /// A token (SoftHSM2 as the stand-in for a CA's USB token): an RSA and an ECDSA key with their
+  /// certificates, signed through the PKCS#11 module; a wrong PIN is one clear message.
+  @Test func keysOnAToken() throws {
+    let pki = try TestPKI.shared()
+    let module = ["/usr/lib/softhsm/libsofthsm2.so", "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so"]
+      .first { FileManager.default.fileExists(atPath: $0) }
+    guard let module, let util = CLI.which("softhsm2-util"), let tool = CLI.which("pkcs11-tool"), let openssl = CLI.which("openssl") else {
+      print("skipped token signing: needs softhsm2 and opensc (pkcs11-tool)")
+      return
+    }
+    let dir = try CLI.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let tokens = dir.appendingPathComponent("tokens")
+    try FileManager.default.createDirectory(at: tokens, withIntermediateDirectories: true)
+    let conf = dir.appendingPathComponent("softhsm2.conf").path
+    try "directories.tokendir = \(tokens.path)\nobjectstore.backend = file\nlog.level = ERROR\n".write(toFile: conf, atomically: true, encoding: .utf8)
+    let env = ["SOFTHSM2_CONF": conf]
+    func run(_ tool: String, _ args: [String]) throws {
+      let r = try CLI.run(tool, args, environment: env)
+      #expect(r.status == 0, "\(tool) \(args): \(r.stdout)\(r.stderr)")
+    }
+    try run(util, ["--init-token", "--free", "--label", "Văn phòng UBND", "--so-pin", "12345678", "--pin", "246810"])
+    for (k, who) in ["person", "ecdsa"].enumerated() {
+      try run(util, ["--import", pki.file("\(who).key"), "--token", "Văn phòng UBND", "--label", who, "--id", "0\(k + 1)", "--pin", "246810"])
+      try run(openssl, ["x509", "-in", pki.file("\(who).pem"), "-outform", "der", "-out", dir.appendingPathComponent("\(who).der").path])
+      try run(tool, ["--module", module, "--token-label", "Văn phòng UBND", "--login", "--pin", "246810", "--write-object",
+                     dir.appendingPathComponent("\(who).der").path, "--type", "cert", "--id", "0\(k + 1)", "--label", who])
+    }
+    let pin = dir.appendingPathComponent("pin").path
+    try "246810\n".write(toFile: pin, atomically: true, encoding: .utf8)
+    let report = try Self.report(in: dir)
+    for who in ["person", "ecdsa"] {
+      let signed = dir.appendingPathComponent("\(who).pdf").path
+      let r = try CLI.baocao(
+        ["sign", report, "-o", signed, "--pkcs11-module", module, "--token-label", "Văn phòng UBND", "--key-label", who,
+         "--pin-file", pin, "--image", Self.signatureImage], environment: env)
+      #expect(r.status == 0, "\(who): \(r.stderr)")
+      let v = try CLI.baocao(["verify", signed, "--trust", pki.ca])
+      #expect(v.status == 0 && v.stdout.contains("Nguyễn Văn \(who)"), "\(who): \(v.stdout)")
+      if let pdfsig = CLI.which("pdfsig") {
+        #expect(try CLI.run(pdfsig, [signed]).stdout.contains("Signature is Valid."), "\(who)")
+      }
+    }
+    let out = dir.appendingPathComponent("wrong-pin.pdf").path
+    let wrong = try CLI.baocao(
+      ["sign", report, "-o", out, "--pkcs11-module", module, "--token-label", "Văn phòng UBND", "--key-label", "person"],
+      environment: env.merging(["BAOCAO_PKCS11_PIN": "000000"]) { $1 })
+    #expect(wrong.status == 1 && wrong.stderr.contains("wrong PIN"), "\(wrong.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: out))
+    let noKey = try CLI.baocao(
+      ["sign", report, "-o", out, "--pkcs11-module", module, "--token-label", "Văn phòng UBND", "--key-label", "nobody", "--pin-file", pin],
+      environment: env)
+    #expect(noKey.status == 1 && noKey.stderr.contains("no private key labelled \"nobody\""), "\(noKey.stderr)")
   }
 
   /// PDFs written with cross-reference and object streams (as qpdf, Word and others write them) get
