@@ -175,11 +175,15 @@ def signature_block(recipients_loop, authority, deputy, title, name):
             '<table:table-column table:style-name="SignTable.A"/><table:table-column table:style-name="SignTable.B"/>'
             '<table:table-row>' + cell(left) + cell(right) + '</table:table-row></table:table>')
 
-def document(title, subject, body):
+def document(title, subject, body, properties=()):
+    """properties: the outgoing document's metadata (Decree 30, Appendix VI) as custom properties,
+    which go into the PDF's document information and XMP."""
+    custom = "".join(f'<meta:user-defined meta:name="{escape(n)}" meta:value-type="string">{v}</meta:user-defined>'
+                     for n, v in properties)
     return (f'<?xml version="1.0" encoding="UTF-8"?>\n<office:document {NS}office:version="1.3" '
             f'office:mimetype="application/vnd.oasis.opendocument.text">\n'
-            f' <office:meta><dc:title>{title}</dc:title><dc:subject>{subject}</dc:subject>'
-            f'<meta:generator>baocao scripts/make-templates.py</meta:generator></office:meta>\n'
+            f' <office:meta><dc:title>{title}</dc:title><dc:subject>{subject}</dc:subject><dc:language>vi-VN</dc:language>'
+            f'<meta:generator>baocao scripts/make-templates.py</meta:generator>{custom}</office:meta>\n'
             f'{STYLES} <office:body>\n  <office:text>\n{body}\n  </office:text>\n </office:body>\n</office:document>\n')
 
 def monthly():
@@ -232,7 +236,9 @@ def monthly():
             p("Recipient", "- {d.recipients[i]}") + p("Recipient", "- {d.recipients[i+1]}"),
             "{d.signer.authority}", p("CenteredBold", "{d.signer.deputy}"), "{d.signer.title}", "{d.signer.name}"),
     ])
-    return document("Báo cáo tháng {d.period.month}/{d.period.year} – {d.province}", "{d.excerpt}", body)
+    return document("Báo cáo tháng {d.period.month}/{d.period.year} – {d.province}", "{d.excerpt}", body, [
+        ("Cơ quan ban hành", "{d.agency.parent} {d.agency.name}"), ("Loại văn bản", "Báo cáo"), ("Số, ký hiệu", "{d.number}/{d.symbol}"),
+        ("Ngày ban hành", "{d.issueDate}"), ("Người ký", "{d.signer.title} {d.signer.name}")])
 
 def summary():
     s = "c.summary"
@@ -271,7 +277,9 @@ def summary():
                         + p("Recipient", "- UBND các tỉnh, thành phố;") + p("Recipient", "- Lưu: VT."),
                         f"{{{s}.signer.authority}}", "", f"{{{s}.signer.title}}", f"{{{s}.signer.name}}"),
     ])
-    return document("Báo cáo tổng hợp {c.reportingMonth}", "Tổng hợp 34 tỉnh, thành phố", body)
+    return document("Báo cáo tổng hợp {c.reportingMonth}", "Tổng hợp 34 tỉnh, thành phố", body, [
+        ("Cơ quan ban hành", f"{{{s}.agencyParent}} {{{s}.agency}}"), ("Loại văn bản", "Báo cáo"), ("Số, ký hiệu", f"{{{s}.number}}/{{{s}.symbol}}"),
+        ("Ngày ban hành", f"{{{s}.issueDate}}"), ("Người ký", f"{{{s}.signer.title}} {{{s}.signer.name}}")])
 
 SHEET_NS = NS + ('xmlns:number="urn:oasis:names:tc:opendocument:xmlns:datastyle:1.0" '
                  'xmlns:of="urn:oasis:names:tc:opendocument:xmlns:of:1.2" ')

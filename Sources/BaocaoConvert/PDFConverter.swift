@@ -6,19 +6,21 @@ import BaocaoPDF
 /// Turns text documents into PDF with the native engine (layout + PDF writer, no LibreOffice).
 public enum PDFConverter {
   /// `source` names the document in error messages.
-  public static func pdf(_ parts: TextDocumentParts, fonts: FontCatalog, source: String) throws -> PDFOutput {
-    try make(parts, fonts: fonts, source: source).output
+  public static func pdf(_ parts: TextDocumentParts, fonts: FontCatalog, source: String, archival: Bool = false) throws -> PDFOutput {
+    try make(parts, fonts: fonts, source: source, archival: archival).output
   }
 
   /// The PDF, and every font that stood in for another (metric twins too; the output's warnings
   /// name only those with other widths).
-  public static func make(_ parts: TextDocumentParts, fonts: FontCatalog, source: String) throws -> (output: PDFOutput, standIns: [FontStandIn]) {
+  public static func make(
+    _ parts: TextDocumentParts, fonts: FontCatalog, source: String, archival: Bool = false
+  ) throws -> (output: PDFOutput, standIns: [FontStandIn]) {
     let layoutParts = DocumentParts(content: parts.content, styles: parts.styles, meta: parts.meta, settings: parts.settings, files: parts.files)
     do {
       let laidOut = try DocumentLayout.layout(layoutParts, fonts: fonts)
       let warnings = (laidOut.fontStandIns.filter { !$0.metricCompatible }.map(\.description) + laidOut.warnings).map { "\(source): \($0)" }
       let standIns = laidOut.fontStandIns
-      return (PDFOutput(bytes: try PDFWriter.write(laidOut), warnings: warnings), standIns)
+      return (PDFOutput(bytes: try PDFWriter.write(laidOut, archival: archival), warnings: warnings), standIns)
     } catch let e as LayoutError {
       let hint: String
       switch e {

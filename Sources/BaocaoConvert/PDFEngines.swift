@@ -14,12 +14,17 @@ public enum PDFEngineKind: String, CaseIterable, Sendable {
 /// The native engine: merge in memory, lay out, write the PDF. Fonts are loaded once and shared.
 public struct NativePDF: PDFMaker {
   public let fonts: FontCatalog
+  /// PDF/A-2b.
+  public let archival: Bool
 
-  public init(fonts: FontCatalog) { self.fonts = fonts }
+  public init(fonts: FontCatalog, archival: Bool = false) {
+    self.fonts = fonts
+    self.archival = archival
+  }
 
   public func makePDF(document: TemplateDocument, data: Value?, complement: Value?, options: RenderOptions) throws -> PDFOutput {
     let parts = try document.mergedTextParts(data: data, complement: complement, options: options)
-    return try PDFConverter.pdf(parts, fonts: fonts, source: document.path)
+    return try PDFConverter.pdf(parts, fonts: fonts, source: document.path, archival: archival)
   }
 }
 
@@ -40,8 +45,8 @@ public final class AutoPDF: PDFMaker, @unchecked Sendable {
   private var verdicts: [String: Verdict] = [:]
   private var standIns: [String: [FontStandIn]] = [:]
 
-  public init(fonts: FontCatalog, libreOfficeInstalled: Bool = LibreOfficePDF.findSoffice() != nil) {
-    native = NativePDF(fonts: fonts)
+  public init(fonts: FontCatalog, archival: Bool = false, libreOfficeInstalled: Bool = LibreOfficePDF.findSoffice() != nil) {
+    native = NativePDF(fonts: fonts, archival: archival)
     self.libreOfficeInstalled = libreOfficeInstalled
   }
 
@@ -87,12 +92,13 @@ public final class AutoPDF: PDFMaker, @unchecked Sendable {
 
   public func libreOfficeBatch(for document: TemplateDocument) -> LibreOfficeBatch? {
     guard libreOfficeInstalled, case .libreoffice(let feature) = verdict(for: document) else { return nil }
-    return LibreOfficeBatch(note: Self.note(document.path, feature), convert: { LibreOfficePDF.convertAll($0, in: $1) })
+    let archival = native.archival
+    return LibreOfficeBatch(note: Self.note(document.path, feature), convert: { LibreOfficePDF.convertAll($0, in: $1, archival: archival) })
   }
 
   public func makePDF(document: TemplateDocument, data: Value?, complement: Value?, options: RenderOptions) throws -> PDFOutput {
     func viaLibreOffice(_ feature: String) throws -> PDFOutput {
-      var out = try LibreOfficePDF().makePDF(document: document, data: data, complement: complement, options: options)
+      var out = try LibreOfficePDF(archival: native.archival).makePDF(document: document, data: data, complement: complement, options: options)
       out.warnings.append(Self.note(document.path, feature))
       return out
     }
@@ -107,7 +113,10 @@ public final class AutoPDF: PDFMaker, @unchecked Sendable {
 
 /// LibreOffice as the PDF engine: the merged ODT is handed to `soffice --headless --convert-to pdf`.
 public struct LibreOfficePDF: PDFMaker {
-  public init() {}
+  /// PDF/A-2b, from LibreOffice's own PDF/A export.
+  public let archival: Bool
+
+  public init(archival: Bool = false) { self.archival = archival }
 
   public func makePDF(document: TemplateDocument, data: Value?, complement: Value?, options: RenderOptions) throws -> PDFOutput {
     let work = (NSTemporaryDirectory() as NSString).appendingPathComponent("baocao-lo.\(getpid()).\(UInt32.random(in: 0...UInt32.max))")
@@ -116,23 +125,24 @@ public struct LibreOfficePDF: PDFMaker {
     let flat: Bool = if case .flat = document.kind { true } else { false }
     let odt = (work as NSString).appendingPathComponent("document." + (flat ? "fodt" : "odt"))
     try document.write(data: data, complement: complement, options: options, format: flat ? .fodt : .odt, to: odt)
-    return PDFOutput(bytes: try LibreOfficePDF.convert(odt, in: work, source: document.path), engine: "libreoffice")
+    return PDFOutput(bytes: try LibreOfficePDF.convert(odt, in: work, source: document.path, archival: archival), engine: "libreoffice")
   }
 
   public func libreOfficeBatch(for document: TemplateDocument) -> LibreOfficeBatch? {
-    LibreOfficePDF.findSoffice() == nil ? nil : LibreOfficeBatch(note: nil, convert: { LibreOfficePDF.convertAll($0, in: $1) })
+    let archival = archival
+    return LibreOfficePDF.findSoffice() == nil ? nil : LibreOfficeBatch(note: nil, convert: { LibreOfficePDF.convertAll($0, in: $1, archival: archival) })
   }
 
   /// Converts many documents in one LibreOffice process (a few hundred at a time), into
   /// `folder`/pdf; returns the PDFs by source path. A document LibreOffice fails on is missing.
-  public static func convertAll(_ paths: [String], in folder: String) -> [String: [UInt8]] {
+  public static func convertAll(_ paths: [String], in folder: String, archival: Bool = false) -> [String: [UInt8]] {
     guard let soffice = findSoffice(), !paths.isEmpty else { return [:] }
     let out = folder + "/pdf"
     try? FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
     var made: [String: [UInt8]] = [:]
     for start in stride(from: 0, to: paths.count, by: 200) {
       let chunk = Array(paths[start..<min(start + 200, paths.count)])
-      guard (try? LibreOfficeRunner.shared.convert(soffice: soffice, chunk, to: out)) != nil else { continue }
+      guard (try? LibreOfficeRunner.shared.convert(soffice: soffice, chunk, to: out, archival: archival)) != nil else { continue }
       for path in chunk {
         let pdf = out + "/" + ((path as NSString).lastPathComponent as NSString).deletingPathExtension + ".pdf"
         if let data = FileManager.default.contents(atPath: pdf), !data.isEmpty { made[path] = [UInt8](data) }
@@ -142,13 +152,13 @@ public struct LibreOfficePDF: PDFMaker {
   }
 
   /// Converts one document with LibreOffice (see LibreOfficeRunner).
-  public static func convert(_ path: String, in work: String, source: String) throws -> [UInt8] {
+  public static func convert(_ path: String, in work: String, source: String, archival: Bool = false) throws -> [UInt8] {
     guard let soffice = findSoffice() else {
       throw DocumentError(file: source, message: "--pdf-engine libreoffice needs LibreOffice, and soffice was not found",
         hint: "install it (apt-get install libreoffice-writer-nogui) or use the native engine")
     }
     let pdf = work + "/" + ((path as NSString).lastPathComponent as NSString).deletingPathExtension + ".pdf"
-    let status = try LibreOfficeRunner.shared.convert(soffice: soffice, [path], to: work)
+    let status = try LibreOfficeRunner.shared.convert(soffice: soffice, [path], to: work, archival: archival)
     guard status == 0, let data = FileManager.default.contents(atPath: pdf), !data.isEmpty else {
       throw DocumentError(file: source, message: "LibreOffice could not convert the document to PDF (exit \(status))")
     }
@@ -175,7 +185,7 @@ public final class LibreOfficeRunner: @unchecked Sendable {
   private var directory: String?
 
   /// Converts `paths` to PDF in `folder` with one LibreOffice process; returns its exit status.
-  func convert(soffice: String, _ paths: [String], to folder: String) throws -> Int32 {
+  func convert(soffice: String, _ paths: [String], to folder: String, archival: Bool = false) throws -> Int32 {
     lock.lock()
     defer { lock.unlock() }
     if directory == nil {
@@ -186,13 +196,16 @@ public final class LibreOfficeRunner: @unchecked Sendable {
     }
     let process = Process()
     process.executableURL = URL(fileURLWithPath: soffice)
-    process.arguments = ["-env:UserInstallation=file://" + directory! + "/profile", "--headless", "--norestore", "--convert-to", "pdf", "--outdir", folder] + paths
+    process.arguments = ["-env:UserInstallation=file://" + directory! + "/profile", "--headless", "--norestore", "--convert-to", archival ? Self.pdfA : "pdf", "--outdir", folder] + paths
     process.standardOutput = FileHandle.nullDevice
     process.standardError = FileHandle.nullDevice
     try process.run()
     process.waitUntilExit()
     return process.terminationStatus
   }
+
+  /// LibreOffice's PDF export asked for PDF/A-2b (filter options as JSON, LibreOffice 7.4 and later).
+  static let pdfA = #"pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}"#
 
   /// Removes the profile (at exit).
   func removeProfile() {

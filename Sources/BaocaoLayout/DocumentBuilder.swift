@@ -26,6 +26,17 @@ public struct DocumentInfo: Sendable, Equatable {
   public var subject: String?
   public var author: String?
   public var keywords: String?
+  /// meta:creation-date and dc:date, as written (ISO 8601).
+  public var created: String?
+  public var modified: String?
+  public var language: String?
+  /// The document's custom properties (File ▸ Properties ▸ Custom Properties), in order.
+  public var properties: [Property] = []
+
+  public struct Property: Sendable, Equatable {
+    public var name: String
+    public var value: String
+  }
 }
 
 /// Turns the XML parts into blocks with resolved formatting.
@@ -818,8 +829,16 @@ final class DocumentBuilder {
       let t = m.first(n)?.textContent
       return (t?.isEmpty ?? true) ? nil : t
     }
-    return DocumentInfo(title: text("dc:title"), subject: text("dc:subject"),
+    var info = DocumentInfo(title: text("dc:title"), subject: text("dc:subject"),
       author: text("dc:creator") ?? text("meta:initial-creator"), keywords: m.all("meta:keyword").map(\.textContent).joined(separator: ", ").nilIfEmpty)
+    info.created = text("meta:creation-date")
+    info.modified = text("dc:date")
+    info.language = text("dc:language")
+    for p in m.all("meta:user-defined") {
+      guard let name = p["meta:name"], !name.isEmpty, !p.textContent.isEmpty else { continue }
+      info.properties.append(.init(name: name, value: p.textContent))
+    }
+    return info
   }
 }
 

@@ -36,6 +36,8 @@ public struct RunFile: Sendable {
   public var output: String
   public var lang: String?
   public var timezone: String?
+  /// PDFs as PDF/A-2b (`pdfa: true`).
+  public var pdfA = false
   public var outputs: [Output]
 
   public static func load(path: String) throws -> RunFile {
@@ -50,7 +52,7 @@ public struct RunFile: Sendable {
     guard case .object(let root) = value else {
       throw fail("a run file holds a mapping (data:, output:, outputs:)", hint: "see the example in README.md")
     }
-    let known: Set<String> = ["data", "complement", "output", "outputs", "lang", "timezone"]
+    let known: Set<String> = ["data", "complement", "output", "outputs", "lang", "timezone", "pdfa"]
     if let unknown = root.keys.first(where: { !known.contains($0) }) {
       throw fail("unknown setting '\(unknown)'", hint: "the settings are \(known.sorted().joined(separator: ", "))")
     }
@@ -93,8 +95,14 @@ public struct RunFile: Sendable {
       outputs.append(Output(
         template: resolve(template), each: each, formats: formats, folder: o["folder"]?.stringValue, name: o["name"]?.stringValue))
     }
-    return RunFile(
+    var file = RunFile(
       path: path, data: data, complement: root["complement"]?.stringValue.map(resolve), output: resolve(output),
       lang: root["lang"]?.stringValue, timezone: root["timezone"]?.stringValue, outputs: outputs)
+    switch root["pdfa"] {
+    case nil: break
+    case .bool(let b)?: file.pdfA = b
+    default: throw fail("'pdfa' is true or false", hint: "write pdfa: true for PDF/A-2b files")
+    }
+    return file
   }
 }

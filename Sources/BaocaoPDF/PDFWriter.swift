@@ -8,7 +8,8 @@ import Foundation
 /// Flate-compressed streams, a cross-reference table. The same pages give the same bytes: no dates,
 /// and the file ID is a hash of the content.
 public enum PDFWriter {
-  public static func write(_ document: consuming LaidOutDocument) throws(PDFError) -> [UInt8] {
+  /// `archival`: PDF/A-2b (Archival), with XMP metadata and an sRGB output intent.
+  public static func write(_ document: consuming LaidOutDocument, archival: Bool = false) throws(PDFError) -> [UInt8] {
     var w = ObjectWriter()
     // The fonts' glyphs and the pictures are gathered on the other core while this one frees what
     // the pages were made from.
@@ -40,6 +41,9 @@ public enum PDFWriter {
     var imageData: [(image: StreamData, dictionary: String, mask: (data: StreamData, dictionary: String)?)] = []
     for data in imageOrder {
       let image = try PDFImage.make(data)
+      if archival && image.dictionary.contains("/DeviceCMYK") {
+        throw PDFError(message: "the picture '\(data.name)' is in CMYK, which a PDF/A file with an sRGB output intent cannot show; save it as RGB")
+      }
       let alreadyCompressed = image.dictionary.contains("/Filter")
       imageData.append((
         alreadyCompressed ? StreamData(bytes: image.data, flated: false) : Flate.stream(image.data), image.dictionary,
@@ -71,12 +75,32 @@ public enum PDFWriter {
     }
     w.set(pagesID, "<< /Type /Pages /Kids [\(pageIDs.map { "\($0) 0 R" }.joined(separator: " "))] /Count \(pageIDs.count) >>")
     let form = signatureFields(document.pages, pageIDs: pageIDs, into: &w)
-    w.set(catalogID, "<< /Type /Catalog /Pages \(pagesID) 0 R\(form) >>")
-    var info = "<< /Producer \(textString("baocao"))"
-    if let t = document.info.title { info += " /Title \(textString(t))" }
-    if let s = document.info.subject { info += " /Subject \(textString(s))" }
-    if let a = document.info.author { info += " /Author \(textString(a))" }
-    if let k = document.info.keywords { info += " /Keywords \(textString(k))" }
+    let meta = document.info
+    var archive = ""
+    if archival {
+      let xmp = Array(Archival.xmp(meta, producer: producer, pages: document.pages.count).utf8)
+      // Metadata stays unfiltered, so that any reader finds it.
+      let metadataID = w.add(stream: StreamData(bytes: xmp, flated: false), dictionary: "/Type /Metadata /Subtype /XML")
+      let profileID = w.add(stream: Flate.stream(SRGBProfile.bytes), dictionary: "/N 3")
+      let intentID = w.add(
+        "<< /Type /OutputIntent /S /GTS_PDFA1 /OutputConditionIdentifier (sRGB IEC61966-2.1) /Info (sRGB IEC61966-2.1) /DestOutputProfile \(profileID) 0 R >>")
+      archive = " /Metadata \(metadataID) 0 R /OutputIntents [\(intentID) 0 R]"
+      if let l = meta.language { archive += " /Lang \(textString(l))" }
+    }
+    w.set(catalogID, "<< /Type /Catalog /Pages \(pagesID) 0 R\(form)\(archive) >>")
+    var info = "<< /Producer \(textString(producer))"
+    if let t = meta.title { info += " /Title \(textString(t))" }
+    if let s = meta.subject { info += " /Subject \(textString(s))" }
+    if let a = meta.author { info += " /Author \(textString(a))" }
+    if let k = meta.keywords { info += " /Keywords \(textString(k))" }
+    if let c = meta.created.flatMap(Archival.dates) { info += " /CreationDate (\(c.pdf))" }
+    if let m = meta.modified.flatMap(Archival.dates) { info += " /ModDate (\(m.pdf))" }
+    // Custom properties (Decree 30's Appendix VI metadata among them) under their own names.
+    let standard: Set<String> = ["Producer", "Title", "Subject", "Author", "Keywords", "CreationDate", "ModDate", "Creator", "Trapped"]
+    var named: Set<String> = []
+    for p in meta.properties where !standard.contains(p.name) && named.insert(p.name).inserted {
+      info += " " + name(p.name) + " " + textString(p.value)
+    }
     let infoID = w.add(info + " >>")
     return w.finish(root: catalogID, info: infoID)
   }
@@ -346,6 +370,21 @@ public enum PDFWriter {
   }
 
   /// A text string: UTF-16BE with a byte-order mark, written in hex.
+  static let producer = "baocao"
+
+  /// A PDF name: bytes outside printable ASCII and delimiters as #xx.
+  static func name(_ s: String) -> String {
+    var out = "/"
+    for b in s.utf8 {
+      if b <= 0x20 || b >= 0x7F || "#()<>[]{}/%".utf8.contains(b) {
+        out += "#" + (b < 16 ? "0" : "") + String(b, radix: 16, uppercase: true)
+      } else {
+        out.unicodeScalars.append(Unicode.Scalar(b))
+      }
+    }
+    return out
+  }
+
   static func textString(_ s: String) -> String {
     "<FEFF" + s.utf16.map { hexGlyph(UInt32($0)) }.joined() + ">"
   }

@@ -22,7 +22,7 @@ struct ConvertCommand: ParsableCommand {
     defer { try? FileManager.default.removeItem(atPath: work) }
     let copy = (work as NSString).appendingPathComponent("document." + (document as NSString).pathExtension)
     try FileManager.default.copyItem(atPath: document, toPath: copy)
-    return try LibreOfficePDF.convert(copy, in: work, source: document)
+    return try LibreOfficePDF.convert(copy, in: work, source: document, archival: pdf.pdfA)
   }
 
   func run() throws {
@@ -36,7 +36,8 @@ struct ConvertCommand: ParsableCommand {
         bytes = try libreOffice()
       } else {
         do {
-          let made = try PDFConverter.pdf(try TemplateDocument.textParts(path: document), fonts: pdf.catalog(), source: document)
+          let made = try PDFConverter.pdf(
+            try TemplateDocument.textParts(path: document), fonts: pdf.catalog(), source: document, archival: pdf.pdfA)
           warn(made.warnings)
           bytes = made.bytes
         } catch let refusal as NativeRefusal where engine == .auto && LibreOfficePDF.findSoffice() != nil {
@@ -59,6 +60,9 @@ struct PDFOptions: ParsableArguments {
   @Option(name: .long, help: "auto (default: native where it lays the document out, else LibreOffice when installed), native, or libreoffice.")
   var pdfEngine: String = "auto"
 
+  @Flag(name: .customLong("pdf-a"), help: "Write PDF/A-2b (ISO 19005-2, for archiving): XMP metadata and an sRGB output intent.")
+  var pdfA = false
+
   func catalog() throws(CLIError) -> FontCatalog {
     for dir in fonts {
       var isDir: ObjCBool = false
@@ -79,9 +83,9 @@ struct PDFOptions: ParsableArguments {
   /// The PDF maker the options ask for.
   func maker() throws(CLIError) -> PDFMaker {
     switch try engineKind() {
-    case .native: return NativePDF(fonts: try catalog())
-    case .libreoffice: return LibreOfficePDF()
-    case .auto: return AutoPDF(fonts: try catalog())
+    case .native: return NativePDF(fonts: try catalog(), archival: pdfA)
+    case .libreoffice: return LibreOfficePDF(archival: pdfA)
+    case .auto: return AutoPDF(fonts: try catalog(), archival: pdfA)
     }
   }
 }

@@ -36,8 +36,10 @@ struct RunCommand: ParsableCommand {
       }
       let complement = try file.complement.map { path in try CLIError.wrap { () throws(DataError) in try DataLoader.load(path: path) } }
       let wantsPDF = file.outputs.contains { ($0.formats ?? []).contains { $0.lowercased() == "pdf" } }
+      var pdfOptions = pdf
+      pdfOptions.pdfA = pdf.pdfA || file.pdfA
       let job = MonthlyRun(
-        run: file, options: options, complement: complement, pdf: wantsPDF ? try pdf.maker() : nil,
+        run: file, options: options, complement: complement, pdf: wantsPDF ? try pdfOptions.maker() : nil,
         jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
       let documents = try job.openTemplates()
       let progress = Progress(quiet: quiet)

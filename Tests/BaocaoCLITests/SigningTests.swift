@@ -343,3 +343,122 @@ struct TestPKI {
     }
   }
 }
+
+/// PDF/A-2b: checked clause by clause with pikepdf (scripts/check-pdfa.py), before and after both
+/// signatures, and against LibreOffice's own PDF/A-2b export of the same report.
+@Suite struct PDFATests {
+  static let checker = CLI.packageRoot.appendingPathComponent("scripts/check-pdfa.py").path
+
+  static func checkerAvailable() -> Bool {
+    guard let python = CLI.which("python3") else { return false }
+    return (try? CLI.run(python, ["-c", "import pikepdf"]))?.status == 0
+  }
+
+  func render(_ dir: URL, _ name: String, _ extra: [String]) throws -> String {
+    let out = dir.appendingPathComponent(name).path
+    let r = try CLI.baocao([
+      "render", CLI.packageRoot.appendingPathComponent("templates/bao-cao-thang.odt").path,
+      CLI.packageRoot.appendingPathComponent("samples/provinces/01-ha-noi.json").path, "-o", out,
+    ] + extra)
+    #expect(r.status == 0, "\(r.stderr)")
+    return out
+  }
+
+  @Test func nativePDFAStaysPDFAWhenSignedTwice() throws {
+    guard Self.checkerAvailable() else {
+      print("skipped PDF/A checks: needs python3 with pikepdf")
+      return
+    }
+    let pki = try TestPKI.shared()
+    let dir = try CLI.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let plain = try render(dir, "plain.pdf", ["--pdf-engine", "native"])
+    let archival = try render(dir, "archival.pdf", ["--pdf-engine", "native", "--pdf-a"])
+    // The checker can fail: a PDF that is not PDF/A does.
+    let notA = try CLI.run(Self.checker, [plain])
+    #expect(notA.status == 1 && notA.stdout.contains("no GTS_PDFA1 output intent"), "\(notA.stdout)")
+    var check = try CLI.run(Self.checker, [archival])
+    #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+
+    // Appendix VI metadata, from the template's custom properties, in the information and the XMP.
+    let xmp = try CLI.run(CLI.which("python3")!, ["-c", """
+      import pikepdf, sys
+      p = pikepdf.open(sys.argv[1])
+      print(p.open_metadata().pdfa_status)
+      print(p.Root.Metadata.read_bytes().decode())
+      print(dict((str(k), str(v)) for k, v in p.docinfo.items()))
+      """, archival]).stdout
+    #expect(xmp.hasPrefix("2B"), "\(xmp)")
+    for expected in [
+      "<dc:identifier>309/BC-UBND</dc:identifier>", "<rdf:li>ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI</rdf:li>",
+      "<dc:date><rdf:Seq><rdf:li>2025-09-23</rdf:li>", "<rdf:li>PHÓ CHỦ TỊCH Ngô Đức Lan</rdf:li>", "<rdf:li>Báo cáo</rdf:li>",
+      "'/Số, ký hiệu': '309/BC-UBND'", "<xmpTPg:NPages>2</xmpTPg:NPages>",
+    ] {
+      #expect(xmp.contains(expected), "missing \(expected)")
+    }
+
+    let signed = dir.appendingPathComponent("signed.pdf").path
+    let sealed = dir.appendingPathComponent("sealed.pdf").path
+    for (input, output, who, image) in [
+      (archival, signed, "person", ["--image", SigningTests.signatureImage]), (signed, sealed, "agency", ["--seal", SigningTests.sealImage]),
+    ] {
+      let r = try CLI.baocao(["sign", input, "-o", output, "--p12", pki.p12(who), "--password-file", pki.password] + image)
+      #expect(r.status == 0, "\(r.stderr)")
+    }
+    check = try CLI.run(Self.checker, [sealed])
+    #expect(check.status == 0, "a signed PDF/A stays PDF/A: \(check.stdout)")
+    #expect(try CLI.baocao(["verify", sealed, "--trust", pki.ca]).status == 0)
+  }
+
+  @Test func libreOfficeMakesPDFAWhenAsked() throws {
+    guard Self.checkerAvailable(), CLI.which("soffice") != nil else {
+      print("skipped LibreOffice PDF/A: needs soffice and python3 with pikepdf")
+      return
+    }
+    let dir = try CLI.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let archival = try render(dir, "lo.pdf", ["--pdf-engine", "libreoffice", "--pdf-a"])
+    let check = try CLI.run(Self.checker, [archival])
+    #expect(check.status == 0, "\(check.stdout)")
+    let status = try CLI.run(CLI.which("python3")!, ["-c", "import pikepdf,sys; print(pikepdf.open(sys.argv[1]).open_metadata().pdfa_status)", archival])
+    #expect(status.stdout.hasPrefix("2B"), "\(status.stdout)")
+  }
+
+  @Test func runFilesAskForPDFA() throws {
+    guard Self.checkerAvailable() else {
+      print("skipped PDF/A run file: needs python3 with pikepdf")
+      return
+    }
+    let dir = try CLI.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let root = CLI.packageRoot.path
+    try """
+      data: \(root)/samples/provinces/01-ha-noi.json
+      output: \(dir.path)/out
+      pdfa: true
+      outputs:
+        - template: \(root)/templates/bao-cao-thang.odt
+          formats: [pdf]
+      """.write(to: dir.appendingPathComponent("run.yaml"), atomically: true, encoding: .utf8)
+    let r = try CLI.baocao(["run", dir.appendingPathComponent("run.yaml").path, "--quiet", "--pdf-engine", "native"])
+    #expect(r.status == 0, "\(r.stderr)")
+    let pdfs = try FileManager.default.subpathsOfDirectory(atPath: dir.path + "/out").filter { $0.hasSuffix(".pdf") }
+    #expect(pdfs.count == 1)
+    for pdf in pdfs {
+      let check = try CLI.run(Self.checker, [dir.path + "/out/" + pdf])
+      #expect(check.status == 0, "\(check.stdout)")
+    }
+    try "data: x\noutput: y\npdfa: yes please\noutputs: [{template: t.odt}]\n".write(
+      to: dir.appendingPathComponent("bad.yaml"), atomically: true, encoding: .utf8)
+    let bad = try CLI.baocao(["run", dir.appendingPathComponent("bad.yaml").path])
+    #expect(bad.status == 1 && bad.stderr.contains("'pdfa' is true or false"), "\(bad.stderr)")
+  }
+
+  @Test func embeddedProfileIsTheShippedFile() throws {
+    // The profile the program carries (base64 in SRGBProfile.swift) is color/sRGB.icc.
+    let file = try Data(contentsOf: CLI.packageRoot.appendingPathComponent("color/sRGB.icc"))
+    let source = try String(contentsOf: CLI.packageRoot.appendingPathComponent("Sources/BaocaoPDF/SRGBProfile.swift"), encoding: .utf8)
+    let body = source.components(separatedBy: "\"\"\"")[1].filter { !$0.isWhitespace }
+    #expect(Data(base64Encoded: body) == file)
+  }
+}
