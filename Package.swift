@@ -59,7 +59,7 @@ let package = Package(
     .target(name: "BaocaoFonts", dependencies: ["CHarfBuzz", "CFontconfig"], swiftSettings: releaseSpeed),
     .target(name: "BaocaoLayout", dependencies: ["BaocaoFonts", "BaocaoXML", "BaocaoLimits"], swiftSettings: releaseSpeed),
     .target(name: "BaocaoPDF", dependencies: ["BaocaoLayout", "BaocaoFonts", "BaocaoLimits", "CZlib", "CDeflate"], swiftSettings: releaseSpeed),
-    .target(name: "BaocaoConvert", dependencies: ["BaocaoODF", "BaocaoLayout", "BaocaoPDF", "BaocaoFonts"]),
+
     // Signatures: OpenSSL for keys (PKCS#12), certificates and CMS verification, the token's own
     // PKCS#11 module for keys that never leave it, swift-asn1 for the CMS object we write, and a
     // reader and incremental writer of PDF files.
@@ -70,6 +70,7 @@ let package = Package(
     .target(
       name: "BaocaoSign",
       dependencies: ["CSigning", "BaocaoPDF", "BaocaoLayout", "CZlib", .product(name: "SwiftASN1", package: "swift-asn1")]),
+    .target(name: "BaocaoConvert", dependencies: ["BaocaoODF", "BaocaoLayout", "BaocaoPDF", "BaocaoFonts", "BaocaoSign"]),
     // The thin command line.
     .executableTarget(
       name: "baocao",

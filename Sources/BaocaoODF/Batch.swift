@@ -76,6 +76,8 @@ public struct BatchJob: Sendable {
       public var bytes: Int
       /// For a PDF: "native" or "libreoffice".
       public var engine: String? = nil
+      /// For a signed PDF: each signature (who signed, in which field).
+      public var signatures: [String]? = nil
     }
     public var source: String
     public var outputs: [Output] = []
@@ -138,8 +140,10 @@ public struct BatchJob: Sendable {
         guard var result = results[p.record] else { continue }
         if let bytes = pdfs[p.odt] {
           do {
-            try OutputWriter.write(bytes, to: p.output)
-            result.outputs.append(.init(path: p.output, bytes: bytes.count, engine: "libreoffice"))
+            let made = try batch.finish(bytes, records[p.record].source)
+            try OutputWriter.write(made.bytes, to: p.output)
+            result.outputs.append(.init(
+              path: p.output, bytes: made.bytes.count, engine: "libreoffice", signatures: made.signatures.isEmpty ? nil : made.signatures))
             if let note = batch.note, !result.warnings.contains(note) { result.warnings.append(note) }
           } catch {
             result.errors.append("\(records[p.record].source): \(error)")
@@ -196,7 +200,7 @@ public struct BatchJob: Sendable {
           let written = try document.write(data: value, complement: complement, options: options, format: format, to: out, pdf: pdf)
           result.warnings += written.warnings
           let size = (try? FileManager.default.attributesOfItem(atPath: out))?[.size] as? Int ?? 0
-          result.outputs.append(.init(path: out, bytes: size, engine: written.engine))
+          result.outputs.append(.init(path: out, bytes: size, engine: written.engine, signatures: written.signatures))
         } catch let list as DiagnosticList {
           // Merge problems point into the template; say which record caused them.
           result.errors += list.diagnostics.map { "\(record.source): " + $0.description.replacingOccurrences(of: "error: ", with: "") }

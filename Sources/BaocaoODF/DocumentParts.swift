@@ -19,6 +19,8 @@ public struct PDFOutput: Sendable {
   public var warnings: [String]
   /// "native" or "libreoffice".
   public var engine: String
+  /// The signatures added to it (who signed, in which field), in order.
+  public var signatures: [String] = []
 
   public init(bytes: [UInt8], warnings: [String] = [], engine: String = "native") {
     self.bytes = bytes
@@ -45,6 +47,11 @@ public struct LibreOfficeBatch: Sendable {
   public var note: String?
   /// Converts the .odt files (all in `folder`) and returns the PDFs it made, by .odt path.
   public var convert: @Sendable (_ odts: [String], _ folder: String) -> [String: [UInt8]]
+  /// What becomes of each PDF LibreOffice made before it is written (signing); an error is that
+  /// document's failure.
+  public var finish: @Sendable (_ pdf: [UInt8], _ source: String) throws -> PDFOutput = { bytes, _ in
+    PDFOutput(bytes: bytes, engine: "libreoffice")
+  }
 
   public init(note: String?, convert: @escaping @Sendable ([String], String) -> [String: [UInt8]]) {
     self.note = note

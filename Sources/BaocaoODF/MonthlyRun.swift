@@ -98,7 +98,7 @@ public struct MonthlyRun: Sendable {
             let written = try document.write(data: .array(values), complement: complement, options: options, format: format, to: path, pdf: pdf)
             warnings += written.warnings
             let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int ?? 0
-            result.outputs.append(.init(path: path, bytes: size, engine: written.engine))
+            result.outputs.append(.init(path: path, bytes: size, engine: written.engine, signatures: written.signatures))
           } catch let list as DiagnosticList {
             result.errors += list.diagnostics.map(\.description)
           } catch {

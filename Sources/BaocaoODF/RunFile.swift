@@ -38,6 +38,13 @@ public struct RunFile: Sendable {
   public var timezone: String?
   /// PDFs as PDF/A-2b (`pdfa: true`).
   public var pdfA = false
+  /// Signatures on every PDF (`sign:` with `signer:` then `agency:`), as the settings `baocao
+  /// sign` takes, by option name; paths resolved against the run file's folder.
+  public var sign: [(step: String, settings: [(String, String)])] = []
+  public static let signSettings: Set<String> = [
+    "p12", "password-file", "pkcs11-module", "token-label", "key-label", "pin-file", "image", "seal", "at", "width", "reason",
+    "location", "contact",
+  ]
   public var outputs: [Output]
 
   public static func load(path: String) throws -> RunFile {
@@ -52,7 +59,7 @@ public struct RunFile: Sendable {
     guard case .object(let root) = value else {
       throw fail("a run file holds a mapping (data:, output:, outputs:)", hint: "see the example in README.md")
     }
-    let known: Set<String> = ["data", "complement", "output", "outputs", "lang", "timezone", "pdfa"]
+    let known: Set<String> = ["data", "complement", "output", "outputs", "lang", "timezone", "pdfa", "sign"]
     if let unknown = root.keys.first(where: { !known.contains($0) }) {
       throw fail("unknown setting '\(unknown)'", hint: "the settings are \(known.sorted().joined(separator: ", "))")
     }
@@ -102,6 +109,30 @@ public struct RunFile: Sendable {
     case nil: break
     case .bool(let b)?: file.pdfA = b
     default: throw fail("'pdfa' is true or false", hint: "write pdfa: true for PDF/A-2b files")
+    }
+    if let sign = root["sign"] {
+      guard case .object(let steps) = sign, !steps.isEmpty else {
+        throw fail("'sign' holds the steps signer: and agency:", hint: "see the example in README.md")
+      }
+      if let unknown = steps.keys.first(where: { $0 != "signer" && $0 != "agency" }) {
+        throw fail("sign: unknown step '\(unknown)'", hint: "the steps are signer (the signature image) and agency (the seal)")
+      }
+      for step in ["signer", "agency"] {
+        guard let value = steps[step] else { continue }
+        guard case .object(let o) = value else { throw fail("sign.\(step) is a mapping of settings", hint: "write p12:, password-file:, image: under it") }
+        var settings: [(String, String)] = []
+        for (key, v) in o {
+          guard signSettings.contains(key) else {
+            throw fail("sign.\(step): unknown setting '\(key)'", hint: "the settings are \(signSettings.sorted().joined(separator: ", "))")
+          }
+          guard let text = v.stringValue ?? (v.numberValue.map { $0 == $0.rounded() && abs($0) < 1e15 ? String(Int($0)) : String($0) }) else {
+            throw fail("sign.\(step).\(key) is text", hint: "write \(key): VALUE")
+          }
+          let isPath = ["p12", "password-file", "pin-file", "image", "seal"].contains(key) || (key == "pkcs11-module" && text.contains("/"))
+          settings.append((key, isPath ? resolve(text) : text))
+        }
+        file.sign.append((step, settings))
+      }
     }
     return file
   }

@@ -177,6 +177,7 @@ public final class TemplateDocument: @unchecked Sendable {
   public struct Written: Sendable {
     public var warnings: [String] = []
     public var engine: String? = nil
+    public var signatures: [String]? = nil
   }
 
   /// Merges `data` and writes the result to `output` atomically (`-` for standard output).
@@ -189,7 +190,7 @@ public final class TemplateDocument: @unchecked Sendable {
       guard let pdf else { throw DocumentError(file: output, message: "no PDF engine was given") }
       let made = try pdf.makePDF(document: self, data: data, complement: complement, options: options)
       try OutputWriter.write(made.bytes, to: output)
-      return Written(warnings: made.warnings, engine: made.engine)
+      return Written(warnings: made.warnings, engine: made.engine, signatures: made.signatures.isEmpty ? nil : made.signatures)
     }
     switch kind {
     case .text:

@@ -23,6 +23,7 @@ struct RenderCommand: ParsableCommand {
 
   @OptionGroup var merge: MergeOptions
   @OptionGroup var pdf: PDFOptions
+  @OptionGroup(title: "Signing (a PDF output)") var signing: SigningOptions
 
   func run() throws {
     do {
@@ -30,7 +31,7 @@ struct RenderCommand: ParsableCommand {
       let document = try TemplateDocument.open(path: template)
       let format = try OutputFormat.resolve(explicit: format, output: output, template: document)
       let value = try CLIError.wrap { () throws(DataError) in try DataLoader.load(path: data) }
-      let maker = format == .pdf ? try pdf.maker() : nil
+      let maker = try signing.wrap(format == .pdf ? try pdf.maker() : nil)
       warn(try document.write(data: value, complement: complement, options: options, format: format, to: output, pdf: maker).warnings)
     } catch {
       fail(error)
@@ -126,6 +127,7 @@ struct BatchCommand: ParsableCommand {
 
   @OptionGroup var merge: MergeOptions
   @OptionGroup var pdf: PDFOptions
+  @OptionGroup(title: "Signing (each PDF)") var signing: SigningOptions
 
   func run() throws {
     do {
@@ -156,7 +158,7 @@ struct BatchCommand: ParsableCommand {
       let job = BatchJob(
         document: document, records: records, complement: complement, options: options, formats: formats,
         namePattern: name, outputDirectory: output, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
-        pdf: formats.contains(.pdf) ? try pdf.maker() : nil)
+        pdf: try signing.wrap(formats.contains(.pdf) ? try pdf.maker() : nil))
       let progress = Progress(quiet: quiet)
       let summary = job.run { done, total, result in progress.report(done: done, total: total, result) }
       progress.finish()

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BaocaoConvert
 import BaocaoODF
 import BaocaoSign
 import Foundation
@@ -102,6 +103,24 @@ struct AppearanceOptions: ParsableArguments {
     r.location = location
     r.contact = contact
     return r
+  }
+}
+
+/// Signing options of the commands that make PDFs (render, batch): one signature on each PDF.
+struct SigningOptions: ParsableArguments {
+  @OptionGroup var key: KeyOptions
+  @OptionGroup var appearance: AppearanceOptions
+
+  /// The PDF maker, signing what it makes when a key is given.
+  func wrap(_ maker: PDFMaker?) throws(CLIError) -> PDFMaker? {
+    guard key.given else {
+      if appearance.image != nil || appearance.seal != nil || appearance.at != nil {
+        throw CLIError("--image, --seal and --at place a signature: give the key too (--p12 or --pkcs11-module)")
+      }
+      return maker
+    }
+    guard let maker else { throw CLIError("signing options apply to PDFs: ask for pdf output (--format pdf or an output ending in .pdf)") }
+    return SignedPDF(maker, steps: [SigningStep(key: try key.open(), request: try appearance.request())])
   }
 }
 

@@ -462,3 +462,71 @@ struct TestPKI {
     #expect(Data(base64Encoded: body) == file)
   }
 }
+
+/// Signing in the monthly job: a run file's sign: section (signer, then agency) signs every PDF;
+/// keys are opened once; one document that cannot be signed fails alone.
+@Suite struct RunSigningTests {
+  @Test func runFileSignsEveryPDFAndReportsEachSignature() throws {
+    let pki = try TestPKI.shared()
+    let dir = try CLI.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let root = CLI.packageRoot.path
+    let records = dir.appendingPathComponent("records")
+    try FileManager.default.createDirectory(at: records, withIntermediateDirectories: true)
+    for name in ["01-ha-noi", "04-cao-bang"] {
+      try FileManager.default.copyItem(atPath: "\(root)/samples/provinces/\(name).json", toPath: records.appendingPathComponent("\(name).json").path)
+    }
+    // A third record whose report runs to a third page: only it has a page 3 for `at:` below.
+    var long = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(root)/samples/provinces/08-tuyen-quang.json"))) as! [String: Any]
+    long["achievements"] = (1...40).map { "Thành tựu số \($0): hoàn thành đúng hạn các nhiệm vụ được giao trong tháng." }
+    try JSONSerialization.data(withJSONObject: long).write(to: records.appendingPathComponent("08-tuyen-quang.json"))
+    func runFile(_ name: String, agencyExtra: String) throws -> String {
+      let path = dir.appendingPathComponent(name).path
+      try """
+        data: records
+        output: out-\(name)
+        sign:
+          signer:
+            p12: \(pki.p12("person"))
+            password-file: \(pki.password)
+            image: \(SigningTests.signatureImage)
+          agency:
+            p12: \(pki.p12("agency"))
+            password-file: \(pki.password)
+            seal: \(SigningTests.sealImage)
+        \(agencyExtra)
+        outputs:
+          - template: \(root)/templates/bao-cao-thang.odt
+            formats: [pdf]
+        """.write(toFile: path, atomically: true, encoding: .utf8)
+      return path
+    }
+    var r = try CLI.baocao(["run", try runFile("all.yaml", agencyExtra: ""), "--quiet", "--pdf-engine", "native"])
+    #expect(r.status == 0, "\(r.stderr)")
+    let out = dir.appendingPathComponent("out-all.yaml")
+    let report = try String(contentsOf: out.appendingPathComponent("run-report.json"), encoding: .utf8)
+    #expect(report.components(separatedBy: "\"signer: CN=Nguyễn Văn person,O=baocao tests\"").count - 1 == 3, "\(report)")
+    #expect(report.components(separatedBy: "\"agency: CN=Nguyễn Văn agency,O=baocao tests\"").count - 1 == 3, "\(report)")
+    for name in ["01-ha-noi", "04-cao-bang", "08-tuyen-quang"] {
+      let v = try CLI.baocao(["verify", out.appendingPathComponent("\(name).pdf").path, "--trust", pki.ca])
+      #expect(v.status == 0 && v.stdout.components(separatedBy: ": VALID").count - 1 == 2, "\(name): \(v.stdout)")
+    }
+
+    // The seal given a place on page 3: the two 2-page reports cannot take it and fail alone.
+    r = try CLI.baocao(["run", try runFile("page3.yaml", agencyExtra: "    at: \"3,120,30\""), "--quiet", "--pdf-engine", "native"])
+    #expect(r.status == 1)
+    #expect(r.stderr.contains("cannot sign the PDF (agency): --at names page 3, but the PDF has 2 page(s)"), "\(r.stderr)")
+    let made = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("out-page3.yaml").path).filter { $0.hasSuffix(".pdf") }
+    #expect(made == ["08-tuyen-quang.pdf"], "\(made)")
+
+    // A wrong password stops the run before anything is rendered.
+    let wrong = dir.appendingPathComponent("wrong.txt").path
+    try "nope\n".write(toFile: wrong, atomically: true, encoding: .utf8)
+    let bad = try runFile("bad.yaml", agencyExtra: "")
+    try String(contentsOfFile: bad, encoding: .utf8).replacingOccurrences(of: "password-file: \(pki.password)\n    image", with: "password-file: \(wrong)\n    image")
+      .write(toFile: bad, atomically: true, encoding: .utf8)
+    r = try CLI.baocao(["run", bad, "--quiet", "--pdf-engine", "native"])
+    #expect(r.status == 1 && r.stderr.contains("sign.signer") && r.stderr.contains("wrong password"), "\(r.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("out-bad.yaml").path))
+  }
+}
