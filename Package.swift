@@ -82,7 +82,7 @@ let package = Package(
     // Benchmarks print figures; they never run as tests.
     .executableTarget(
       name: "baocao-bench",
-      dependencies: ["BaocaoODF", "BaocaoTemplating", "BaocaoData", "BaocaoConvert", "BaocaoFonts", "BaocaoLayout", "BaocaoPDF"],
+      dependencies: ["BaocaoODF", "BaocaoTemplating", "BaocaoData", "BaocaoConvert", "BaocaoFonts", "BaocaoLayout", "BaocaoPDF", "BaocaoSign"],
       linkerSettings: mimalloc),
     // Every reader of outside bytes behind one entry point, for libFuzzer and the regression tests.
     .target(

@@ -7,8 +7,8 @@ public struct SignatureRequest {
   /// The signer (a person with authority: the signature image) or the agency (the seal image).
   public enum Role: String, Sendable { case signer, seal }
   public var role: Role
-  /// A PNG or JPEG shown where the signature goes; none makes an invisible signature.
-  public var image: (name: String, bytes: [UInt8])?
+  /// The picture shown where the signature goes; none makes an invisible signature.
+  public var picture: SignaturePicture?
   /// Page (from 1) and the image's top-left corner in millimetres from the page's top-left corner.
   public var at: (page: Int, x: Double, y: Double)?
   /// The image's width in millimetres (its height follows); else the picture's own size.
@@ -33,6 +33,24 @@ public struct SignatureRequest {
 /// The signer's image is centred in that field; the seal, at its real size, is centred vertically
 /// on the signature image with its right edge a third of the way across it, so that it covers the
 /// signature's left third. `at` puts either anywhere.
+/// A signature or seal picture (PNG or JPEG), made ready for PDF once and shared by every document
+/// a run signs with it.
+public final class SignaturePicture: @unchecked Sendable {
+  let image: PDFImage
+  let data: StreamData
+  let mask: StreamData?
+
+  public init(name: String, bytes: [UInt8]) throws(PDFError) {
+    do throws(BaocaoPDF.PDFError) {
+      image = try PDFImage.make(ImageData(name: name, bytes: bytes))
+    } catch {
+      throw PDFError(error.message)
+    }
+    data = image.dictionary.contains("/Filter") ? StreamData(bytes: image.data, flated: false) : Flate.stream(image.data)
+    mask = image.mask.map { Flate.stream($0.data) }
+  }
+}
+
 public enum PDFSigner {
   public static let markerField = "baocao-signature"
   public static let sealField = "baocao-seal"
@@ -50,15 +68,9 @@ public enum PDFSigner {
     let fields = try file.fields()
     guard !pages.isEmpty else { throw PDFError("the PDF has no pages") }
 
-    // The picture first: its size decides the box.
-    var picture: PDFImage? = nil
-    if let image = request.image {
-      do throws(BaocaoPDF.PDFError) {
-        picture = try PDFImage.make(ImageData(name: image.name, bytes: image.bytes))
-      } catch {
-        throw PDFError(error.message)
-      }
-    }
+    // The picture's size decides the box.
+    let prepared = request.picture
+    let picture = prepared?.image
     let naturalWidth: Double? = request.width.map { $0 * 72 / 25.4 } ?? picture.flatMap { p in
       p.pixelsPerMetre.map { Double(p.pixelWidth) / Double($0.x) * 72 / 0.0254 }
     }
@@ -106,14 +118,12 @@ public enum PDFSigner {
     // The appearance: the picture stretched over the box.
     let (w, h) = (box.x1 - box.x0, box.y1 - box.y0)
     var appearanceResources = ""
-    if let picture {
+    if let prepared {
       var maskRef = ""
-      if let mask = picture.mask {
-        maskRef = " /SMask \(update.addStream(Flate.stream(mask.data), dictionary: mask.dictionary).number) 0 R"
+      if let mask = prepared.mask, let dictionary = prepared.image.mask?.dictionary {
+        maskRef = " /SMask \(update.addStream(mask, dictionary: dictionary).number) 0 R"
       }
-      let alreadyCompressed = picture.dictionary.contains("/Filter")
-      let imageData = alreadyCompressed ? StreamData(bytes: picture.data, flated: false) : Flate.stream(picture.data)
-      let imageRef = update.addStream(imageData, dictionary: picture.dictionary + maskRef)
+      let imageRef = update.addStream(prepared.data, dictionary: prepared.image.dictionary + maskRef)
       appearanceResources = " /Resources << /XObject << /Im1 \(imageRef.number) 0 R >> >>"
     }
     let content = picture == nil ? "" : "q \(num(w)) 0 0 \(num(h)) 0 0 cm /Im1 Do Q"

@@ -86,7 +86,11 @@ struct AppearanceOptions: ParsableArguments {
       guard let data = FileManager.default.contents(atPath: path) else {
         throw CLIError("\(image != nil ? "--image" : "--seal") \(path): cannot read the picture")
       }
-      r.image = ((path as NSString).lastPathComponent, Array(data))
+      do throws(PDFError) {
+        r.picture = try SignaturePicture(name: (path as NSString).lastPathComponent, bytes: Array(data))
+      } catch {
+        throw CLIError("\(image != nil ? "--image" : "--seal") \(path): \(error.message)")
+      }
     }
     if let at {
       let parts = at.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
