@@ -87,7 +87,9 @@ let package = Package(
     // Every reader of outside bytes behind one entry point, for libFuzzer and the regression tests.
     .target(
       name: "BaocaoFuzzing",
-      dependencies: ["BaocaoData", "BaocaoTemplating", "BaocaoODF", "BaocaoXML", "BaocaoSheets", "BaocaoLayout", "BaocaoPDF", "BaocaoFonts"]),
+      dependencies: [
+        "BaocaoData", "BaocaoTemplating", "BaocaoODF", "BaocaoXML", "BaocaoSheets", "BaocaoLayout", "BaocaoPDF", "BaocaoFonts", "BaocaoSign",
+      ]),
     .testTarget(name: "BaocaoFuzzRegressionTests", dependencies: ["BaocaoFuzzing"]),
     .testTarget(name: "BaocaoDataTests", dependencies: ["BaocaoData"]),
     .testTarget(name: "BaocaoTemplatingTests", dependencies: ["BaocaoTemplating", "BaocaoData"]),

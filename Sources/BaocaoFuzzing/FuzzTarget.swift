@@ -4,6 +4,7 @@ import BaocaoLayout
 import BaocaoODF
 import BaocaoPDF
 import BaocaoSheets
+import BaocaoSign
 import BaocaoTemplating
 import BaocaoXML
 import Foundation
@@ -27,6 +28,9 @@ package enum FuzzTarget: String, CaseIterable, Sendable {
   case sheet
   /// PNG and JPEG pictures as PDF images.
   case image
+  /// A PDF read for signing and verifying: cross-reference tables and streams, object streams,
+  /// pages, form fields, signature dictionaries and their CMS objects (OpenSSL).
+  case pdf
 
   package func run(_ bytes: [UInt8]) {
     switch self {
@@ -46,6 +50,10 @@ package enum FuzzTarget: String, CaseIterable, Sendable {
       _ = SheetProcessor.finish(prepared, styles: nil)
       _ = SheetProcessor.inspect(bytes)
     case .image: _ = try? PDFImage.make(ImageData(name: "fuzz", bytes: bytes))
+    case .pdf:
+      let file = try? PDFFile(bytes)
+      _ = try? file?.pages()
+      _ = try? PDFVerifier.verify(bytes, trustPEM: nil)
     }
   }
 

@@ -1,13 +1,13 @@
 /// The parts of a PDF that signing touches: the pages (for placing a signature) and the form's
 /// fields (for finding the place a template marked, and the signatures already there).
-struct PageInfo {
+package struct PageInfo {
   var reference: PDFReference
   var dictionary: PDFDictionary
   /// The visible area: /CropBox, else /MediaBox (inherited), in points.
   var box: (x0: Double, y0: Double, x1: Double, y1: Double)
 }
 
-struct FieldInfo {
+package struct FieldInfo {
   var reference: PDFReference
   var dictionary: PDFDictionary
   /// The full name: the /T of the field and its parents, joined by dots.
@@ -31,7 +31,7 @@ extension PDFFile {
     return (root, catalog)
   }
 
-  func pages() throws(PDFError) -> [PageInfo] {
+  package func pages() throws(PDFError) -> [PageInfo] {
     let (_, catalog) = try catalog()
     guard let top = catalog["Pages"]?.reference else { throw PDFError("the PDF's catalogue has no page tree") }
     var out: [PageInfo] = []
@@ -67,7 +67,7 @@ extension PDFFile {
   }
 
   /// The form's terminal fields, in the order of /Fields.
-  func fields() throws(PDFError) -> [FieldInfo] {
+  package func fields() throws(PDFError) -> [FieldInfo] {
     let (_, catalog) = try catalog()
     guard let form = try resolve(catalog["AcroForm"]).dictionary, let top = try resolve(form["Fields"]).array else { return [] }
     var out: [FieldInfo] = []
