@@ -43,7 +43,7 @@ public struct RunFile: Sendable {
   public var sign: [(step: String, settings: [(String, String)])] = []
   public static let signSettings: Set<String> = [
     "p12", "password-file", "pkcs11-module", "token-label", "key-label", "pin-file", "image", "seal", "at", "width", "reason",
-    "location", "contact",
+    "location", "contact", "tsa",
   ]
   public var outputs: [Output]
 

@@ -16,6 +16,8 @@ public struct SignatureRequest {
   public var reason: String?
   public var location: String?
   public var contact: String?
+  /// An RFC 3161 timestamp over the signature (PAdES B-T).
+  public var timestampAuthority: TimestampAuthority?
   public var time: Date
 
   public init(role: Role, time: Date = Date()) {
@@ -132,7 +134,8 @@ public enum PDFSigner {
       dictionary: "/Type /XObject /Subtype /Form /BBox [0 0 \(num(w)) \(num(h))]\(appearanceResources)")
 
     // The signature dictionary, with room for the CMS object.
-    let capacity = key.signatureCapacity
+    // A timestamp token brings the authority's certificates: room for a large one.
+    let capacity = key.signatureCapacity + (request.timestampAuthority == nil ? 0 : 24576)
     let signatureRef = update.reserve()
     var sig = "<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached /ByteRange "
     sig += "[0 " + String(repeating: " ", count: 10) + " " + String(repeating: " ", count: 10) + " " + String(repeating: " ", count: 10) + "]"
@@ -193,8 +196,10 @@ public enum PDFSigner {
     do {
       let attributes = try CMSSignedData.signedAttributes(digest: digest, certificate: certificate, certificateHash: sha256(certificate))
       let signature = try key.sign(try CMSSignedData.bytesToSign(attributes))
+      let token = try request.timestampAuthority?.token(for: signature)
       cms = try CMSSignedData.contentInfo(
-        attributes: attributes, signature: signature, isECDSA: key.isECDSA, issuerAndSerial: issuerAndSerial, certificates: key.certificates)
+        attributes: attributes, signature: signature, isECDSA: key.isECDSA, issuerAndSerial: issuerAndSerial, certificates: key.certificates,
+        timeStampToken: token)
     } catch let e as PDFError {
       throw e
     } catch {

@@ -2,7 +2,7 @@ import CSigning
 import Foundation
 
 /// What `baocao verify` says about one signature.
-public struct SignatureReport: Sendable {
+public struct SignatureReport: @unchecked Sendable {
   public var field: String
   public var signer: String
   /// /M, as written.
@@ -17,10 +17,12 @@ public struct SignatureReport: Sendable {
   public var intact: Bool
   /// nil when no trust roots were given.
   public var chainTrusted: Bool?
+  /// The time of an RFC 3161 timestamp over the signature, and whether it is over this signature.
+  public var timestamp: (time: String, matches: Bool)?
   public var problem: String?
 
   public var coversWholeFile: Bool { coveredEnd == fileLength }
-  public var holds: Bool { rangesSound && intact && chainTrusted != false }
+  public var holds: Bool { rangesSound && intact && chainTrusted != false && timestamp?.matches != false }
 }
 
 /// Checks every signature in a PDF: its byte ranges, its digest and signature (OpenSSL's CMS
@@ -63,6 +65,8 @@ public enum PDFVerifier {
         continue
       }
       report.intact = result.intact != 0
+      let stamped = text(result.timestamp)
+      if !stamped.isEmpty { report.timestamp = (stamped, result.timestamp_matches != 0) }
       if result.chain_checked != 0 { report.chainTrusted = result.chain_ok != 0 }
       if !message.isEmpty { report.problem = message }
     }

@@ -12,6 +12,8 @@
 #include <openssl/ec.h>
 #include <openssl/ecdsa.h>
 #include <openssl/bn.h>
+#include <openssl/ts.h>
+#include <openssl/rand.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -381,6 +383,103 @@ void bc_sha256(const uint8_t *data, size_t length, uint8_t digest[32]) {
   EVP_Digest(data, length, digest, &n, EVP_sha256(), NULL);
 }
 
+// MARK: - Timestamps (RFC 3161)
+
+/// A TimeStampReq for a SHA-256 digest with a nonce, asking for the TSA's certificate.
+static TS_REQ *make_request(const uint8_t digest[32], uint64_t nonce) {
+  TS_REQ *req = TS_REQ_new();
+  TS_MSG_IMPRINT *imprint = TS_MSG_IMPRINT_new();
+  X509_ALGOR *algorithm = X509_ALGOR_new();
+  ASN1_INTEGER *n = ASN1_INTEGER_new();
+  int ok = req && imprint && algorithm && n && X509_ALGOR_set0(algorithm, OBJ_nid2obj(NID_sha256), V_ASN1_NULL, NULL)
+    && TS_MSG_IMPRINT_set_algo(imprint, algorithm) && TS_MSG_IMPRINT_set_msg(imprint, (unsigned char *)digest, 32)
+    && TS_REQ_set_version(req, 1) && TS_REQ_set_msg_imprint(req, imprint) && ASN1_INTEGER_set_uint64(n, nonce)
+    && TS_REQ_set_nonce(req, n) && TS_REQ_set_cert_req(req, 1);
+  // The setters copied what they were given.
+  ASN1_INTEGER_free(n);
+  X509_ALGOR_free(algorithm);
+  TS_MSG_IMPRINT_free(imprint);
+  if (!ok) { TS_REQ_free(req); req = NULL; }
+  ERR_clear_error();
+  return req;
+}
+
+long bc_ts_request(const uint8_t digest[32], uint64_t nonce, uint8_t *out, size_t capacity) {
+  TS_REQ *req = make_request(digest, nonce);
+  long length = -1;
+  int size = req ? i2d_TS_REQ(req, NULL) : -1;
+  if (size > 0 && (size_t)size <= capacity) {
+    unsigned char *o = out;
+    length = i2d_TS_REQ(req, &o);
+  }
+  TS_REQ_free(req);
+  return length;
+}
+
+long bc_ts_token(const uint8_t *response, size_t length, const uint8_t digest[32], uint64_t nonce,
+                 uint8_t *out, size_t capacity, char *err, size_t errlen) {
+  ERR_clear_error();
+  const unsigned char *p = response;
+  TS_RESP *resp = d2i_TS_RESP(NULL, &p, (long)length);
+  if (!resp) { put_ssl(err, errlen, "the timestamp authority's answer is not a timestamp response"); return -1; }
+  long written = -1;
+  TS_REQ *req = make_request(digest, nonce);
+  // The answer must be granted, for this digest and this nonce (the TSA's signature is judged when
+  // the PDF is verified against trust roots).
+  TS_VERIFY_CTX *checks = req ? TS_REQ_to_TS_VERIFY_CTX(req, NULL) : NULL;
+  if (!checks) {
+    put(err, errlen, "out of memory");
+  } else {
+    TS_VERIFY_CTX_set_flags(checks, TS_VFY_VERSION | TS_VFY_IMPRINT | TS_VFY_NONCE);
+    if (TS_RESP_verify_response(checks, resp) == 1) {
+      PKCS7 *token = TS_RESP_get_token(resp);
+      int size = token ? i2d_PKCS7(token, NULL) : -1;
+      if (size > 0 && (size_t)size <= capacity) {
+        unsigned char *o = out;
+        written = i2d_PKCS7(token, &o);
+      } else {
+        put(err, errlen, "the timestamp token is missing or too large");
+      }
+    } else {
+      put_ssl(err, errlen, "the timestamp authority's answer does not hold (refused, or not for this signature)");
+    }
+  }
+  TS_VERIFY_CTX_free(checks);
+  TS_REQ_free(req);
+  TS_RESP_free(resp);
+  ERR_clear_error();
+  return written;
+}
+
+/// The time of a timestamp token in the signer's unsigned attributes, and whether its imprint is
+/// the SHA-256 of the signature value.
+static void read_timestamp(CMS_SignerInfo *si, bc_verify_result *r) {
+  int at = CMS_unsigned_get_attr_by_NID(si, NID_id_smime_aa_timeStampToken, -1);
+  if (at < 0) return;
+  X509_ATTRIBUTE *attribute = CMS_unsigned_get_attr(si, at);
+  ASN1_TYPE *value = attribute ? X509_ATTRIBUTE_get0_type(attribute, 0) : NULL;
+  if (!value || value->type != V_ASN1_SEQUENCE) return;
+  const unsigned char *p = value->value.sequence->data;
+  PKCS7 *token = d2i_PKCS7(NULL, &p, value->value.sequence->length);
+  TS_TST_INFO *info = token ? PKCS7_to_TS_TST_INFO(token) : NULL;
+  if (info) {
+    const ASN1_GENERALIZEDTIME *t = TS_TST_INFO_get_time(info);
+    struct tm tm;
+    if (t && ASN1_TIME_to_tm(t, &tm) == 1) strftime(r->timestamp, sizeof r->timestamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    ASN1_OCTET_STRING *signature = CMS_SignerInfo_get0_signature(si);
+    TS_MSG_IMPRINT *imprint = TS_TST_INFO_get_msg_imprint(info);
+    ASN1_OCTET_STRING *digest = imprint ? TS_MSG_IMPRINT_get_msg(imprint) : NULL;
+    unsigned char expected[32];
+    if (signature && digest && ASN1_STRING_length(digest) == 32) {
+      bc_sha256(ASN1_STRING_get0_data(signature), (size_t)ASN1_STRING_length(signature), expected);
+      r->timestamp_matches = memcmp(expected, ASN1_STRING_get0_data(digest), 32) == 0;
+    }
+  }
+  TS_TST_INFO_free(info);
+  PKCS7_free(token);
+  ERR_clear_error();
+}
+
 // MARK: - Verification
 
 int bc_cms_verify(const uint8_t *der, size_t der_length, const uint8_t *data, size_t data_length,
@@ -401,6 +500,7 @@ int bc_cms_verify(const uint8_t *der, size_t der_length, const uint8_t *data, si
   r->intact = CMS_verify(cms, NULL, NULL, content, NULL, CMS_BINARY | CMS_NO_SIGNER_CERT_VERIFY) == 1;
   if (!r->intact) put_ssl(r->message, sizeof r->message, "the signed bytes or the signature do not match");
   ERR_clear_error();
+  read_timestamp(sk_CMS_SignerInfo_value(infos, 0), r);
   STACK_OF(X509) *signers = CMS_get0_signers(cms);
   X509 *signer = signers && sk_X509_num(signers) > 0 ? sk_X509_value(signers, 0) : NULL;
   if (signer) name_text(X509_get_subject_name(signer), r->signer, sizeof r->signer);

@@ -79,6 +79,9 @@ struct AppearanceOptions: ParsableArguments {
   @Option(name: .long, help: "How to reach the signer.")
   var contact: String?
 
+  @Option(name: .long, help: "An RFC 3161 timestamp authority's URL: the signature gets a timestamp (PAdES B-T).")
+  var tsa: String?
+
   func request() throws(CLIError) -> SignatureRequest {
     if image != nil && seal != nil { throw CLIError("give --image (the signer's signature) or --seal (the agency's seal), not both: they are two signatures") }
     var r = SignatureRequest(role: seal != nil ? .seal : .signer)
@@ -102,6 +105,10 @@ struct AppearanceOptions: ParsableArguments {
     if let width {
       guard width > 0, width <= 500 else { throw CLIError("--width \(width): give a width in millimetres between 0 and 500") }
       r.width = width
+    }
+    if let tsa {
+      guard let authority = TimestampAuthority(tsa) else { throw CLIError("--tsa \(tsa): give the authority's http:// or https:// address") }
+      r.timestampAuthority = authority
     }
     r.reason = reason
     r.location = location
@@ -195,6 +202,7 @@ struct VerifyCommand: ParsableCommand {
         lines.append("  covers:  \(r.rangesSound ? covers : "?")")
         lines.append("  bytes:   \(r.intact ? "intact" : "CHANGED or signature broken")")
         lines.append("  chain:   \(r.chainTrusted.map { $0 ? "reaches a trusted root" : "does NOT reach a trusted root" } ?? "not checked (no --trust)")")
+        if let t = r.timestamp { lines.append("  stamped: \(t.time)\(t.matches ? "" : " (NOT over this signature)")") }
         if let p = r.problem { lines.append("  problem: \(p)") }
         print(lines.joined(separator: "\n"))
       }

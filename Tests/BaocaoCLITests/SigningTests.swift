@@ -38,6 +38,12 @@ struct TestPKI {
       try run(["pkcs12", "-export", "-inkey", path("\(who).key"), "-in", path("\(who).pem"), "-certfile", path("ca.pem"),
                "-out", path("\(who).p12"), "-passout", "pass:secret", "-name", who])
     }
+    // A timestamp authority's certificate (tsa-server.py signs with it).
+    try "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=critical,timeStamping\n"
+      .write(toFile: path("tsa.cnf.ext"), atomically: true, encoding: .utf8)
+    try run(["req", "-newkey", "rsa:2048", "-nodes", "-keyout", path("tsa.key"), "-out", path("tsa.csr"), "-subj", "/CN=baocao Test TSA"])
+    try run(["x509", "-req", "-in", path("tsa.csr"), "-CA", path("ca.pem"), "-CAkey", path("ca.key"), "-CAcreateserial",
+             "-out", path("tsa.pem"), "-days", "30", "-extfile", path("tsa.cnf.ext")])
     return TestPKI(dir: dir)
   }
 
@@ -278,6 +284,49 @@ struct TestPKI {
       ["sign", report, "-o", out, "--pkcs11-module", module, "--token-label", "Văn phòng UBND", "--key-label", "nobody", "--pin-file", pin],
       environment: env)
     #expect(noKey.status == 1 && noKey.stderr.contains("no private key labelled \"nobody\""), "\(noKey.stderr)")
+  }
+
+  /// A timestamp from an RFC 3161 authority (PAdES B-T): a throwaway one on this machine, answering
+  /// with `openssl ts -reply`.
+  @Test func timestampsFromAnAuthority() throws {
+    let pki = try TestPKI.shared()
+    guard let python = CLI.which("python3") else {
+      print("skipped timestamps: needs python3")
+      return
+    }
+    let dir = try CLI.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let server = Process()
+    server.executableURL = URL(fileURLWithPath: python)
+    server.arguments = [Self.fixtures.appendingPathComponent("tsa-server.py").path, pki.dir.path]
+    let out = Pipe()
+    server.standardOutput = out
+    server.standardError = FileHandle.nullDevice
+    try server.run()
+    defer { server.terminate() }
+    var port = ""
+    while !port.hasSuffix("\n") {
+      let byte = out.fileHandleForReading.readData(ofLength: 1)
+      if byte.isEmpty { break }
+      port += String(decoding: byte, as: UTF8.self)
+    }
+    let url = "http://127.0.0.1:\(port.trimmingCharacters(in: .whitespacesAndNewlines))/"
+    let report = try Self.report(in: dir)
+    let signed = dir.appendingPathComponent("signed.pdf").path
+    let r = try sign(report, signed, pki, who: "person", ["--image", Self.signatureImage, "--tsa", url])
+    #expect(r.status == 0, "\(r.stderr)")
+    let v = try CLI.baocao(["verify", signed, "--trust", pki.ca])
+    #expect(v.status == 0 && v.stdout.contains("stamped: 20"), "\(v.stdout)")
+    if let pyhanko = CLI.which("pyhanko") {
+      let p = try CLI.run(pyhanko, ["sign", "validate", "--trust", pki.ca, "--trust-replace", "--pretty-print", signed])
+      #expect(p.stdout.contains("The timestamp token is cryptographically sound."), "\(p.stdout)")
+      #expect(p.stdout.contains("The signature is judged VALID."), "\(p.stdout)")
+    }
+    // An authority that is not there: one message, no file.
+    let missing = dir.appendingPathComponent("missing.pdf").path
+    let down = try sign(report, missing, pki, who: "person", ["--tsa", "http://127.0.0.1:9/"])
+    #expect(down.status == 1 && down.stderr.contains("cannot reach the timestamp authority"), "\(down.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: missing))
   }
 
   /// PDFs written with cross-reference and object streams (as qpdf, Word and others write them) get

@@ -44,12 +44,22 @@ long bc_cert_issuer_and_serial(const uint8_t *der, size_t length, uint8_t *out, 
 
 void bc_sha256(const uint8_t *data, size_t length, uint8_t digest[32]);
 
+/// An RFC 3161 TimeStampReq for a SHA-256 digest, with a nonce and asking for the TSA's
+/// certificate. Length written, or -1.
+long bc_ts_request(const uint8_t digest[32], uint64_t nonce, uint8_t *out, size_t capacity);
+/// The token (a CMS ContentInfo) of a TimeStampResp, once the status is granted and the token's
+/// imprint and nonce are those asked for. Length written, or -1 with a message in err.
+long bc_ts_token(const uint8_t *response, size_t length, const uint8_t digest[32], uint64_t nonce,
+                 uint8_t *out, size_t capacity, char *err, size_t errlen);
+
 typedef struct {
   int intact;         // the digest and the signature over the signed attributes hold
   int chain_checked;  // a trust file was given
   int chain_ok;       // the signer's certificate chains to a certificate in it
   char signer[512];   // the signer certificate's subject
   char message[512];  // why not, when something does not hold
+  char timestamp[64];  // the time of an RFC 3161 timestamp over the signature, if there is one
+  int timestamp_matches;  // the timestamp's imprint is the signature's
 } bc_verify_result;
 
 /// Checks a detached CMS SignedData over data; with trust_pem (a PEM file of trusted roots) also the
