@@ -29,6 +29,7 @@ struct bc_signer {
   CK_FUNCTION_LIST_PTR p11;
   CK_SESSION_HANDLE session;
   CK_OBJECT_HANDLE key_handle;
+  int initialized;  // this signer started the module (and finalizes it)
   // DER certificates, the signer's first
   int cert_count;
   uint8_t **certs;
@@ -181,10 +182,13 @@ bc_signer *bc_signer_from_pkcs11(const char *module, const char *token_label, co
   CK_C_GetFunctionList get = (CK_C_GetFunctionList)dlsym(lib, "C_GetFunctionList");
   CK_FUNCTION_LIST_PTR f = NULL;
   if (!get || get(&f) != CKR_OK || !f) { put(err, errlen, "the library is not a PKCS#11 module (no C_GetFunctionList)"); dlclose(lib); return NULL; }
-  CK_RV rv = f->C_Initialize(NULL);
+  // Workers of a batch may sign with two keys of one module at once: ask the module to lock.
+  CK_C_INITIALIZE_ARGS args = {NULL, NULL, NULL, NULL, CKF_OS_LOCKING_OK, NULL};
+  CK_RV rv = f->C_Initialize(&args);
   if (rv != CKR_OK && rv != CKR_CRYPTOKI_ALREADY_INITIALIZED) { put_ckr(err, errlen, "the PKCS#11 module did not start", rv); dlclose(lib); return NULL; }
   bc_signer *s = calloc(1, sizeof *s);
-  if (!s) { f->C_Finalize(NULL); dlclose(lib); return NULL; }
+  if (!s) { if (rv == CKR_OK) f->C_Finalize(NULL); dlclose(lib); return NULL; }
+  s->initialized = rv == CKR_OK;
   s->module = lib;
   s->p11 = f;
   s->session = CK_INVALID_HANDLE;
@@ -262,7 +266,7 @@ void bc_signer_free(bc_signer *s) {
   EVP_PKEY_free(s->key);
   if (s->p11) {
     if (s->session != CK_INVALID_HANDLE) { s->p11->C_Logout(s->session); s->p11->C_CloseSession(s->session); }
-    s->p11->C_Finalize(NULL);
+    if (s->initialized) s->p11->C_Finalize(NULL);
   }
   if (s->module) dlclose(s->module);
   for (int i = 0; i < s->cert_count; i++) OPENSSL_free(s->certs[i]);

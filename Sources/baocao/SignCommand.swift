@@ -31,7 +31,8 @@ struct KeyOptions: ParsableArguments {
   static func secret(file: String?, variable: String, what: String, option: String) throws(CLIError) -> String {
     if let file {
       guard let data = FileManager.default.contents(atPath: file) else { throw CLIError("\(option) \(file): cannot read the file") }
-      return String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) ?? ""
+      // The first line, without its end (LF, or CR LF from a file saved on Windows).
+      return String(String(decoding: data, as: UTF8.self).split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).first ?? "")
     }
     if let value = ProcessInfo.processInfo.environment[variable] { return value }
     throw CLIError("no \(what): give \(option) FILE or set \(variable) (never on the command line)")

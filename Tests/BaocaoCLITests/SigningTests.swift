@@ -222,7 +222,11 @@ struct TestPKI {
     defer { try? FileManager.default.removeItem(at: dir) }
     let report = try Self.report(in: dir)
     let signed = dir.appendingPathComponent("signed.pdf").path
-    let r = try sign(report, signed, pki, who: "ecdsa", ["--image", Self.signatureImage, "--at", "1,120,40", "--width", "30"])
+    // A password file saved on Windows (CR LF).
+    let crlf = dir.appendingPathComponent("password-crlf.txt").path
+    try "secret\r\n".write(toFile: crlf, atomically: true, encoding: .utf8)
+    let r = try CLI.baocao(["sign", report, "-o", signed, "--p12", pki.p12("ecdsa"), "--password-file", crlf,
+                            "--image", Self.signatureImage, "--at", "1,120,40", "--width", "30"])
     #expect(r.status == 0, "\(r.stderr)")
     let v = try CLI.baocao(["verify", signed, "--trust", pki.ca])
     #expect(v.status == 0 && v.stdout.contains("VALID"), "\(v.stdout)")
