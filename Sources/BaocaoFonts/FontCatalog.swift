@@ -1,5 +1,11 @@
 import Foundation
 
+/// LibreOffice's own replacements (officecfg's VCL.xcu), asked before fontconfig: families it
+/// draws with a font of its own rather than with what fontconfig would give.
+enum LibreOfficeReplacements {
+  static let table: [String: String] = ["starsymbol": "opensymbol", "star symbol": "opensymbol"]
+}
+
 /// The fonts the native renderer may use: the user's folders first, then the fonts shipped with baocao.
 /// Fonts are opened lazily, once, and shared by all workers.
 public final class FontCatalog: @unchecked Sendable {
@@ -82,14 +88,21 @@ public final class FontCatalog: @unchecked Sendable {
   /// The font for a family and style: from the user's folders or the shipped fonts (the family, or
   /// its metric twin), else the installed font fontconfig gives, as LibreOffice does on Linux; nil
   /// when there is none. A missing bold or italic face falls back to the family's closest face.
-  public func font(family: String, bold: Bool, italic: Bool) -> Font? {
-    let wanted = family.lowercased()
+  /// `monospace`: the document declares the family fixed-pitch; LibreOffice then asks fontconfig
+  /// for a monospaced font of that name, which keeps the strong metric aliases (Courier New →
+  /// Liberation Mono, Times New Roman → Liberation Serif) and gives DejaVu Sans Mono for the rest
+  /// (Courier, Cumberland, Lucida Sans Typewriter...).
+  public func font(family: String, bold: Bool, italic: Bool, monospace: Bool = false) -> Font? {
+    let wanted = LibreOfficeReplacements.table[family.lowercased()] ?? family.lowercased()
     lock.lock()
     defer { lock.unlock() }
+    if face(of: wanted, bold: bold, italic: italic) == nil, monospace, usesSystemFonts {
+      if let f = systemFont(family: wanted, bold: bold, italic: italic, monospace: true) { return f }
+    }
     for name in [wanted, FontCatalog.substitutes[wanted]].compactMap({ $0 }) {
       if let f = face(of: name, bold: bold, italic: italic) { return f }
     }
-    return systemFont(family: family, bold: bold, italic: italic)
+    return systemFont(family: wanted, bold: bold, italic: italic)
   }
 
   /// The best face of a family in the catalog. Called with the lock held.
@@ -105,6 +118,7 @@ public final class FontCatalog: @unchecked Sendable {
     var family: String
     var bold: Bool
     var italic: Bool
+    var monospace: Bool
   }
   /// fontconfig's answers, nil where it has none that can be embedded.
   private var systemFonts: [StyleKey: Font?] = [:]
@@ -112,12 +126,12 @@ public final class FontCatalog: @unchecked Sendable {
   /// The installed font fontconfig gives for a family. The family it names is taken from the
   /// catalog when the catalog has it (the shipped Liberation fonts are those LibreOffice gets too).
   /// Called with the lock held.
-  private func systemFont(family: String, bold: Bool, italic: Bool) -> Font? {
+  private func systemFont(family: String, bold: Bool, italic: Bool, monospace: Bool = false) -> Font? {
     guard usesSystemFonts else { return nil }
-    let key = StyleKey(family: family.lowercased(), bold: bold, italic: italic)
+    let key = StyleKey(family: family.lowercased(), bold: bold, italic: italic, monospace: monospace)
     if let known = systemFonts[key] { return known }
     var found: Font? = nil
-    if let match = SystemFonts.match(family: family, bold: bold, italic: italic) {
+    if let match = SystemFonts.match(family: family, bold: bold, italic: italic, monospace: monospace) {
       if let f = face(of: match.family.lowercased(), bold: bold, italic: italic) {
         found = f
       } else if let f = opened[match.path] ?? Font(path: match.path), f.isTrueType {

@@ -17,7 +17,7 @@ enum SystemFonts {
 
   /// The file fontconfig gives for a family and style; nil without fontconfig's configuration, or
   /// for a font in a collection (.ttc) past its first face.
-  static func match(family: String, bold: Bool, italic: Bool) -> Match? {
+  static func match(family: String, bold: Bool, italic: Bool, monospace: Bool = false) -> Match? {
     lock.lock()
     defer { lock.unlock() }
     guard let config, let pattern = FcPatternCreate() else { return nil }
@@ -25,6 +25,7 @@ enum SystemFonts {
     _ = family.withCString { FcPatternAddString(pattern, "family", UnsafeRawPointer($0).assumingMemoryBound(to: FcChar8.self)) }
     _ = FcPatternAddInteger(pattern, "weight", bold ? 200 : 80)  // FC_WEIGHT_BOLD, FC_WEIGHT_REGULAR
     _ = FcPatternAddInteger(pattern, "slant", italic ? 100 : 0)  // FC_SLANT_ITALIC, FC_SLANT_ROMAN
+    if monospace { _ = FcPatternAddInteger(pattern, "spacing", 100) }  // FC_MONO
     guard FcConfigSubstitute(config, pattern, FcMatchPattern) != 0 else { return nil }
     FcDefaultSubstitute(pattern)
     var result = FcResultNoMatch

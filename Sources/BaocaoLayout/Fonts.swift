@@ -107,6 +107,7 @@ final class FontResolver {
     var name: String
     var bold: Bool
     var italic: Bool
+    var fixedPitch: Bool
   }
 
   /// The last answers, asked again for nearly every run: comparing is cheaper than hashing.
@@ -114,13 +115,15 @@ final class FontResolver {
   private var lastMetrics: (key: MetricsKey, metrics: LineMetrics)?
 
   func font(_ p: TextProps) throws(LayoutError) -> Font {
-    let key = FontKey(name: p.fontName, bold: p.bold, italic: p.italic)
+    let key = FontKey(name: p.fontName, bold: p.bold, italic: p.italic, fixedPitch: p.fixedPitch)
     if let last = lastFont, last.key == key { return last.font }
     if let f = cache[key] {
       lastFont = (key, f)
       return f
     }
-    guard let f = catalog.font(family: p.fontName, bold: p.bold, italic: p.italic) else { throw .missingFont(p.fontName) }
+    guard let f = catalog.font(family: p.fontName, bold: p.bold, italic: p.italic, monospace: p.fixedPitch) else {
+      throw .missingFont(p.fontName)
+    }
     standIns.record(requested: p.fontName, font: f)
     cache[key] = f
     lastFont = (key, f)

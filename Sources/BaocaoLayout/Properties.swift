@@ -3,6 +3,8 @@ import BaocaoLimits
 
 struct TextProps: Equatable {
   var fontName = "Liberation Serif"
+  /// The font is declared fixed-pitch (style:font-pitch): a monospaced font stands in for it.
+  var fixedPitch = false
   var size: Twips = 240
   var bold = false
   var italic = false
@@ -25,7 +27,7 @@ struct TextProps: Equatable {
 
   /// Applies one layer of fo:/style: text attributes over these, read in one pass (as paragraph
   /// attributes are).
-  mutating func apply(_ a: [String: String], fonts: [String: String]) throws(LayoutError) {
+  mutating func apply(_ a: [String: String], fonts: [String: StyleSheet.FontFace]) throws(LayoutError) {
     var fontNameValue, familyValue, sizeValue, weightValue, styleValue, underlineValue, strikeValue: String?
     var colorValue, backgroundValue, kerningValue, transformValue, displayValue, variantValue, positionValue: String?
     var letterSpacingValue, scaleValue, hyphenateValue, rotationValue, underlineTypeValue, strikeTypeValue: String?
@@ -64,8 +66,11 @@ struct TextProps: Equatable {
       default: continue
       }
     }
-    if let name = fontNameValue { fontName = fonts[name] ?? name }
-    if let family = familyValue { fontName = family.trimmingCharacters(in: "'") }
+    if let name = fontNameValue {
+      let face = fonts[name] ?? StyleSheet.FontFace(family: name)
+      (fontName, fixedPitch) = (face.family, face.fixedPitch)
+    }
+    if let family = familyValue { (fontName, fixedPitch) = (StyleSheet.firstFamily(family), a["style:font-pitch"] == "fixed") }
     if let s = sizeValue {
       if let p = Units.percent(s) { size = size * p / 100 } else if let t = Units.twips(s) { size = t }
       guard Limits.fontSize.contains(Double(size) / 20) else {

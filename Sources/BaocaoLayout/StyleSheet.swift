@@ -31,7 +31,14 @@ final class StyleSheet {
   private(set) var dataStyles: [String: XMLElement] = [:]
   /// How footnotes are numbered (text:notes-configuration with note-class footnote).
   private(set) var footnoteConfiguration: XMLElement?
-  var fontFamilies: [String: String] = [:]
+  /// A declared font (style:font-face): the family LibreOffice asks for (the first name of
+  /// svg:font-family's list: the others are never tried) and whether it is declared fixed-pitch
+  /// (LibreOffice then asks fontconfig for a monospaced font).
+  struct FontFace: Equatable {
+    var family: String
+    var fixedPitch = false
+  }
+  var fontFamilies: [String: FontFace] = [:]
   /// Families declared as symbol fonts (style:font-charset="x-symbol"), lower-cased.
   var symbolFamilies: Set<String> = []
   var pageLayouts: [String: XMLElement] = [:]
@@ -63,11 +70,29 @@ final class StyleSheet {
     guard let decls else { return }
     for face in decls.all("style:font-face") {
       guard let name = face["style:name"] else { continue }
-      var family = face["svg:font-family"] ?? name
-      family = family.trimmingCharacters(in: "'").trimmingCharacters(in: "\"")
-      fontFamilies[name] = family
+      let family = Self.firstFamily(face["svg:font-family"] ?? name)
+      fontFamilies[name] = FontFace(family: family, fixedPitch: face["style:font-pitch"] == "fixed")
       if face["style:font-charset"] == "x-symbol" { symbolFamilies.insert(family.lowercased()) }
     }
+  }
+
+  /// The first family of a CSS-like list ("'Univers LT Std 55', Cambria" → Univers LT Std 55).
+  static func firstFamily(_ list: String) -> String {
+    var name = ""
+    var quote: Character? = nil
+    for c in list {
+      if let q = quote {
+        if c == q { quote = nil } else { name.append(c) }
+      } else if c == "'" || c == "\"" {
+        quote = c
+      } else if c == "," {
+        break
+      } else {
+        name.append(c)
+      }
+    }
+    let trimmed = String(name.drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
+    return trimmed.isEmpty ? list : trimmed
   }
 
   func add(_ container: XMLElement?, automatic isAutomatic: Bool) {

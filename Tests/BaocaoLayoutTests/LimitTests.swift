@@ -84,4 +84,33 @@ import Testing
     #expect(laid.fontStandIns.contains(FontStandIn(requested: "Missing Sans", used: "DejaVu Sans", metricCompatible: false)))
     #expect(laid.fontStandIns.contains(FontStandIn(requested: "Thorndale", used: "Liberation Serif", metricCompatible: true)))
   }
+
+  /// A font-face declaration as LibreOffice reads it: only the first name of svg:font-family's
+  /// list is asked for, and a face declared fixed-pitch gets a monospaced font unless a metric
+  /// twin answers (fc-match "NAME:spacing=mono" gives what LibreOffice 7.4 prints here).
+  @Test func declaredFacesAsLibreOfficeReadsThem() throws {
+    #expect(StyleSheet.firstFamily("'Univers LT Std 55', Cambria") == "Univers LT Std 55")
+    #expect(StyleSheet.firstFamily("Calibri, sans-serif") == "Calibri")
+    #expect(StyleSheet.firstFamily("Times New Roman") == "Times New Roman")
+    #expect(StyleSheet.firstFamily("\"Arial\", Helvetica") == "Arial")
+    let sheet = StyleSheet()
+    let decls = try XMLTree.parse(Array("""
+      <office:font-face-decls xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0">
+      <style:font-face style:name="Cumberland" svg:font-family="Cumberland" style:font-pitch="fixed"/>
+      <style:font-face style:name="Calibri" svg:font-family="Calibri, sans-serif" style:font-pitch="variable"/>
+      </office:font-face-decls>
+      """.utf8))
+    sheet.addFontFaces(decls)
+    #expect(sheet.fontFamilies["Cumberland"] == StyleSheet.FontFace(family: "Cumberland", fixedPitch: true))
+    #expect(sheet.fontFamilies["Calibri"] == StyleSheet.FontFace(family: "Calibri", fixedPitch: false))
+    guard FileManager.default.fileExists(atPath: "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf") else {
+      print("skipped the monospace check: needs DejaVu Sans Mono (fonts-dejavu-core)")
+      return
+    }
+    let catalog = LayoutTests.catalog
+    #expect(catalog.font(family: "Cumberland", bold: false, italic: false, monospace: true)?.family == "DejaVu Sans Mono")
+    #expect(catalog.font(family: "Cumberland", bold: false, italic: false)?.family == "Liberation Mono"
+      || !FileManager.default.fileExists(atPath: "/usr/share/fonts/truetype/liberation2"))
+    #expect(catalog.font(family: "Times New Roman", bold: false, italic: false, monospace: true)?.family == "Liberation Serif")
+  }
 }
