@@ -117,7 +117,19 @@ final class DocumentBuilder {
       throw .unsupported("this kind of document (only text documents, .odt, can be converted to PDF natively)")
     }
     if content.numbersLines { throw .unsupported("line numbering") }
-    return try blocks(in: text, sheet: content, body: true)
+    var out = try blocks(in: text, sheet: content, body: true)
+    // Endnotes follow the body from a new page, in the endnote page style (LibreOffice's "Endnote"
+    // unless the notes configuration names another; an undefined one is the default page).
+    if let first = endnotes.first {
+      let named = content.endnoteConfiguration?["text:master-page-name"] ?? "Endnote"
+      let master = masterSheet.masterPages[named] != nil ? named : (masterSheet.masterPages["Standard"] != nil ? "Standard" : PageStyle.defaultName)
+      switch first {
+      case .paragraph(let p): p.masterPage = master
+      case .table(let t): t.masterPage = master
+      }
+      out += endnotes
+    }
+    return out
   }
 
   /// Told of each row of a body table (not one in a cell) as soon as it is read, with the master page
@@ -418,15 +430,17 @@ final class DocumentBuilder {
           "text:label":  // a drop-down field's choices: only its current text is printed
           continue
         case "text:note":
-          guard (c["text:note-class"] ?? "footnote") == "footnote" else { throw .unsupported("endnotes") }
-          let citation = try footnoteLabel(c, sheet: sheet)
+          // Footnotes go to the bottom of the page their citation is on; endnotes are gathered and
+          // printed after the body, from a new page (bodyBlocks).
+          let isEndnote = c["text:note-class"] == "endnote"
+          let config = isEndnote ? sheet.endnoteConfiguration : sheet.footnoteConfiguration
+          let citation = try noteLabel(c, config: config, endnote: isEndnote)
           var body: [Block] = []
           if let b = c.first("text:note-body") { body = try blocks(in: b, sheet: sheet) }
-          // LibreOffice writes the style of the number in the footnote area as text:citation-style-name
+          // LibreOffice writes the style of the number in the note area as text:citation-style-name
           // ("Footnote Symbol") and that of the anchor in the text as text:citation-body-style-name
           // ("Footnote anchor").
-          let config = sheet.footnoteConfiguration
-          // The footnote's own number leads its first paragraph, with the text at the paragraph's indent.
+          // The note's own number leads its first paragraph, with the text at the paragraph's indent.
           if case .paragraph(let first)? = body.first {
             var label = first.base
             if let name = config?["text:citation-style-name"], sheet.style(family: "text", name: name) != nil {
@@ -435,13 +449,19 @@ final class DocumentBuilder {
             first.props.tabStops.insert(TabStop(position: 0, kind: .left, leader: nil), at: 0)
             first.inlines = [.text(citation, label), .tab(first.base)] + first.inlines
           }
-          // The citation takes the document's footnote-anchor style, or LibreOffice's default one.
+          // The citation takes the document's anchor style, or LibreOffice's default one.
           var mark = props
           if let name = config?["text:citation-body-style-name"], sheet.style(family: "text", name: name) != nil {
             mark = try spanProps(name, over: props, sheet: sheet)
           } else {
             mark.escapement = TextProps.autoSuper
             mark.escapementSize = 58
+          }
+          state.lastWasSpace = false
+          if isEndnote {
+            node.inlines.append(.text(citation, mark))
+            endnotes += body
+            continue
           }
           node.inlines.append(.note(citation, body, mark))
           state.lastWasSpace = false
@@ -587,15 +607,27 @@ final class DocumentBuilder {
   /// template may repeat a note, so the citations written in the file are not trusted.
   private var footnoteCount = 0
 
-  private func footnoteLabel(_ note: XMLElement, sheet: StyleSheet) throws(LayoutError) -> String {
+  private var endnoteCount = 0
+  /// Endnotes' paragraphs, in the order of their citations.
+  private var endnotes: [Block] = []
+
+  /// A note's number: its own label, else the next in the notes configuration's format (footnotes
+  /// 1, 2, 3 and endnotes i, ii, iii unless the document says otherwise).
+  private func noteLabel(_ note: XMLElement, config: XMLElement?, endnote: Bool) throws(LayoutError) -> String {
     if let label = note.first("text:note-citation")?["text:label"] { return label }
-    let config = sheet.footnoteConfiguration
-    if let restart = config?["text:start-numbering-at"], restart != "document" {
+    if !endnote, let restart = config?["text:start-numbering-at"], restart != "document" {
       throw .unsupported("footnote numbers restarting on each \(restart)")
     }
-    footnoteCount += 1
+    let count: Int
+    if endnote {
+      endnoteCount += 1
+      count = endnoteCount
+    } else {
+      footnoteCount += 1
+      count = footnoteCount
+    }
     let start = Int(config?["text:start-value"] ?? "") ?? 0
-    return (config?["style:num-prefix"] ?? "") + ListNumbering.format(start + footnoteCount, as: config?["style:num-format"] ?? "1")
+    return (config?["style:num-prefix"] ?? "") + ListNumbering.format(start + count, as: config?["style:num-format"] ?? (endnote ? "i" : "1"))
       + (config?["style:num-suffix"] ?? "")
   }
 

@@ -31,6 +31,8 @@ final class StyleSheet {
   private(set) var dataStyles: [String: XMLElement] = [:]
   /// How footnotes are numbered (text:notes-configuration with note-class footnote).
   private(set) var footnoteConfiguration: XMLElement?
+  /// How endnotes are numbered and which page style they start (note-class endnote).
+  private(set) var endnoteConfiguration: XMLElement?
   /// A declared font (style:font-face): the family LibreOffice asks for (the first name of
   /// svg:font-family's list: the others are never tried) and whether it is declared fixed-pitch
   /// (LibreOffice then asks fontconfig for a monospaced font).
@@ -55,6 +57,7 @@ final class StyleSheet {
     s.listStyles = listStyles
     s.outlineStyle = outlineStyle
     s.footnoteConfiguration = footnoteConfiguration
+    s.endnoteConfiguration = endnoteConfiguration
     s.dataStyles = dataStyles
     s.numbersLines = numbersLines
     s.fontFamilies = fontFamilies
@@ -115,7 +118,7 @@ final class StyleSheet {
       case "number:date-style", "number:time-style":
         if let name = e["style:name"] { dataStyles[name] = e }
       case "text:notes-configuration":
-        if (e["text:note-class"] ?? "footnote") == "footnote" { footnoteConfiguration = e }
+        if (e["text:note-class"] ?? "footnote") == "footnote" { footnoteConfiguration = e } else if e["text:note-class"] == "endnote" { endnoteConfiguration = e }
       case "style:page-layout":
         if let name = e["style:name"] { pageLayouts[name] = e }
       case "style:master-page":

@@ -161,7 +161,7 @@ import Testing
   }
 
   @Test(arguments: [
-    ("<text:p>Text<text:note text:note-class=\"endnote\"><text:note-citation>i</text:note-citation><text:note-body><text:p>n</text:p></text:note-body></text:note></text:p>", "endnotes"),
+    ("<text:p>Text<text:ruby><text:ruby-base>x</text:ruby-base></text:ruby></text:p>", "the element <text:ruby> inside a paragraph"),
     ("<table:table><table:table-column/><table:table-row><table:table-cell><text:p>Cell<text:note text:note-class=\"footnote\"><text:note-citation>1</text:note-citation><text:note-body><text:p>n</text:p></text:note-body></text:note></text:p></table:table-cell></table:table-row></table:table>", "footnotes in tables"),
   ])
   func unsupportedFeatureFailsNamingItAndLeavesNoFile(body: String, feature: String) throws {

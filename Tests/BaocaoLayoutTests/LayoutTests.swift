@@ -150,10 +150,27 @@ import Testing
     #expect(ends.last! - 1701 < measure - 100)
   }
 
-  @Test func unsupportedFeaturesAreNamed() throws {
-    #expect(throws: LayoutError.unsupported("endnotes")) {
-      try DocumentLayout.layout(Self.document("<text:p>a<text:note text:note-class=\"endnote\"><text:note-body/></text:note></text:p>"), fonts: Self.catalog)
+  /// Endnotes as LibreOffice prints them: the citation (i, ii...) raised in the text, the notes
+  /// after the body from a new page, each led by its number and a tab.
+  @Test func endnotesFollowTheBodyOnANewPage() throws {
+    let body = "<text:p>Một<text:note text:note-class=\"endnote\"><text:note-body><text:p>Ghi chú một</text:p></text:note-body></text:note>"
+      + " hai<text:note text:note-class=\"endnote\"><text:note-body><text:p>Ghi chú hai</text:p></text:note-body></text:note>.</text:p>"
+    let laid = try DocumentLayout.layout(Self.document(body), fonts: Self.catalog)
+    #expect(laid.pages.count == 2)
+    // Lines by baseline (a raised citation within 150 twips of its line's), words by x.
+    func lines(_ page: Page) -> [String] {
+      var rows: [(y: Double, runs: [(x: Double, text: String)])] = []
+      for case .glyphs(let run) in page.items {
+        let text = run.glyphs.indices.map { run.text(of: $0) }.joined()
+        if let k = rows.firstIndex(where: { abs($0.y - run.y) < 150 }) { rows[k].runs.append((run.x, text)) } else { rows.append((run.y, [(run.x, text)])) }
+      }
+      return rows.sorted { $0.y < $1.y }.map { $0.runs.sorted { $0.x < $1.x }.map(\.text).joined() }
     }
+    #expect(lines(laid.pages[0]).joined().replacingOccurrences(of: " ", with: "") == "Mộtihaiii.", "\(lines(laid.pages[0]))")
+    #expect(lines(laid.pages[1]).map { $0.replacingOccurrences(of: " ", with: "") } == ["iGhichúmột", "iiGhichúhai"], "\(lines(laid.pages[1]))")
+  }
+
+  @Test func unsupportedFeaturesAreNamed() throws {
     var refused: [(body: String, styles: String, page: String, feature: String)] = [
       ("<text:p>a</text:p>", "<text:linenumbering-configuration text:number-lines=\"true\"/>", Self.defaultPageLayout, "line numbering"),
       ("<text:p text:style-name=\"D\">a</text:p>", "<style:style style:name=\"D\" style:family=\"paragraph\"><style:paragraph-properties>"
