@@ -27,7 +27,7 @@ public final class FontCatalog: @unchecked Sendable {
   /// True when `used` has the widths of `requested` (see `substitutes`).
   public static func isMetricTwin(_ requested: String, of used: String) -> Bool {
     let r = requested.lowercased(), u = used.lowercased()
-    return substitutes[r] == u || installedTwins[r] == u
+    return substitutes[r] == u || installedTwins[r] == u || LibreOfficeReplacements.table[r] == u
   }
 
   struct Entry {

@@ -481,6 +481,28 @@ final class DocumentBuilder {
 
   // MARK: - Images
 
+  /// The picture an xlink:href names in the package, read once. One missing from the package or
+  /// linked from outside it is empty (LibreOffice prints the rest of the document), with a warning.
+  func picture(_ href: String) throws(LayoutError) -> ImageData {
+    let name = href.hasPrefix("./") ? String(href.dropFirst(2)) : href
+    if let known = images[name] { return known }
+    let data: ImageData
+    if let bytes = files[name] {
+      let lower = name.lowercased()
+      guard lower.hasSuffix(".png") || lower.hasSuffix(".jpg") || lower.hasSuffix(".jpeg") || lower.hasSuffix(".gif") else {
+        throw .unsupported("pictures other than PNG and JPEG ('\(name)')")
+      }
+      data = ImageData(name: name, bytes: bytes)
+    } else {
+      warnings.add(href.contains("://") || !href.hasPrefix("Pictures/")
+        ? "the picture '\(href)' is linked from outside the document; its place is left empty (embed the picture in the .odt)"
+        : "the picture '\(href)' is missing from the package; its place is left empty, as in LibreOffice")
+      data = ImageData(name: name, bytes: [])
+    }
+    images[name] = data
+    return data
+  }
+
   /// An image frame: inline when anchored as a character; at the paragraph's top when anchored to the
   /// paragraph or a character without text wrapping around it. Anything else is refused by name.
   func frame(_ f: XMLElement, sheet: StyleSheet, props: TextProps, into node: ParagraphNode) throws(LayoutError) {
@@ -488,23 +510,8 @@ final class DocumentBuilder {
       let inner = f.elements.first?.name ?? "nothing"
       throw .unsupported("frames holding \(inner) (only pictures are supported)")
     }
-    let href = image["xlink:href"] ?? ""
-    let name = href.hasPrefix("./") ? String(href.dropFirst(2)) : href
-    let data: ImageData
-    if let bytes = files[name] {
-      let lower = name.lowercased()
-      guard lower.hasSuffix(".png") || lower.hasSuffix(".jpg") || lower.hasSuffix(".jpeg") else {
-        throw .unsupported("pictures other than PNG and JPEG ('\(name)')")
-      }
-      data = images[name] ?? ImageData(name: name, bytes: bytes)
-    } else {
-      // LibreOffice prints the rest of the document and leaves the picture's frame empty.
-      warnings.add(href.contains("://") || !href.hasPrefix("Pictures/")
-        ? "the picture '\(href)' is linked from outside the document; its frame is left empty (embed the picture in the .odt)"
-        : "the picture '\(href)' is missing from the package; its frame is left empty, as in LibreOffice")
-      data = images[name] ?? ImageData(name: name, bytes: [])
-    }
-    images[name] = data
+    let data = try picture(image["xlink:href"] ?? "")
+    let name = data.name
     guard let width = Units.twips(f["svg:width"]), let height = Units.twips(f["svg:height"]) else {
       throw .badDocument("the picture '\(name)' has no size (svg:width, svg:height)")
     }
@@ -674,6 +681,7 @@ final class DocumentBuilder {
     }
     let text: String
     var drawAs: String? = nil
+    var image: (data: ImageData, width: Twips, height: Twips)? = nil
     switch levelStyle.name {
     case "text:list-level-style-bullet":
       var bullet = levelStyle["text:bullet-char"] ?? "•"
@@ -697,11 +705,23 @@ final class DocumentBuilder {
       let numbers = counters.suffix(shown).map { ListNumbering.format($0, as: format) }
       let body = format.isEmpty ? "" : numbers.joined(separator: ".")
       text = (levelStyle["style:num-prefix"] ?? "") + body + (levelStyle["style:num-suffix"] ?? "")
+    case "text:list-level-style-image":
+      // A picture as the bullet, at the size the level gives it (LibreOffice's default 0.2 in when
+      // it gives none), standing on the baseline like a picture anchored as a character.
+      let props = levelStyle.first("style:list-level-properties")
+      let side = Units.twips("0.2in") ?? 288
+      image = (try picture(levelStyle["xlink:href"] ?? ""), Units.twips(props?["fo:width"]) ?? side, Units.twips(props?["fo:height"]) ?? side)
+      text = ""
     default:
-      throw .unsupported("image bullets in lists")
+      throw .unsupported("the list level <\(levelStyle.name)>")
     }
-    guard !text.isEmpty else { return }
-    var prefix: [Inline] = [drawAs.map { .symbol(text, drawnAs: $0, labelProps) } ?? .text(text, labelProps)]
+    var prefix: [Inline]
+    if let image {
+      prefix = [.image(image.data, width: image.width, height: image.height, labelProps)]
+    } else {
+      guard !text.isEmpty else { return }
+      prefix = [drawAs.map { .symbol(text, drawnAs: $0, labelProps) } ?? .text(text, labelProps)]
+    }
     switch followedBy {
     case "listtab":
       if let stop = tabStop {

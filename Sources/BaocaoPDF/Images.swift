@@ -21,7 +21,142 @@ package struct PDFImage {
       made.readSize(b)
       return made
     }
-    throw PDFError(message: "the picture '\(image.name)' is neither PNG nor JPEG")
+    if b.count > 6 && b[0] == 0x47 && b[1] == 0x49 && b[2] == 0x46 && b[3] == 0x38 { return try gif(b, name: image.name) }
+    throw PDFError(message: "the picture '\(image.name)' is neither PNG, JPEG nor GIF")
+  }
+
+  /// A GIF's first frame as an indexed image (its palette), with a soft mask for its transparent
+  /// colour. The LZW data is decoded here; every length is checked against the file.
+  static func gif(_ b: [UInt8], name: String) throws(PDFError) -> PDFImage {
+    func u16(_ o: Int) -> Int { Int(b[o]) | Int(b[o + 1]) << 8 }
+    let damaged = PDFError(message: "the GIF picture '\(name)' is truncated or damaged")
+    guard b.count >= 13 else { throw damaged }
+    var i = 13
+    var palette: [UInt8] = []
+    if b[10] & 0x80 != 0 {
+      let size = 3 << (Int(b[10] & 7) + 1)
+      guard i + size <= b.count else { throw damaged }
+      palette = Array(b[i..<(i + size)])
+      i += size
+    }
+    var transparent: Int? = nil
+    while i < b.count {
+      switch b[i] {
+      case 0x21:  // an extension: a graphic control block may name the transparent colour
+        guard i + 2 < b.count else { throw damaged }
+        let label = b[i + 1]
+        i += 2
+        if label == 0xF9, i + 4 < b.count, b[i] >= 4, b[i + 1] & 1 != 0 { transparent = Int(b[i + 4]) }
+        while i < b.count, b[i] != 0 { i += Int(b[i]) + 1 }
+        i += 1
+      case 0x2C:  // the first image
+        guard i + 10 <= b.count else { throw damaged }
+        let width = u16(i + 5), height = u16(i + 7), flags = b[i + 9]
+        i += 10
+        guard width > 0, height > 0 else { throw PDFError(message: "the GIF picture '\(name)' has no size; it may be damaged") }
+        try checkSize(width, height, name: name)
+        if flags & 0x80 != 0 {
+          let size = 3 << (Int(flags & 7) + 1)
+          guard i + size <= b.count else { throw damaged }
+          palette = Array(b[i..<(i + size)])
+          i += size
+        }
+        guard !palette.isEmpty, i < b.count else { throw damaged }
+        let minimum = Int(b[i])
+        i += 1
+        guard (2...8).contains(minimum) else { throw damaged }
+        var data: [UInt8] = []
+        while i < b.count, b[i] != 0 {
+          let n = Int(b[i])
+          guard i + 1 + n <= b.count else { throw damaged }
+          data += b[(i + 1)...(i + n)]
+          i += n + 1
+        }
+        var pixels = lzw(data, minimum: minimum, count: width * height)
+        if flags & 0x40 != 0 {  // interlaced: rows come in four passes
+          var rows: [Int] = []
+          for (start, step) in [(0, 8), (4, 8), (2, 4), (1, 2)] { rows += stride(from: start, to: height, by: step) }
+          var ordered = [UInt8](repeating: 0, count: pixels.count)
+          for (k, row) in rows.enumerated() { ordered[row * width..<(row + 1) * width] = pixels[k * width..<(k + 1) * width] }
+          pixels = ordered
+        }
+        let colours = palette.count / 3
+        let hex = palette.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+        var mask: (dictionary: String, data: [UInt8])? = nil
+        if let t = transparent {
+          mask = ("/Type /XObject /Subtype /Image /Width \(width) /Height \(height) /ColorSpace /DeviceGray /BitsPerComponent 8",
+            pixels.map { Int($0) == t ? 0 : 255 })
+        }
+        return PDFImage(
+          dictionary: "/Type /XObject /Subtype /Image /Width \(width) /Height \(height) /ColorSpace [/Indexed /DeviceRGB \(colours - 1) <\(hex)>] /BitsPerComponent 8",
+          data: pixels.map { Int($0) < colours ? $0 : 0 }, mask: mask, pixelWidth: width, pixelHeight: height)
+      case 0x3B: throw PDFError(message: "the GIF picture '\(name)' holds no image")
+      default: throw damaged
+      }
+    }
+    throw damaged
+  }
+
+  /// GIF's variable-length LZW: `count` palette indices (missing ones are 0, extra ones dropped).
+  static func lzw(_ data: [UInt8], minimum: Int, count: Int) -> [UInt8] {
+    var out: [UInt8] = []
+    out.reserveCapacity(count)
+    let clear = 1 << minimum, end = clear + 1
+    var prefix = [Int](repeating: -1, count: 4096)
+    var suffix = [UInt8](repeating: 0, count: 4096)
+    var first = [UInt8](repeating: 0, count: 4096)
+    for k in 0..<clear {
+      suffix[k] = UInt8(truncatingIfNeeded: k)
+      first[k] = UInt8(truncatingIfNeeded: k)
+    }
+    var next = clear + 2, size = minimum + 1
+    var previous = -1
+    var bits = 0, buffer = 0, at = 0
+    var stack: [UInt8] = []
+    stack.reserveCapacity(4096)
+    while out.count < count {
+      while bits < size {
+        guard at < data.count else { return out + [UInt8](repeating: 0, count: count - out.count) }
+        buffer |= Int(data[at]) << bits
+        bits += 8
+        at += 1
+      }
+      let code = buffer & ((1 << size) - 1)
+      buffer >>= size
+      bits -= size
+      if code == clear {
+        next = clear + 2
+        size = minimum + 1
+        previous = -1
+        continue
+      }
+      if code == end { break }
+      var c: Int
+      if code < next && (code < clear || prefix[code] != -1 || code < clear + 2) {
+        c = code
+      } else if code == next && previous >= 0 {
+        c = previous  // the code being defined: the previous string and its own first byte
+      } else {
+        break  // a code that cannot be: the data is damaged
+      }
+      // The string for c, last byte first.
+      stack.removeAll(keepingCapacity: true)
+      if code == next { stack.append(first[previous]) }
+      while c >= 0 && stack.count < 4096 {
+        stack.append(suffix[c])
+        c = c >= clear ? prefix[c] : -1
+      }
+      for byte in stack.reversed() where out.count < count { out.append(byte) }
+      if previous >= 0 && next < 4096 {
+        prefix[next] = previous
+        suffix[next] = code == next ? first[previous] : first[code]
+        first[next] = first[previous]
+        next += 1
+        if next == 1 << size && size < 12 { size += 1 }
+      }
+      previous = code
+    }
+    return out.count < count ? out + [UInt8](repeating: 0, count: count - out.count) : out
   }
 
   static func jpeg(_ b: [UInt8], name: String) throws(PDFError) -> PDFImage {

@@ -61,6 +61,34 @@ import Testing
   }
 }
 
+/// GIF pictures (image bullets come as GIFs in LibreOffice documents) decode to the indices
+/// Pillow wrote, interlaced or not, with the transparent colour as a soft mask.
+@Suite struct GIFTests {
+  static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .appendingPathComponent("Fixtures/pictures")
+
+  @Test func decodesWhatPillowWrote() throws {
+    let pattern = try PDFImage.make(ImageData(name: "pattern.gif", bytes: Array(Data(contentsOf: Self.folder.appendingPathComponent("pattern.gif")))))
+    #expect(pattern.pixelWidth == 7 && pattern.pixelHeight == 5)
+    let expected = (0..<5).flatMap { y in (0..<7).map { x in UInt8((x + 2 * y) % 6) } }
+    #expect(pattern.data == expected)
+    #expect(pattern.mask?.data == expected.map { $0 == 5 ? 0 : 255 })
+    #expect(pattern.dictionary.contains("/Indexed /DeviceRGB"))
+    // 40 × 33, interlaced (Pillow interlaces pictures from 16 pixels up), 200 colours.
+    let noise = try PDFImage.make(ImageData(name: "noise.gif", bytes: Array(Data(contentsOf: Self.folder.appendingPathComponent("noise.gif")))))
+    let indices = try String(contentsOf: Self.folder.appendingPathComponent("noise.indices"), encoding: .utf8).split(separator: " ").map { UInt8($0)! }
+    #expect(noise.data == indices)
+    #expect(noise.mask == nil)
+  }
+
+  @Test func damagedGIFsAreRefused() throws {
+    let bytes = Array(try Data(contentsOf: Self.folder.appendingPathComponent("noise.gif")))
+    for cut in [8, 13, 400, bytes.count - 3] {
+      #expect(throws: PDFError.self) { try PDFImage.make(ImageData(name: "cut.gif", bytes: Array(bytes.prefix(cut)))) }
+    }
+  }
+}
+
 /// Fonts a document names but the machine lacks are found as LibreOffice finds them: a metric
 /// twin for the common office fonts, fontconfig's fallback for the rest, each told as a stand-in.
 @Suite struct FontStandInTests {

@@ -14,7 +14,7 @@ import Testing
       of: "xmlns:dc=", with: "xmlns:draw=\"urn:oasis:names:tc:opendocument:xmlns:drawing:1.0\" xmlns:svg=\"urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0\" xmlns:xlink=\"http://www.w3.org/1999/xlink\" xmlns:dc=")
     let bytes = Array(xml.utf8)
     let laid = try DocumentLayout.layout(DocumentParts(content: bytes, styles: bytes, meta: bytes, settings: nil), fonts: LayoutTests.catalog)
-    #expect(laid.warnings == ["the picture 'Pictures/gone.png' is missing from the package; its frame is left empty, as in LibreOffice"])
+    #expect(laid.warnings == ["the picture 'Pictures/gone.png' is missing from the package; its place is left empty, as in LibreOffice"])
     // The frame keeps its width (2 cm, 1134 twips) between the two letters, and nothing is drawn in it.
     let glyphs = laid.pages[0].items.flatMap { item -> [Double] in
       guard case .glyphs(let r) = item else { return [] }
