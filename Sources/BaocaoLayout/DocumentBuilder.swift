@@ -91,6 +91,9 @@ final class DocumentBuilder {
       body = head.first("office:body")
     }
     base.addFontFaces(head.first("office:font-face-decls"))
+    // The default tab distance when the default style gives none: LibreOffice's own default (2 cm)
+    // for a package, its default template's (1.25 cm) for a flat document.
+    defaultTabDistance = head.name == "office:document" ? 709 : 1134
     self.masterSheet = base.withAutomatic(stylesRoot?.first("office:automatic-styles"))
     self.content = base.withAutomatic(head.first("office:automatic-styles"))
     if bodyApart {
@@ -108,6 +111,7 @@ final class DocumentBuilder {
 
   let files: [String: [UInt8]]
   private var images: [String: ImageData] = [:]
+  private(set) var defaultTabDistance: Twips = 1134
 
   let contentBody: XMLElement?
 
@@ -241,6 +245,7 @@ final class DocumentBuilder {
     let key = StyleKey(sheet: ObjectIdentifier(sheet), name: name ?? "")
     if let cached = paragraphCache[key] { return (cached.0, cached.1, false) }
     var props = ParagraphProps()
+    props.tabDistance = defaultTabDistance
     var text = TextProps()
     var cut = false
     if let name, let style = sheet.style(family: "paragraph", name: name) {
