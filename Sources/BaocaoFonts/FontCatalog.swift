@@ -132,13 +132,18 @@ public final class FontCatalog: @unchecked Sendable {
     if let known = systemFonts[key] { return known }
     var found: Font? = nil
     if let match = SystemFonts.match(family: family, bold: bold, italic: italic, monospace: monospace) {
-      if let f = face(of: match.family.lowercased(), bold: bold, italic: italic) {
+      // The catalog's own face of that family when it has this very style (the shipped Liberation
+      // fonts); else the file fontconfig gives (not another style of the family opened before).
+      let family = match.family.lowercased()
+      if let e = entries.first(where: { $0.family == family && $0.bold == bold && $0.italic == italic }), let f = opened[e.path] {
         found = f
       } else if let f = opened[match.path] ?? Font(path: match.path), f.isTrueType {
         // The PDF embeds TrueType outlines (FontFile2): a font with CFF outlines is not used.
-        opened[match.path] = f
-        entries.append(Entry(path: match.path, family: f.family.lowercased(), bold: f.bold, italic: f.italic))
-        found = face(of: f.family.lowercased(), bold: bold, italic: italic) ?? f
+        if opened[match.path] == nil {
+          opened[match.path] = f
+          entries.append(Entry(path: match.path, family: f.family.lowercased(), bold: f.bold, italic: f.italic))
+        }
+        found = f
       }
     }
     systemFonts[key] = found

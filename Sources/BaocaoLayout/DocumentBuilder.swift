@@ -268,6 +268,7 @@ final class DocumentBuilder {
     if let drop = style.element.first("style:paragraph-properties")?.first("style:drop-cap"), (Int(drop["style:lines"] ?? "1") ?? 1) > 1 {
       throw .unsupported("drop capitals")
     }
+    if style.setsIndents { (props.marginLeft, props.marginRight, props.textIndent) = (0, 0, 0) }
     if let p = style.properties["style:paragraph-properties"] { try props.apply(p) }
     if let t = style.properties["style:text-properties"] { try text.apply(t, fonts: sheet.fontFamilies) }
     if let stops = style.element.first("style:paragraph-properties")?.first("style:tab-stops") {
@@ -548,9 +549,14 @@ final class DocumentBuilder {
 
   // MARK: - Lists
 
-  /// Counters per list style and level, so that numbering runs on as LibreOffice's does.
-  private var listCounters: [String: [Int]] = [:]
+  /// The numbers of the last labelled paragraph at each level (nil: none yet), per list style, so
+  /// that numbering runs on as LibreOffice's does.
+  private var listCounters: [String: [Int?]] = [:]
 
+  /// A list's paragraphs. Only paragraphs are numbered (LibreOffice's list tree): an item holding
+  /// nothing but a sublist uses no number, and its sublist goes on under the last item at that
+  /// level. The first paragraph of an item is labelled; levels above it that have no item yet take
+  /// their start value, as LibreOffice's placeholder nodes do.
   func list(_ e: XMLElement, sheet: StyleSheet, level: Int, inheritedStyle: String?) throws(LayoutError) -> [Block] {
     let styleName = e["text:style-name"] ?? inheritedStyle
     let key = styleName ?? ""
@@ -563,25 +569,33 @@ final class DocumentBuilder {
         if item.name == "text:soft-page-break" { continue }
         throw .unsupported("the element <\(item.name)> in a list")
       }
-      var counters = listCounters[key] ?? []
-      if item.name == "text:list-item" {
-        while counters.count < level { counters.append(0) }
-        counters = Array(counters.prefix(level))
-        if let start = item["text:start-value"].flatMap({ Int($0) }) { counters[level - 1] = start } else { counters[level - 1] += 1 }
-        listCounters[key] = counters
-      }
       var first = true
       for child in item.elements {
         switch child.name {
         case "text:p", "text:h":
           let p = try paragraph(child, sheet: sheet)
           let name = styleName ?? child["text:style-name"].flatMap { sheet.style(family: "paragraph", name: $0)?.listStyleName }
-          try applyList(to: p, styleName: name, level: level, counters: counters, label: first && item.name == "text:list-item", sheet: sheet)
+          let labelled = first && item.name == "text:list-item"
+          var counters: [Int] = []
+          if labelled {
+            var known = listCounters[key] ?? []
+            while known.count < level { known.append(nil) }
+            known = Array(known.prefix(level))
+            for l in 0..<(level - 1) where known[l] == nil { known[l] = startValue(name, level: l + 1, sheet: sheet) }
+            if let start = item["text:start-value"].flatMap({ Int($0) }) {
+              known[level - 1] = start
+            } else {
+              known[level - 1] = known[level - 1].map { $0 + 1 } ?? startValue(name, level: level, sheet: sheet)
+            }
+            listCounters[key] = known
+            counters = known.map { $0 ?? 1 }
+          }
+          let hard = child["text:style-name"].flatMap { sheet.style(family: "paragraph", name: $0) }?.setsIndents ?? false
+          try applyList(to: p, styleName: name, level: level, counters: counters, label: labelled, hardIndents: hard, sheet: sheet)
           out.append(.paragraph(p))
           first = false
         case "text:list":
           out += try list(child, sheet: sheet, level: level + 1, inheritedStyle: styleName)
-          first = false
         case "text:soft-page-break":
           continue
         default:
@@ -592,12 +606,31 @@ final class DocumentBuilder {
     return out
   }
 
+  /// A level's first number (text:start-value, 1 by default).
+  private func startValue(_ styleName: String?, level: Int, sheet: StyleSheet) -> Int {
+    guard let style = styleName.flatMap({ sheet.listStyle($0) }) else { return 1 }
+    return style.elements.first { Int($0["text:level"] ?? "1") == level }?["text:start-value"].flatMap { Int($0) } ?? 1
+  }
+
   /// Indents a list paragraph as its list level says and puts the label (bullet or number) in front.
-  func applyList(to p: ParagraphNode, styleName: String?, level: Int, counters: [Int], label: Bool, sheet: StyleSheet) throws(LayoutError) {
+  /// `hardIndents`: the paragraph's own style sets its indents, which then win over the level's.
+  func applyList(
+    to p: ParagraphNode, styleName: String?, level: Int, counters: [Int], label: Bool, hardIndents: Bool = false, sheet: StyleSheet
+  ) throws(LayoutError) {
     guard let listStyle = styleName.flatMap({ sheet.listStyle($0) }) ?? DocumentBuilder.defaultListStyle else { return }
-    let levels = listStyle.elements.filter { ($0["text:level"].flatMap { Int($0) } ?? 1) <= level }
-    guard let levelStyle = levels.last(where: { Int($0["text:level"] ?? "1") == level }) ?? levels.last else { return }
-    try applyLevel(levelStyle, to: p, counters: counters, label: label, sheet: sheet)
+    // A level the style does not define is numbered "1." with LibreOffice's default indents.
+    let levelStyle = listStyle.elements.first { Int($0["text:level"] ?? "1") == level } ?? DocumentBuilder.undefinedLevel(level)
+    guard let levelStyle else { return }
+    try applyLevel(levelStyle, to: p, counters: counters, label: label, hardIndents: hardIndents, sheet: sheet)
+  }
+
+  static func undefinedLevel(_ level: Int) -> XMLElement? {
+    let margin = String(format: "%.3f", 0.635 * Double(level + 1))
+    return try? XMLTree.parse(Array((
+      "<text:list-level-style-number text:level=\"\(level)\" style:num-format=\"1\" style:num-suffix=\".\">"
+        + "<style:list-level-properties text:list-level-position-and-space-mode=\"label-alignment\">"
+        + "<style:list-level-label-alignment text:label-followed-by=\"listtab\" text:list-tab-stop-position=\"\(margin)cm\" "
+        + "fo:text-indent=\"-0.635cm\" fo:margin-left=\"\(margin)cm\"/></style:list-level-properties></text:list-level-style-number>").utf8))
   }
 
   /// A list without a list style gets LibreOffice's default: its OpenSymbol bullet (U+F095, drawn as
@@ -660,11 +693,18 @@ final class DocumentBuilder {
     try applyLevel(levelStyle, to: p, counters: outlineCounters, label: true, sheet: sheet)
   }
 
-  func applyLevel(_ levelStyle: XMLElement, to p: ParagraphNode, counters: [Int], label: Bool, sheet: StyleSheet) throws(LayoutError) {
+  func applyLevel(
+    _ levelStyle: XMLElement, to p: ParagraphNode, counters: [Int], label: Bool, hardIndents: Bool = false, sheet: StyleSheet
+  ) throws(LayoutError) {
     let lp = levelStyle.first("style:list-level-properties")
     var followedBy = "listtab"
     var tabStop: Twips? = nil
-    if lp?["text:list-level-position-and-space-mode"] == "label-alignment", let la = lp?.first("style:list-level-label-alignment") {
+    if hardIndents {
+      // The paragraph's own indents stand; the label's tab goes to the hanging indent, if any,
+      // else to the next tab stop.
+      followedBy = lp?.first("style:list-level-label-alignment")?["text:label-followed-by"] ?? "listtab"
+      if p.props.textIndent < 0 { tabStop = p.props.marginLeft }
+    } else if lp?["text:list-level-position-and-space-mode"] == "label-alignment", let la = lp?.first("style:list-level-label-alignment") {
       p.props.marginLeft = Units.twips(la["fo:margin-left"]) ?? 0
       p.props.textIndent = Units.twips(la["fo:text-indent"]) ?? 0
       followedBy = la["text:label-followed-by"] ?? "listtab"
@@ -677,8 +717,17 @@ final class DocumentBuilder {
       p.props.textIndent = -width
       tabStop = before + width
     }
-    guard label else { return }
+    // A paragraph without a label (an item's second paragraph, a list header) starts at the
+    // level's indent: LibreOffice gives it no first-line indent.
+    guard label else {
+      if !hardIndents { p.props.textIndent = 0 }
+      return
+    }
+    // The label: the paragraph's text, then the level's character style, then its own properties.
     var labelProps = p.base
+    if let name = levelStyle["text:style-name"], sheet.style(family: "text", name: name) != nil {
+      labelProps = try spanProps(name, over: labelProps, sheet: sheet)
+    }
     if let tp = levelStyle.first("style:text-properties") {
       var attrs: [String: String] = [:]
       for a in tp.attributes { attrs[a.name] = a.value }
@@ -710,6 +759,9 @@ final class DocumentBuilder {
       let numbers = counters.suffix(shown).map { ListNumbering.format($0, as: format) }
       let body = format.isEmpty ? "" : numbers.joined(separator: ".")
       text = (levelStyle["style:num-prefix"] ?? "") + body + (levelStyle["style:num-suffix"] ?? "")
+      // A number in a symbol font (a character style made for bullets): its digits and letters
+      // come from the paragraph's font, as LibreOffice's glyph fallback gives them.
+      if !fontsHave(labelProps, text) { labelProps.fontName = p.base.fontName }
     case "text:list-level-style-image":
       // A picture as the bullet, at the size the level gives it (LibreOffice's default 0.2 in when
       // it gives none), standing on the baseline like a picture anchored as a character.

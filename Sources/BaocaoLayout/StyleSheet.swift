@@ -13,6 +13,15 @@ final class StyleSheet {
     /// properties element name ("style:text-properties") → its attributes
     var properties: [String: [String: String]]
     var element: XMLElement
+    /// An automatic style (its properties are the paragraph's own, "hard" ones in LibreOffice).
+    var automatic = false
+
+    /// The paragraph's own indents: an automatic style that sets any of margin-left, margin-right
+    /// and text-indent sets all three (LibreOffice's one LR-space item; the missing ones are 0).
+    var setsIndents: Bool {
+      guard automatic, let p = properties["style:paragraph-properties"] else { return false }
+      return p["fo:margin-left"] != nil || p["fo:margin-right"] != nil || p["fo:text-indent"] != nil || p["fo:margin"] != nil
+    }
   }
 
   /// Styles by family and name (a struct key: concatenating the two cost a string per lookup).
@@ -104,7 +113,8 @@ final class StyleSheet {
       switch e.name {
       case "style:style":
         guard let name = e["style:name"], let family = e["style:family"] else { continue }
-        let s = Self.style(e, name: name, family: family)
+        var s = Self.style(e, name: name, family: family)
+        s.automatic = isAutomatic
         if isAutomatic { automatic[Key(family: family, name: name)] = s } else { common[Key(family: family, name: name)] = s }
       case "style:default-style":
         guard let family = e["style:family"] else { continue }

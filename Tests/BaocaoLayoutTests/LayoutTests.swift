@@ -170,6 +170,67 @@ import Testing
     #expect(lines(laid.pages[1]).map { $0.replacingOccurrences(of: " ", with: "") } == ["iGhichúmột", "iiGhichúhai"], "\(lines(laid.pages[1]))")
   }
 
+  /// Text of each line of a page, words in order (a raised or lowered run joins its line).
+  static func lines(_ page: Page) -> [String] {
+    var rows: [(y: Double, runs: [(x: Double, text: String)])] = []
+    for case .glyphs(let run) in page.items {
+      let text = run.glyphs.indices.map { run.text(of: $0) }.joined()
+      if let k = rows.firstIndex(where: { abs($0.y - run.y) < 150 }) { rows[k].runs.append((run.x, text)) } else { rows.append((run.y, [(run.x, text)])) }
+    }
+    return rows.sorted { $0.y < $1.y }.map { $0.runs.sorted { $0.x < $1.x }.map(\.text).joined().replacingOccurrences(of: "\t", with: " ") }
+  }
+
+  /// List numbers as LibreOffice's list tree gives them: an item holding only a sublist uses no
+  /// number, separate lists that continue one another share their levels, a level starts at its
+  /// text:start-value, and an undefined level is numbered "1.".
+  @Test func listNumbersFollowLibreOfficesTree() throws {
+    let style = "<text:list-style style:name=\"L\"><text:list-level-style-number text:level=\"1\" style:num-format=\"1\" style:num-suffix=\".\" text:start-value=\"2\"/>"
+      + "<text:list-level-style-number text:level=\"2\" style:num-format=\"a\" style:num-suffix=\")\"/></text:list-style>"
+    func list(_ items: String, continues: Bool = true) -> String {
+      "<text:list text:style-name=\"L\"\(continues ? " text:continue-numbering=\"true\"" : "")>\(items)</text:list>"
+    }
+    let sub = "<text:list-item><text:list><text:list-item><text:p>sub</text:p></text:list-item></text:list></text:list-item>"
+    let body = list("<text:list-item><text:p>one</text:p></text:list-item>", continues: false) + list(sub) + list(sub)
+      + list("<text:list-item><text:p>two</text:p></text:list-item>")
+      + list("<text:list-item><text:list><text:list-item><text:list><text:list-item><text:p>deep</text:p></text:list-item></text:list></text:list-item></text:list></text:list-item>", continues: false)
+    let laid = try DocumentLayout.layout(Self.document(body, styles: style), fonts: Self.catalog)
+    // (The tab after each label is no glyph; level 3 is not defined: "1.")
+    #expect(Self.lines(laid.pages[0]) == ["2.one", "a)sub", "b)sub", "3.two", "1.deep"], "\(Self.lines(laid.pages[0]))")
+  }
+
+  /// A list item's second paragraph starts at the level's indent (no first-line indent), and the
+  /// paragraph's own automatic style, when it sets indents, wins over the list level's.
+  @Test func listIndentsAsLibreOfficeGivesThem() throws {
+    let style = "<text:list-style style:name=\"L\"><text:list-level-style-bullet text:level=\"1\" text:bullet-char=\"-\">"
+      + "<style:list-level-properties text:list-level-position-and-space-mode=\"label-alignment\"><style:list-level-label-alignment "
+      + "text:label-followed-by=\"listtab\" text:list-tab-stop-position=\"2cm\" fo:text-indent=\"-1cm\" fo:margin-left=\"2cm\"/>"
+      + "</style:list-level-properties></text:list-level-style-bullet></text:list-style>"
+    let automatic = "<style:style style:name=\"H\" style:family=\"paragraph\"><style:paragraph-properties fo:margin-right=\"0cm\"/></style:style>"
+    let body = "<text:list text:style-name=\"L\"><text:list-item><text:p>first</text:p><text:p>second</text:p></text:list-item>"
+      + "<text:list-item><text:p text:style-name=\"H\">hard</text:p></text:list-item></text:list>"
+    var parts = Self.document(body, styles: style)
+    parts.content = Array(String(decoding: parts.content, as: UTF8.self)
+      .replacingOccurrences(of: "<office:automatic-styles>", with: "<office:automatic-styles>" + automatic).utf8)
+    let laid = try DocumentLayout.layout(parts, fonts: Self.catalog)
+    // Where each word's first letter is.
+    var starts: [String: Double] = [:]
+    for case .glyphs(let run) in laid.pages[0].items {
+      var x = run.x
+      for k in run.glyphs.indices {
+        let t = run.text(of: k)
+        for word in ["first", "second", "hard"] where t == String(word.first!) && starts[word] == nil && run.glyphs.indices.map({ run.text(of: $0) }).joined().contains(word) {
+          starts[word] = x
+        }
+        x += run.glyphs[k].advance
+      }
+    }
+    let left = try #require(starts["first"])
+    #expect(abs(starts["second"]! - left) < 1, "\(starts) \(Self.lines(laid.pages[0]))")  // at the 2 cm indent, like the first paragraph's text
+    // The automatic style sets margin-right only: margin-left and the indent are 0, the label sits
+    // at the margin and the text at the next default tab stop (1.25 cm in a flat document).
+    #expect(abs(starts["hard"]! - (left - 1134 + 709)) < 1, "\(starts)")
+  }
+
   @Test func unsupportedFeaturesAreNamed() throws {
     var refused: [(body: String, styles: String, page: String, feature: String)] = [
       ("<text:p>a</text:p>", "<text:linenumbering-configuration text:number-lines=\"true\"/>", Self.defaultPageLayout, "line numbering"),
