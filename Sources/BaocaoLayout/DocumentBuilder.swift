@@ -843,8 +843,10 @@ final class DocumentBuilder {
       for r in container.elements {
         switch r.name {
         case "table:table-row":
-          let repeatCount = try repeats(r, "table:number-rows-repeated", Limits.repeatedRows)
-          for _ in 0..<repeatCount {
+          // LibreOffice's Writer reads a row once, however many times it says it repeats (tested
+          // with 7.4); the count is still bounded like any other.
+          _ = try repeats(r, "table:number-rows-repeated", Limits.repeatedRows)
+          do {
             node.rows.append(try row(r, sheet: sheet))
             if header { node.headerRowCount += 1 }
             if inBody, let tell = bodyRowRead { tell(node.rows[node.rows.count - 1], node, firstBodyMaster ?? node.masterPage) }

@@ -186,7 +186,8 @@ struct ParagraphLayout {
       if isSpace(v) {
         if i + 1 < scalars.count, !isSpace(scalars[i + 1]) { info[i].breakAfter = true }
       } else if v == 0x2D || v == 0x2010 || v == 0x2013 || v == 0x2014 {
-        let prevLetter = i > 0 && isLetter(scalars[i - 1])
+        // After a letter or a digit ("11,5-Milliarden" breaks after the hyphen in LibreOffice).
+        let prevLetter = i > 0 && (isLetter(scalars[i - 1]) || (0x30...0x39).contains(scalars[i - 1]))
         let nextOK = i + 1 < scalars.count && !isSpace(scalars[i + 1]) && !(Unicode.Scalar(scalars[i + 1])?.properties.numericType != nil)
         if (v == 0x2D || v == 0x2010) ? (prevLetter && nextOK) : (i > 0 && !isSpace(scalars[i - 1]) && nextOK) {
           info[i].breakAfter = true

@@ -114,6 +114,22 @@ struct TableLayout {
 
   /// Column edges: relative widths scaled to the table width, as LibreOffice does; else absolute widths.
   private static func columnEdges(_ t: TableNode, width: Twips) -> [Twips] {
+    // A table aligned left, centred or right with a width of its own shares that width out as
+    // LibreOffice's import does: weights below 23 count as 23, each column but the last takes
+    // floor(weight × what is left ÷ the sum of all weights), the last takes the rest.
+    if let relative = t.relativeWidths, t.props.width != nil, ["left", "center", "right"].contains(t.props.align), relative.count > 1 {
+      let weights = relative.map { max($0, 23) }
+      let total = weights.reduce(0, +)
+      var left = width
+      var edges: [Twips] = [0]
+      for w in weights.dropLast() {
+        let c = Int((Double(w) * Double(left) / Double(total)).rounded(.down))
+        left -= c
+        edges.append(edges.last! + c)
+      }
+      edges.append(width)
+      return edges
+    }
     var weights = t.relativeWidths ?? t.columnWidths
     if weights.reduce(0, +) == 0 { weights = weights.map { _ in 1 } }
     let total = max(1, weights.reduce(0, +))

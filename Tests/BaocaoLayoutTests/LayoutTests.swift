@@ -231,6 +231,24 @@ import Testing
     #expect(abs(starts["hard"]! - (left - 1134 + 709)) < 1, "\(starts)")
   }
 
+  /// A table aligned left with a width of its own: LibreOffice shares the width out column by
+  /// column from what is left (three equal weights give 1/3, 2/9 and 4/9); a repeated row is read once.
+  @Test func absoluteTablesShareTheirWidthAsLibreOfficeDoes() throws {
+    let styles = "<style:style style:name=\"T\" style:family=\"table\"><style:table-properties style:width=\"9cm\" table:align=\"left\"/></style:style>"
+      + "<style:style style:name=\"C\" style:family=\"table-column\"><style:table-column-properties style:rel-column-width=\"33*\"/></style:style>"
+    let body = "<table:table table:style-name=\"T\"><table:table-column table:style-name=\"C\" table:number-columns-repeated=\"3\"/>"
+      + "<table:table-row table:number-rows-repeated=\"4\"><table:table-cell><text:p>a</text:p></table:table-cell>"
+      + "<table:table-cell><text:p>b</text:p></table:table-cell><table:table-cell><text:p>c</text:p></table:table-cell></table:table-row></table:table>"
+    let laid = try DocumentLayout.layout(Self.document(body, styles: styles), fonts: Self.catalog)
+    var xs: [String: [Double]] = [:]
+    for case .glyphs(let run) in laid.pages[0].items { xs[run.glyphs.indices.map { run.text(of: $0) }.joined(), default: []].append(run.x) }
+    #expect(xs["a"]?.count == 1, "a row said to repeat 4 times is printed once: \(xs)")
+    let a = try #require(xs["a"]?.first), b = try #require(xs["b"]?.first), c = try #require(xs["c"]?.first)
+    let width = Double(Units.twips("9cm")!)
+    #expect(abs((b - a) - (width / 3).rounded(.down)) <= 1, "\(xs)")
+    #expect(abs((c - b) - (width * 2 / 9).rounded(.down)) <= 1, "\(xs)")
+  }
+
   @Test func unsupportedFeaturesAreNamed() throws {
     var refused: [(body: String, styles: String, page: String, feature: String)] = [
       ("<text:p>a</text:p>", "<text:linenumbering-configuration text:number-lines=\"true\"/>", Self.defaultPageLayout, "line numbering"),
