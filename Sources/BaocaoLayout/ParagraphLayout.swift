@@ -64,6 +64,9 @@ struct ParagraphLayout {
     var special: Special? = nil
     /// A line may end after it.
     var breakAfter = false
+    /// The character spacing in its advance (it counts only before the next character: not for
+    /// the character's own fit, nor at the end of a line).
+    var spacing = 0.0
   }
 
   func layout(_ p: ParagraphNode, width: Twips, fieldText: (Field) -> String) throws(LayoutError) -> [LaidLine] {
@@ -177,6 +180,14 @@ struct ParagraphLayout {
     }
 
     for i in scalars.indices { if case .object(let o) = info[i].special { info[i].advance = Double(objects[o].width) } }
+    // Character spacing after every character of a run; a negative one not after its last.
+    for run in runs where run.props.letterSpacing != 0 {
+      let k = Double(run.props.letterSpacing)
+      for i in run.range where info[i].special == nil && !(k < 0 && i == run.range.upperBound - 1) {
+        info[i].advance += k
+        info[i].spacing = k
+      }
+    }
 
     // 3. Break opportunities: after a space; after a hyphen or dash that follows a letter.
     func isSpace(_ v: UInt32) -> Bool { v == 0x20 || v == 0x3000 }
@@ -241,7 +252,7 @@ struct ParagraphLayout {
         }
       }
       let w = info[i].advance
-      if isSpace(scalars[i]) || x + w <= lineWidth() + 0.5 {
+      if isSpace(scalars[i]) || x + w - info[i].spacing <= lineWidth() + 0.5 {
         x += w
         if info[i].breakAfter {
           lastBreak = i
@@ -286,6 +297,8 @@ struct ParagraphLayout {
         used += info[k].advance
         if isSpace(scalars[k]) { spaces += 1 }
       }
+      // Positive spacing after the line's last character takes no room.
+      if let last = visible.last, info[last].spacing > 0 { used -= info[last].spacing }
       // Spaces before a tab are not stretched.
       if let lastTab = visible.last(where: { info[$0].special == .tab }) {
         spaces = visible.filter { $0 > lastTab && isSpace(scalars[$0]) }.count
@@ -376,6 +389,7 @@ struct ParagraphLayout {
           if isSpace(scalars[g.cluster]) && g.cluster < visible.upperBound { adv += extraPerSpace }
           // The cluster's text goes with its first glyph.
           let repeatGlyph = current > 0 && run.glyphs[current - 1].cluster == g.cluster
+          if !repeatGlyph { adv += info[g.cluster].spacing }
           piece.glyphs.append(PlacedGlyph(id: g.glyph, cluster: repeatGlyph ? 0..<0 : clusterRange(run.glyphs, from: current, within: segment), advance: adv))
           pen += adv
         }

@@ -14,6 +14,9 @@ struct TextProps: Equatable {
   /// Character background (highlighting).
   var highlight: RGB? = nil
   var kerning = true
+  /// Character spacing (fo:letter-spacing) in twips, as LibreOffice converts it: to whole
+  /// hundredths of a millimetre, then to whole twips.
+  var letterSpacing: Twips = 0
   var uppercase = false
   var hidden = false
   /// fo:language, for hyphenation ("" when the document does not say).
@@ -101,8 +104,13 @@ struct TextProps: Equatable {
       escapementSize = parts.count > 1 ? (Units.percent(parts[1]) ?? 100) : 100
       if escapement == 0 { escapementSize = 100 }
     }
-    if let s = letterSpacingValue, s != "normal", (Units.twips(s) ?? 0) != 0 {
-      throw .unsupported("letter spacing '\(s)'")
+    if let s = letterSpacingValue {
+      if s == "normal" {
+        letterSpacing = 0
+      } else if let mm = Units.millimetres(s), abs(mm) < 1000 {
+        let hundredths = (mm * 100).rounded(.toNearestOrAwayFromZero)
+        letterSpacing = Int((hundredths * 72 / 127).rounded(.toNearestOrAwayFromZero))
+      }
     }
     if let s = scaleValue, s != "100%" { throw .unsupported("text scaling '\(s)'") }
     if let l = languageValue { language = l }

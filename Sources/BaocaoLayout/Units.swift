@@ -5,6 +5,16 @@ public enum Units {
   /// Parses an ODF length ("2cm", "0.5pt", "0.0313in", "10mm", "12px", "1pc") into twips, rounding
   /// half away from zero as LibreOffice's import does. Nil for anything else (and for lengths too
   /// large to mean anything on a page).
+  /// A length in millimetres (cm, mm, in, pt, pc), not rounded.
+  static func millimetres(_ text: String) -> Double? {
+    let units: [(String, Double)] = [("cm", 10), ("mm", 1), ("in", 25.4), ("pt", 25.4 / 72), ("pc", 25.4 / 6)]
+    for (unit, factor) in units where text.hasSuffix(unit) {
+      guard let v = Double(text.dropLast(unit.count)), v.isFinite else { return nil }
+      return v * factor
+    }
+    return nil
+  }
+
   public static func twips(_ text: String?) -> Twips? {
     guard var text else { return nil }
     return text.withUTF8 { twips(bytes: $0) }

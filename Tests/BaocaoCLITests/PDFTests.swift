@@ -65,6 +65,15 @@ import Testing
       #expect(r.status == 0, "\(r.stderr)")
     }
     docs.append(flat)
+    // Character spacing (fo:letter-spacing), over whole paragraphs and over spans: 0.05 cm, 2 pt,
+    // 0.1 cm and −0.0185 cm, left-aligned and justified.
+    let spacing = root.appendingPathComponent("Tests/Fixtures/spacing")
+    for name in try FileManager.default.contentsOfDirectory(atPath: spacing.path).filter({ $0.hasSuffix(".fodt") }).sorted() {
+      let doc = spacing.appendingPathComponent(name)
+      let r = try CLI.baocao(["convert", doc.path, "-o", dir.appendingPathComponent(doc.deletingPathExtension().lastPathComponent + ".pdf").path])
+      #expect(r.status == 0, "\(name): \(r.stderr)")
+      docs.append(doc)
+    }
     let lo = dir.appendingPathComponent("lo")
     try FileManager.default.createDirectory(at: lo, withIntermediateDirectories: true)
     let conv = try CLI.soffice(["--convert-to", "pdf", "--outdir", lo.path] + docs.map(\.path))
