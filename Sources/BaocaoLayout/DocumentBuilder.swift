@@ -552,17 +552,49 @@ final class DocumentBuilder {
   /// The numbers of the last labelled paragraph at each level (nil: none yet), per list style, so
   /// that numbering runs on as LibreOffice's does.
   private var listCounters: [String: [Int?]] = [:]
+  /// Lists by id (xml:id, or one made up), the list each continues, and the list made last.
+  private var listMaster: [String: String] = [:]
+  private var listStyleOfList: [String: String] = [:]
+  private var lastList: String?
+  private var madeUpLists = 0
+
+  /// Which list an outermost text:list belongs to, as LibreOffice decides: text:continue-list joins
+  /// the list it names (and the one that continues, down the chain); text:continue-numbering
+  /// continues the list made last when it has the same style; an xml:id seen before is the same
+  /// list; anything else starts a list of its own.
+  private func listID(_ e: XMLElement, style: String) -> String {
+    func master(_ id: String) -> String {
+      var id = id
+      var seen: Set<String> = []
+      while let next = listMaster[id], seen.insert(id).inserted { id = next }
+      return id
+    }
+    let own = e["xml:id"]
+    if let own, listStyleOfList[master(own)] != nil { return master(own) }
+    var id: String
+    if let target = e["text:continue-list"], listStyleOfList[master(target)] != nil {
+      id = master(target)
+    } else if e["text:continue-numbering"] == "true", let last = lastList, listStyleOfList[last] == style {
+      id = last
+    } else {
+      madeUpLists += 1
+      id = own ?? "\u{0}list\(madeUpLists)"
+      listStyleOfList[id] = style
+      lastList = id
+      return id
+    }
+    if let own, own != id { listMaster[own] = id; listStyleOfList[own] = listStyleOfList[id] }
+    return id
+  }
 
   /// A list's paragraphs. Only paragraphs are numbered (LibreOffice's list tree): an item holding
   /// nothing but a sublist uses no number, and its sublist goes on under the last item at that
   /// level. The first paragraph of an item is labelled; levels above it that have no item yet take
   /// their start value, as LibreOffice's placeholder nodes do.
-  func list(_ e: XMLElement, sheet: StyleSheet, level: Int, inheritedStyle: String?) throws(LayoutError) -> [Block] {
+  func list(_ e: XMLElement, sheet: StyleSheet, level: Int, inheritedStyle: String?, inList: String? = nil) throws(LayoutError) -> [Block] {
     let styleName = e["text:style-name"] ?? inheritedStyle
-    let key = styleName ?? ""
-    if level == 1 && e["text:continue-numbering"] != "true" && e["text:continue-list"] == nil {
-      listCounters[key] = []
-    }
+    // Nested lists belong to their outermost list.
+    let key = inList ?? listID(e, style: styleName ?? "")
     var out: [Block] = []
     for item in e.elements {
       guard item.name == "text:list-item" || item.name == "text:list-header" else {
@@ -595,7 +627,7 @@ final class DocumentBuilder {
           out.append(.paragraph(p))
           first = false
         case "text:list":
-          out += try list(child, sheet: sheet, level: level + 1, inheritedStyle: styleName)
+          out += try list(child, sheet: sheet, level: level + 1, inheritedStyle: styleName, inList: key)
         case "text:soft-page-break":
           continue
         default:

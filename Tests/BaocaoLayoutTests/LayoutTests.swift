@@ -198,6 +198,22 @@ import Testing
     #expect(Self.lines(laid.pages[0]) == ["2.one", "a)sub", "b)sub", "3.two", "1.deep"], "\(Self.lines(laid.pages[0]))")
   }
 
+  /// Which list a text:list continues, as LibreOffice decides: a repeated xml:id is the same list,
+  /// text:continue-list joins the list it names whatever its style, and text:continue-numbering
+  /// continues only the list made last, when it has the same style.
+  @Test func listsContinueAsLibreOfficeJoinsThem() throws {
+    let styles = ["N": "1", "A": "a"].map { name, format in
+      "<text:list-style style:name=\"\(name)\"><text:list-level-style-number text:level=\"1\" style:num-format=\"\(format)\" style:num-suffix=\".\"/></text:list-style>"
+    }.joined()
+    func list(_ style: String, _ text: String, _ attributes: String = "") -> String {
+      "<text:list text:style-name=\"\(style)\" \(attributes)><text:list-item><text:p>\(text)</text:p></text:list-item></text:list>"
+    }
+    let body = list("N", "one", "xml:id=\"x\"") + list("A", "other") + list("N", "new", "text:continue-numbering=\"true\"")
+      + list("N", "again", "xml:id=\"x\"") + list("A", "joined", "text:continue-list=\"x\"")
+    let laid = try DocumentLayout.layout(Self.document(body, styles: styles), fonts: Self.catalog)
+    #expect(Self.lines(laid.pages[0]) == ["1.one", "a.other", "1.new", "2.again", "c.joined"], "\(Self.lines(laid.pages[0]))")
+  }
+
   /// A list item's second paragraph starts at the level's indent (no first-line indent), and the
   /// paragraph's own automatic style, when it sets indents, wins over the list level's.
   @Test func listIndentsAsLibreOfficeGivesThem() throws {
