@@ -604,6 +604,13 @@ final class DocumentBuilder {
       var first = true
       for child in item.elements {
         switch child.name {
+        case "text:h" where headingLeavesList(child, sheet: sheet):
+          // LibreOffice gives a heading in a list the outline numbering instead (and no list
+          // number) when neither its style nor the styles behind it name a list style.
+          let p = try paragraph(child, sheet: sheet)
+          try applyOutline(to: p, heading: child, sheet: sheet)
+          out.append(.paragraph(p))
+          first = false
         case "text:p", "text:h":
           let p = try paragraph(child, sheet: sheet)
           let name = styleName ?? child["text:style-name"].flatMap { sheet.style(family: "paragraph", name: $0)?.listStyleName }
@@ -636,6 +643,17 @@ final class DocumentBuilder {
       }
     }
     return out
+  }
+
+  /// A heading with an outline level whose style (automatic, and the named one behind it, which
+  /// must exist) names no list style anywhere in its chain.
+  private func headingLeavesList(_ h: XMLElement, sheet: StyleSheet) -> Bool {
+    guard h["text:outline-level"] != nil, let name = h["text:style-name"], let style = sheet.style(family: "paragraph", name: name) else {
+      return false
+    }
+    let named = style.automatic ? style.parent : name
+    guard let named, sheet.style(family: "paragraph", name: named) != nil else { return false }
+    return !sheet.chain(family: "paragraph", name: name).contains { $0.listStyleName != nil }
   }
 
   /// A level's first number (text:start-value, 1 by default).

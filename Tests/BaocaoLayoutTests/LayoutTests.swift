@@ -214,6 +214,18 @@ import Testing
     #expect(Self.lines(laid.pages[0]) == ["1.one", "a.other", "1.new", "2.again", "c.joined"], "\(Self.lines(laid.pages[0]))")
   }
 
+  /// A heading inside a list takes the outline numbering (here none) and no list number when its
+  /// style names no list style; a heading without a style stays in the list.
+  @Test func headingsInListsTakeTheOutline() throws {
+    let styles = "<style:style style:name=\"H\" style:family=\"paragraph\"/>"
+      + "<text:list-style style:name=\"N\"><text:list-level-style-number text:level=\"1\" style:num-format=\"1\" style:num-suffix=\".\"/></text:list-style>"
+    let body = "<text:list text:style-name=\"N\"><text:list-item><text:p>one</text:p></text:list-item>"
+      + "<text:list-item><text:h text:outline-level=\"1\" text:style-name=\"H\">heading</text:h></text:list-item>"
+      + "<text:list-item><text:h text:outline-level=\"1\">plain</text:h></text:list-item></text:list>"
+    let laid = try DocumentLayout.layout(Self.document(body, styles: styles), fonts: Self.catalog)
+    #expect(Self.lines(laid.pages[0]) == ["1.one", "heading", "2.plain"], "\(Self.lines(laid.pages[0]))")
+  }
+
   /// A list item's second paragraph starts at the level's indent (no first-line indent), and the
   /// paragraph's own automatic style, when it sets indents, wins over the list level's.
   @Test func listIndentsAsLibreOfficeGivesThem() throws {
