@@ -102,6 +102,12 @@ final class DocumentBuilder {
     }
     self.contentBody = body
     self.files = parts.files
+    if let meta = parts.meta {
+      let needle = Array("OpenOffice.org_project/680".utf8)
+      let head = meta.prefix(65536)
+      writtenByOpenOffice2 = head.count >= needle.count
+        && (0...(head.count - needle.count)).contains { k in head[k] == needle[0] && head[k..<(k + needle.count)].elementsEqual(needle) }
+    }
   }
 
   /// content.xml parsed whole, or its error.
@@ -112,6 +118,9 @@ final class DocumentBuilder {
   let files: [String: [UInt8]]
   private var images: [String: ImageData] = [:]
   private(set) var defaultTabDistance: Twips = 1134
+  /// The document was written by OpenOffice.org 2 (meta:generator …680…), whose lists LibreOffice
+  /// reads by their style.
+  private(set) var writtenByOpenOffice2 = false
 
   let contentBody: XMLElement?
 
@@ -563,6 +572,15 @@ final class DocumentBuilder {
   /// continues the list made last when it has the same style; an xml:id seen before is the same
   /// list; anything else starts a list of its own.
   private func listID(_ e: XMLElement, style: String) -> String {
+    // OpenOffice.org 2 (build 680) files: the lists of a style are that style's one list,
+    // continued when the list says so and started again otherwise (what LibreOffice prints for
+    // the corpus's OpenOffice.org 2 files).
+    if writtenByOpenOffice2 {
+      let id = "\u{0}style:" + style
+      if e["text:continue-numbering"] != "true" && e["text:continue-list"] == nil { listCounters[id] = [] }
+      listStyleOfList[id] = style
+      return id
+    }
     func master(_ id: String) -> String {
       var id = id
       var seen: Set<String> = []
