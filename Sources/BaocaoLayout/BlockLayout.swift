@@ -127,10 +127,15 @@ extension ParagraphLayout {
         items.append(.glyphs(GlyphRun(
           font: piece.font, size: piece.size, color: piece.color, x: contentLeft + piece.x, y: baseline - Double(piece.rise),
           glyphs: piece.glyphs, source: piece.source)))
-        if piece.underline || piece.strike {
+        for (on, double, dy) in [
+          (piece.underline, piece.doubleUnderline, Double(piece.size) / 8), (piece.strike, piece.doubleStrike, -Double(piece.size) / 4),
+        ] where on {
           let thickness = Double(piece.size) / 20
-          let dy = piece.underline ? Double(piece.size) / 8 : -Double(piece.size) / 4
-          items.append(.line(x1: contentLeft + piece.x, y1: baseline + dy, x2: contentLeft + piece.x + piece.width, y2: baseline + dy, width: thickness, color: piece.color))
+          // A double line: two thinner lines a thickness apart either side of the single one's place.
+          let lines = double ? [(dy - thickness * 0.6, thickness * 0.6), (dy + thickness * 0.6, thickness * 0.6)] : [(dy, thickness)]
+          for (y, width) in lines {
+            items.append(.line(x1: contentLeft + piece.x, y1: baseline + y, x2: contentLeft + piece.x + piece.width, y2: baseline + y, width: width, color: piece.color))
+          }
         }
       }
       var height = top + line.height

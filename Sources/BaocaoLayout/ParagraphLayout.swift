@@ -14,6 +14,8 @@ struct LaidLine {
     var underline: Bool
     var strike: Bool
     var rise: Twips = 0
+    var doubleUnderline = false
+    var doubleStrike = false
     /// Highlighting behind the text, and the font's extent above and below the baseline it covers.
     var highlight: RGB? = nil
     var ascent: Twips = 0
@@ -342,7 +344,8 @@ struct ParagraphLayout {
         let scale = Double(run.size) / Double(run.font.unitsPerEm)
         var piece = LaidLine.Piece(
           font: run.font, size: run.size, color: run.props.color, x: pen, glyphs: [], source: scalars,
-          underline: run.props.underline, strike: run.props.strike, rise: run.rise, highlight: run.props.highlight,
+          underline: run.props.underline, strike: run.props.strike, rise: run.rise,
+              doubleUnderline: run.props.doubleUnderline, doubleStrike: run.props.doubleStrike, highlight: run.props.highlight,
           ascent: run.metrics.ascent, descent: run.metrics.descent)
         let segment = k..<segEnd
         // The run's glyphs in this segment: from a cursor when clusters only grow (left-to-right
@@ -376,6 +379,7 @@ struct ParagraphLayout {
             piece = LaidLine.Piece(
               font: run.font, size: run.size, color: run.props.color, x: pen, glyphs: [], source: scalars,
               underline: run.props.underline, strike: run.props.strike, rise: run.rise,
+              doubleUnderline: run.props.doubleUnderline, doubleStrike: run.props.doubleStrike,
               highlight: run.props.highlight, ascent: run.metrics.ascent, descent: run.metrics.descent)
             continue
           }

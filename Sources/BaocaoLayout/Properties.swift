@@ -9,6 +9,9 @@ struct TextProps: Equatable {
   var bold = false
   var italic = false
   var underline = false
+  /// Drawn as two lines (style:text-underline-type, style:text-line-through-type "double").
+  var doubleUnderline = false
+  var doubleStrike = false
   var strike = false
   var color = RGB.black
   /// Character background (highlighting).
@@ -124,7 +127,8 @@ struct TextProps: Equatable {
     if let r = rotationValue, r != "0", r != "0deg" { throw .unsupported("rotated text") }
     if let v = underlineValue, v != "none", v != "solid" { throw .unsupported("\(v) underlines or strike-throughs") }
     if let v = strikeValue, v != "none", v != "solid" { throw .unsupported("\(v) underlines or strike-throughs") }
-    if underlineTypeValue == "double" || strikeTypeValue == "double" { throw .unsupported("double underlines or strike-throughs") }
+    if let t = underlineTypeValue { doubleUnderline = t == "double" }
+    if let t = strikeTypeValue { doubleStrike = t == "double" }
     if let v = underlineWidthValue, v != "auto", v != "normal" { throw .unsupported("thick underlines") }
     if let v = shadowValue, v != "none" { throw .unsupported("text shadows") }
     if outlineValue == "true" { throw .unsupported("outlined text") }

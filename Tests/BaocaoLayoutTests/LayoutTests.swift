@@ -226,6 +226,15 @@ import Testing
     #expect(Self.lines(laid.pages[0]) == ["1.one", "heading", "2.plain"], "\(Self.lines(laid.pages[0]))")
   }
 
+  /// Double underlines and strike-throughs are drawn as two lines each.
+  @Test func doubleLinesAreTwoLines() throws {
+    let styles = "<style:style style:name=\"D\" style:family=\"paragraph\"><style:text-properties style:text-underline-style=\"solid\" "
+      + "style:text-underline-type=\"double\" style:text-line-through-style=\"solid\" style:text-line-through-type=\"double\"/></style:style>"
+    let laid = try DocumentLayout.layout(Self.document("<text:p text:style-name=\"D\">gạch đôi</text:p>", styles: styles), fonts: Self.catalog)
+    let lines = laid.pages[0].items.filter { if case .line = $0 { true } else { false } }
+    #expect(lines.count == 4)
+  }
+
   /// A list item's second paragraph starts at the level's indent (no first-line indent), and the
   /// paragraph's own automatic style, when it sets indents, wins over the list level's.
   @Test func listIndentsAsLibreOfficeGivesThem() throws {
@@ -293,8 +302,6 @@ import Testing
     let xp = "<text:p text:style-name=\"X\">a</text:p>"
     refused += [
       (xp, paragraphStyle("<style:text-properties style:text-rotation-angle=\"90\"/>"), Self.defaultPageLayout, "rotated text"),
-      (xp, paragraphStyle("<style:text-properties style:text-underline-style=\"solid\" style:text-underline-type=\"double\"/>"),
-        Self.defaultPageLayout, "double underlines or strike-throughs"),
       (xp, paragraphStyle("<style:paragraph-properties fo:break-before=\"column\"/>"), Self.defaultPageLayout, "column breaks"),
       (xp, paragraphStyle("<style:paragraph-properties style:font-independent-line-spacing=\"true\"/>"), Self.defaultPageLayout,
         "font-independent line spacing"),
