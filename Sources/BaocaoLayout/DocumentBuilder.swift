@@ -485,7 +485,10 @@ final class DocumentBuilder {
           state.lastWasSpace = false
         case "draw:a":
           for f in c.all("draw:frame") { try frame(f, sheet: sheet, props: props, into: node) }
-        case "draw:custom-shape", "draw:rect", "draw:line", "draw:g", "draw:ellipse", "draw:polygon", "draw:polyline", "draw:path":
+        case "draw:line":
+          try lineShape(c, sheet: sheet, into: node)
+          state.lastWasSpace = false
+        case "draw:custom-shape", "draw:rect", "draw:g", "draw:ellipse", "draw:polygon", "draw:polyline", "draw:path":
           throw .unsupported("drawing shapes in a paragraph (\(c.name))")
         default:
           throw .unsupported("the element <\(c.name)> inside a paragraph")
@@ -495,6 +498,32 @@ final class DocumentBuilder {
   }
 
   // MARK: - Images
+
+  /// A line shape anchored to the paragraph or a character (the rule Word draws under an agency's
+  /// name): drawn over the text, which runs through it, from the column's left edge and the top of
+  /// the paragraph's frame. Other anchors, dashes and wrapping are refused by name.
+  func lineShape(_ e: XMLElement, sheet: StyleSheet, into node: ParagraphNode) throws(LayoutError) {
+    let anchor = e["text:anchor-type"] ?? "paragraph"
+    guard anchor == "paragraph" || anchor == "char" else { throw .unsupported("line shapes anchored to the \(anchor)") }
+    let g = sheet.merged("style:graphic-properties", family: "graphic", name: e["draw:style-name"])
+    // Drawing shapes let the text run through them unless their style says otherwise.
+    let wrap = g["style:wrap"] ?? "run-through"
+    guard wrap == "run-through" else { throw .unsupported("text wrapping around a line shape (style:wrap '\(wrap)')") }
+    let stroke = g["draw:stroke"] ?? "solid"
+    guard stroke == "solid" || stroke == "none" else { throw .unsupported("\(stroke) line shapes") }
+    guard let x1 = Units.twips(e["svg:x1"]), let y1 = Units.twips(e["svg:y1"]), let x2 = Units.twips(e["svg:x2"]), let y2 = Units.twips(e["svg:y2"]) else {
+      throw .badDocument("a line shape has no ends (svg:x1, svg:y1, svg:x2, svg:y2)")
+    }
+    guard stroke == "solid" else { return }
+    // A line of width 0 is a hairline: LibreOffice draws it one device pixel wide.
+    let width = max(Double(Units.twips(g["svg:stroke-width"]) ?? 0), 1)
+    let color = g["svg:stroke-color"].flatMap(Units.color) ?? RGB(r: 0x34 / 255.0, g: 0x65 / 255.0, b: 0xA4 / 255.0)
+    var f = FrameNode(
+      image: ImageData(name: "line", bytes: []), width: 0, height: 0, horizontal: "from-left", x: 0, y: 0,
+      margins: Box(top: 0, bottom: 0, left: 0, right: 0), runThrough: true, inBackground: g["style:run-through"] == "background")
+    f.line = (x1, y1, x2, y2, width, color)
+    node.frames.append(f)
+  }
 
   /// The picture an xlink:href names in the package, read once. One missing from the package or
   /// linked from outside it is empty (LibreOffice prints the rest of the document), with a warning.

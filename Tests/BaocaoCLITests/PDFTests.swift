@@ -65,6 +65,10 @@ import Testing
       #expect(r.status == 0, "\(r.stderr)")
     }
     docs.append(flat)
+    // A line shape anchored to a paragraph (Word's rule under an agency's name), with its text.
+    docs.append(root.appendingPathComponent("Tests/Fixtures/shapes/line-under-agency.fodt"))
+    let r = try CLI.baocao(["convert", docs.last!.path, "-o", dir.appendingPathComponent("line-under-agency.pdf").path, "--pdf-engine", "native"])
+    #expect(r.status == 0, "\(r.stderr)")
     // Character spacing (fo:letter-spacing), over whole paragraphs and over spans: 0.05 cm, 2 pt,
     // 0.1 cm and −0.0185 cm, left-aligned and justified.
     let spacing = root.appendingPathComponent("Tests/Fixtures/spacing")

@@ -226,6 +226,28 @@ import Testing
     #expect(Self.lines(laid.pages[0]) == ["1.one", "heading", "2.plain"], "\(Self.lines(laid.pages[0]))")
   }
 
+  /// A line shape anchored to a paragraph is drawn where LibreOffice draws it: from the column's
+  /// left edge and the top of the paragraph's frame (its own space above included).
+  @Test func lineShapesSitWhereLibreOfficeDrawsThem() throws {
+    let styles = "<style:style style:name=\"P\" style:family=\"paragraph\"><style:paragraph-properties fo:margin-left=\"1cm\" fo:margin-top=\"0.5cm\"/></style:style>"
+    let body = "<text:p>a</text:p><text:p text:style-name=\"P\"><draw:line text:anchor-type=\"paragraph\" svg:x1=\"2cm\" svg:y1=\"0.8cm\" svg:x2=\"6cm\" svg:y2=\"0.8cm\"/>b</text:p>"
+    var parts = Self.document(body, styles: styles)
+    parts.content = Array(String(decoding: parts.content, as: UTF8.self)
+      .replacingOccurrences(of: "xmlns:dc=", with: "xmlns:draw=\"urn:oasis:names:tc:opendocument:xmlns:drawing:1.0\" xmlns:svg=\"urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0\" xmlns:dc=").utf8)
+    let laid = try DocumentLayout.layout(parts, fonts: Self.catalog)
+    let lines = laid.pages[0].items.compactMap { item -> (Double, Double, Double)? in
+      if case .line(let x1, let y1, let x2, _, _, _) = item { (x1, y1, x2) } else { nil }
+    }
+    let runs = laid.pages[0].items.compactMap { item -> GlyphRun? in if case .glyphs(let r) = item { r } else { nil } }
+    let a = try #require(runs.first), b = try #require(runs.last)
+    try #require(lines.count == 1)
+    let left = a.x  // the column's left edge
+    #expect(abs(lines[0].0 - (left + 1134)) < 1 && abs(lines[0].2 - (left + 3402)) < 1, "\(lines) \(left)")
+    // 0.8 cm below the top of the second paragraph's frame: below the first line, a little under
+    // the top of the second paragraph's text (its 0.5 cm space above is within the 0.8 cm).
+    #expect(lines[0].1 > a.y && lines[0].1 < b.y + 300, "\(lines) \(a.y) \(b.y)")
+  }
+
   /// Double underlines and strike-throughs are drawn as two lines each.
   @Test func doubleLinesAreTwoLines() throws {
     let styles = "<style:style style:name=\"D\" style:family=\"paragraph\"><style:text-properties style:text-underline-style=\"solid\" "
