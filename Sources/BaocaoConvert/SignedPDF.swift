@@ -28,18 +28,18 @@ public struct SignedPDF: PDFMaker {
   }
 
   public func makePDF(document: TemplateDocument, data: Value?, complement: Value?, options: RenderOptions) throws -> PDFOutput {
-    try sign(inner.makePDF(document: document, data: data, complement: complement, options: options), source: document.path)
+    try Self.sign(inner.makePDF(document: document, data: data, complement: complement, options: options), steps: steps, source: document.path)
   }
 
   public func libreOfficeBatch(for document: TemplateDocument) -> LibreOfficeBatch? {
     guard var batch = inner.libreOfficeBatch(for: document) else { return nil }
     let earlier = batch.finish
     let steps = steps
-    batch.finish = { bytes, source in try SignedPDF(LibreOfficePDF(), steps: steps).sign(earlier(bytes, source), source: source) }
+    batch.finish = { bytes, source in try Self.sign(earlier(bytes, source), steps: steps, source: source) }
     return batch
   }
 
-  func sign(_ made: PDFOutput, source: String) throws -> PDFOutput {
+  static func sign(_ made: PDFOutput, steps: [SigningStep], source: String) throws -> PDFOutput {
     var out = made
     for step in steps {
       var request = step.request

@@ -17,6 +17,7 @@ public enum PDFWriter {
     document.dropModel()
     let gathered = gathering.value
     let (fonts, images, imageOrder) = (gathered.fonts, gathered.images, gathered.imageOrder)
+    let signaturePlace = gathered.signaturePlace
     // Text shows glyphs by their id in the font, and each subset maps those ids to its own
     // (CIDToGIDMap), so the fonts (subset programs, their compression, the maps) and the pages'
     // content streams are independent work: the other core takes the fonts, then pages from the
@@ -67,14 +68,14 @@ public enum PDFWriter {
       let streamID = w.add(stream: contents[index], dictionary: "")
       let pageID = w.reserve()
       pageIDs.append(pageID)
-      let annots = marks(on: page).isEmpty ? "" : " /Annots \(pageID + 1) 0 R"  // the next object, written below
+      let annots = signaturePlace?.page == index ? " /Annots \(pageID + 1) 0 R" : ""  // the next object, written below
       w.set(pageID,
         "<< /Type /Page /Parent \(pagesID) 0 R /MediaBox [0 0 \(pt(page.width)) \(pt(page.height))] "
           + "/Resources << /Font << \(fontResources) >>\(imageResources) /ProcSet [/PDF /Text /ImageB /ImageC /ImageI] >> /Contents \(streamID) 0 R\(annots) >>")
       if !annots.isEmpty { _ = w.reserve() }
     }
     w.set(pagesID, "<< /Type /Pages /Kids [\(pageIDs.map { "\($0) 0 R" }.joined(separator: " "))] /Count \(pageIDs.count) >>")
-    let form = signatureFields(document.pages, pageIDs: pageIDs, into: &w)
+    let form = signaturePlace.map { signatureField($0, on: document.pages[$0.page], pageID: pageIDs[$0.page], into: &w) } ?? ""
     let meta = document.info
     var archive = ""
     if archival {
@@ -105,35 +106,25 @@ public enum PDFWriter {
     return w.finish(root: catalogID, info: infoID)
   }
 
-  static func marks(on page: Page) -> [(name: String, x: Double, y: Double, width: Double, height: Double)] {
-    page.items.compactMap { if case .mark(let n, let x, let y, let w, let h) = $0, n == PlaceMark.signature { (n, x, y, w, h) } else { nil } }
+  /// The place a template marked for the signature (the first PlaceMark.signature), by page.
+  struct SignaturePlace {
+    var page: Int
+    var x, y, width, height: Double
   }
 
-  /// Each place the template marked for a signature becomes an empty signature field of the mark's
-  /// name (the first one; the page's /Annots array is the object after the page, reserved for it).
-  /// Returns the catalogue's /AcroForm entry, or "" when there is none.
-  static func signatureFields(_ pages: [Page], pageIDs: [Int], into w: inout ObjectWriter) -> String {
-    var fields: [Int] = []
-    for (k, page) in pages.enumerated() {
-      let found = marks(on: page)
-      guard !found.isEmpty else { continue }
-      var annots: [Int] = []
-      for m in found where fields.isEmpty {
-        let height = Double(page.height)
-        let rect = "[\(num(m.x / 20)) \(num((height - m.y - m.height) / 20)) \(num((m.x + m.width) / 20)) \(num((height - m.y) / 20))]"
-        // An empty appearance: nothing shows until the field is signed (PDF/A wants one on every widget).
-        let appearance = w.add(
-          stream: StreamData(bytes: [], flated: false),
-          dictionary: "/Type /XObject /Subtype /Form /BBox [0 0 \(num(m.width / 20)) \(num(m.height / 20))]")
-        let field = w.add(
-          "<< /Type /Annot /Subtype /Widget /FT /Sig /T \(textString(m.name)) /F 4 /Rect \(rect) /P \(pageIDs[k]) 0 R /AP << /N \(appearance) 0 R >> >>")
-        annots.append(field)
-        fields.append(field)
-      }
-      w.set(pageIDs[k] + 1, "[\(annots.map { "\($0) 0 R" }.joined(separator: " "))]")
-    }
-    guard !fields.isEmpty else { return "" }
-    let form = w.add("<< /Fields [\(fields.map { "\($0) 0 R" }.joined(separator: " "))] /SigFlags 1 >>")
+  /// The marked place becomes an empty signature field named after the mark, in the page's /Annots
+  /// array (the object after the page, reserved for it). Returns the catalogue's /AcroForm entry.
+  static func signatureField(_ m: SignaturePlace, on page: Page, pageID: Int, into w: inout ObjectWriter) -> String {
+    let height = Double(page.height)
+    let rect = "[\(num(m.x / 20)) \(num((height - m.y - m.height) / 20)) \(num((m.x + m.width) / 20)) \(num((height - m.y) / 20))]"
+    // An empty appearance: nothing shows until the field is signed (PDF/A wants one on every widget).
+    let appearance = w.add(
+      stream: StreamData(bytes: [], flated: false),
+      dictionary: "/Type /XObject /Subtype /Form /BBox [0 0 \(num(m.width / 20)) \(num(m.height / 20))]")
+    let field = w.add(
+      "<< /Type /Annot /Subtype /Widget /FT /Sig /T \(textString(PlaceMark.signature)) /F 4 /Rect \(rect) /P \(pageID) 0 R /AP << /N \(appearance) 0 R >> >>")
+    w.set(pageID + 1, "[\(field) 0 R]")
+    let form = w.add("<< /Fields [\(field) 0 R] /SigFlags 1 >>")
     return " /AcroForm \(form) 0 R"
   }
 
@@ -142,12 +133,15 @@ public enum PDFWriter {
     var fonts = FontRegistry()
     var images: [ObjectIdentifier: Int] = [:]
     var imageOrder: [ImageData] = []
+    var signaturePlace: SignaturePlace?
 
     init(_ pages: [Page]) {
-      for page in pages {
+      for (index, page) in pages.enumerated() {
         for item in page.items {
           switch item {
           case .glyphs(let run): fonts.use(run)
+          case .mark(PlaceMark.signature, let x, let y, let w, let h) where signaturePlace == nil:
+            signaturePlace = SignaturePlace(page: index, x: x, y: y, width: w, height: h)
           case .image(let data, _, _, _, _) where images[ObjectIdentifier(data)] == nil && !data.bytes.isEmpty:
             images[ObjectIdentifier(data)] = imageOrder.count
             imageOrder.append(data)
@@ -474,11 +468,7 @@ struct ObjectWriter {
 
   mutating func add(stream data: StreamData, dictionary: String) -> Int {
     let id = reserve()
-    let filter = data.flated ? " /Filter /FlateDecode" : ""
-    var body = Array("<< /Length \(data.bytes.count)\(filter)\(dictionary.isEmpty ? "" : " " + dictionary) >>\nstream\n".utf8)
-    body += data.bytes
-    body += Array("\nendstream".utf8)
-    bodies[id] = body
+    bodies[id] = data.object(dictionary: dictionary)
     return id
   }
 
@@ -707,6 +697,15 @@ package struct StreamData: Sendable {
   package init(bytes: [UInt8], flated: Bool) {
     self.bytes = bytes
     self.flated = flated
+  }
+
+  /// The stream object's body: its dictionary (length, filter, `dictionary`'s entries) and data.
+  package func object(dictionary: String) -> [UInt8] {
+    let filter = flated ? " /Filter /FlateDecode" : ""
+    var body = Array("<< /Length \(bytes.count)\(filter)\(dictionary.isEmpty ? "" : " " + dictionary) >>\nstream\n".utf8)
+    body += bytes
+    body += Array("\nendstream".utf8)
+    return body
   }
 }
 

@@ -40,8 +40,7 @@ struct IncrementalUpdate {
 
   mutating func addStream(_ data: StreamData, dictionary: String) -> PDFReference {
     let r = reserve()
-    let filter = data.flated ? " /Filter /FlateDecode" : ""
-    set(r, raw: Array("<< /Length \(data.bytes.count)\(filter) \(dictionary) >>\nstream\n".utf8) + data.bytes + Array("\nendstream".utf8))
+    set(r, raw: data.object(dictionary: dictionary))
     return r
   }
 

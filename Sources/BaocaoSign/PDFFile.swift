@@ -308,7 +308,7 @@ public final class PDFFile {
     guard !needle.isEmpty, to - from >= needle.count else { return nil }
     var i = from
     while i + needle.count <= to {
-      if bytes[i] == needle[0] && Array(bytes[i..<(i + needle.count)]) == needle { return i }
+      if bytes[i] == needle[0] && bytes[i..<(i + needle.count)].elementsEqual(needle) { return i }
       i += 1
     }
     return nil
@@ -317,7 +317,7 @@ public final class PDFFile {
   static func findLast(_ needle: [UInt8], in bytes: [UInt8], from: Int) -> Int? {
     var i = bytes.count - needle.count
     while i >= from {
-      if bytes[i] == needle[0] && Array(bytes[i..<(i + needle.count)]) == needle { return i }
+      if bytes[i] == needle[0] && bytes[i..<(i + needle.count)].elementsEqual(needle) { return i }
       i -= 1
     }
     return nil

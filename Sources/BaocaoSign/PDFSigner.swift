@@ -141,8 +141,7 @@ public enum PDFSigner {
     sig += "[0 " + String(repeating: " ", count: 10) + " " + String(repeating: " ", count: 10) + " " + String(repeating: " ", count: 10) + "]"
     sig += " /Contents <" + String(repeating: "0", count: capacity * 2) + ">"
     sig += " /M " + PDFSerializer.text(.string(Array(pdfDate(request.time).utf8)))
-    let signerName = CertificateInfo(key.certificates[0]).map { commonName($0.subject) } ?? key.subject
-    sig += " /Name " + PDFSerializer.text(PDFSerializer.textString(signerName))
+    sig += " /Name " + PDFSerializer.text(PDFSerializer.textString(commonName(key.subject)))
     if let r = request.reason { sig += " /Reason " + PDFSerializer.text(PDFSerializer.textString(r)) }
     if let l = request.location { sig += " /Location " + PDFSerializer.text(PDFSerializer.textString(l)) }
     if let c = request.contact { sig += " /ContactInfo " + PDFSerializer.text(PDFSerializer.textString(c)) }

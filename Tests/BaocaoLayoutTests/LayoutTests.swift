@@ -157,17 +157,9 @@ import Testing
       + " hai<text:note text:note-class=\"endnote\"><text:note-body><text:p>Ghi chú hai</text:p></text:note-body></text:note>.</text:p>"
     let laid = try DocumentLayout.layout(Self.document(body), fonts: Self.catalog)
     #expect(laid.pages.count == 2)
-    // Lines by baseline (a raised citation within 150 twips of its line's), words by x.
-    func lines(_ page: Page) -> [String] {
-      var rows: [(y: Double, runs: [(x: Double, text: String)])] = []
-      for case .glyphs(let run) in page.items {
-        let text = run.glyphs.indices.map { run.text(of: $0) }.joined()
-        if let k = rows.firstIndex(where: { abs($0.y - run.y) < 150 }) { rows[k].runs.append((run.x, text)) } else { rows.append((run.y, [(run.x, text)])) }
-      }
-      return rows.sorted { $0.y < $1.y }.map { $0.runs.sorted { $0.x < $1.x }.map(\.text).joined() }
-    }
-    #expect(lines(laid.pages[0]).joined().replacingOccurrences(of: " ", with: "") == "Mộtihaiii.", "\(lines(laid.pages[0]))")
-    #expect(lines(laid.pages[1]).map { $0.replacingOccurrences(of: " ", with: "") } == ["iGhichúmột", "iiGhichúhai"], "\(lines(laid.pages[1]))")
+    let first = Self.lines(laid.pages[0]), second = Self.lines(laid.pages[1])
+    #expect(first.joined().replacingOccurrences(of: " ", with: "") == "Mộtihaiii.", "\(first)")
+    #expect(second.map { $0.replacingOccurrences(of: " ", with: "") } == ["iGhichúmột", "iiGhichúhai"], "\(second)")
   }
 
   /// Text of each line of a page, words in order (a raised or lowered run joins its line).
