@@ -5,17 +5,21 @@ import BaocaoPDF
 
 /// Turns text documents into PDF with the native engine (layout + PDF writer, no LibreOffice).
 public enum PDFConverter {
-  /// `source` names the document in error messages.
-  public static func pdf(_ parts: TextDocumentParts, fonts: FontCatalog, source: String, archival: Bool = false) throws -> PDFOutput {
-    try make(parts, fonts: fonts, source: source, archival: archival).output
+  /// `source` names the document in error messages; `path`, where it was read from, fills its
+  /// file-name fields as LibreOffice does (a merged template's fields keep their stored text).
+  public static func pdf(
+    _ parts: TextDocumentParts, fonts: FontCatalog, source: String, path: String? = nil, archival: Bool = false
+  ) throws -> PDFOutput {
+    try make(parts, fonts: fonts, source: source, path: path, archival: archival).output
   }
 
   /// The PDF, and every font that stood in for another (metric twins too; the output's warnings
   /// name only those with other widths).
   public static func make(
-    _ parts: TextDocumentParts, fonts: FontCatalog, source: String, archival: Bool = false
+    _ parts: TextDocumentParts, fonts: FontCatalog, source: String, path: String? = nil, archival: Bool = false
   ) throws -> (output: PDFOutput, standIns: [FontStandIn]) {
-    let layoutParts = DocumentParts(content: parts.content, styles: parts.styles, meta: parts.meta, settings: parts.settings, files: parts.files)
+    let layoutParts = DocumentParts(
+      content: parts.content, styles: parts.styles, meta: parts.meta, settings: parts.settings, files: parts.files, path: path)
     do {
       let laidOut = try DocumentLayout.layout(layoutParts, fonts: fonts)
       let warnings = (laidOut.fontStandIns.filter { !$0.metricCompatible }.map(\.description) + laidOut.warnings).map { "\(source): \($0)" }

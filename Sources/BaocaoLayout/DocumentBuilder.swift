@@ -10,13 +10,19 @@ public struct DocumentParts: Sendable {
   public var settings: [UInt8]?
   /// Package entries pictures come from (Pictures/…), by name.
   public var files: [String: [UInt8]]
+  /// Where the document was read from, for file-name fields (LibreOffice prints the name of the file
+  /// it converts, not the one stored in the field); nil keeps the stored text.
+  public var path: String?
 
-  public init(content: [UInt8], styles: [UInt8]?, meta: [UInt8]?, settings: [UInt8]?, files: [String: [UInt8]] = [:]) {
+  public init(
+    content: [UInt8], styles: [UInt8]?, meta: [UInt8]?, settings: [UInt8]?, files: [String: [UInt8]] = [:], path: String? = nil
+  ) {
     self.content = content
     self.styles = styles
     self.meta = meta
     self.settings = settings
     self.files = files
+    self.path = path
   }
 }
 
@@ -49,6 +55,18 @@ final class DocumentBuilder {
     var name: String
   }
   private var paragraphCache: [StyleKey: (ParagraphProps, TextProps)] = [:]
+
+  /// A file-name field as LibreOffice fills it from the converted file's path (text:display: full,
+  /// path, name or name-and-extension).
+  static func fileNameField(_ path: String, display: String?) -> String {
+    let url = URL(fileURLWithPath: path)
+    switch display ?? "full" {
+    case "path": return url.deletingLastPathComponent().path
+    case "name": return url.deletingPathExtension().lastPathComponent
+    case "name-and-extension": return url.lastPathComponent
+    default: return url.path
+    }
+  }
 
   init(parts: DocumentParts) throws(LayoutError) {
     // content.xml's body, the larger part of the work, is parsed on the other core meanwhile; its
@@ -102,6 +120,7 @@ final class DocumentBuilder {
     }
     self.contentBody = body
     self.files = parts.files
+    self.documentPath = parts.path
     if let meta = parts.meta {
       let needle = Array("OpenOffice.org_project/680".utf8)
       let head = meta.prefix(65536)
@@ -116,6 +135,7 @@ final class DocumentBuilder {
   }
 
   let files: [String: [UInt8]]
+  let documentPath: String?
   private var images: [String: ImageData] = [:]
   private(set) var defaultTabDistance: Twips = 1134
   /// The document was written by OpenOffice.org 2 (meta:generator …680…), whose lists LibreOffice
@@ -400,6 +420,9 @@ final class DocumentBuilder {
           let style = c["style:data-style-name"].flatMap { sheet.dataStyles[$0] }
           node.inlines.append(.text(try dates(sheet).text(of: c, style: style), props))
           state.lastWasSpace = false
+        case "text:file-name" where documentPath != nil:
+          node.inlines.append(.text(Self.fileNameField(documentPath ?? "", display: c["text:display"]), props))
+          state.lastWasSpace = false
         case "text:a", "text:meta", "text:ruby-base", "text:date", "text:time", "text:title", "text:subject",
           "text:author-name", "text:author-initials", "text:creator", "text:creation-date", "text:file-name",
           "text:sequence", "text:chapter", "text:variable-get", "text:variable-set", "text:user-defined",
@@ -436,8 +459,9 @@ final class DocumentBuilder {
         case "text:page-count":
           node.inlines.append(.field(.pageCount, props))
           state.lastWasSpace = false
-        case "text:bookmark", "text:bookmark-start" where c["text:name"].map(PlaceMark.isKnown) == true:
-          node.marks.append(c["text:name"]!)
+        case "text:bookmark" where c["text:name"].map(PlaceMark.isKnown) == true,
+          "text:bookmark-start" where c["text:name"].map(PlaceMark.isKnown) == true:
+          node.marks.append(c["text:name"] ?? "")
         case "text:bookmark", "text:bookmark-start", "text:bookmark-end", "text:reference-mark", "text:reference-mark-start",
           "text:reference-mark-end", "text:soft-page-break", "office:annotation", "office:annotation-end",
           "text:alphabetical-index-mark", "text:alphabetical-index-mark-start", "text:alphabetical-index-mark-end",

@@ -78,8 +78,9 @@ final class Paginator {
 
   /// The master page of a document whose first block names none.
   private var defaultMasterName: String {
-    // Without any master page LibreOffice uses its default page: A4 with 2 cm margins.
-    (builder.masterSheet.masterPages["Standard"] != nil ? "Standard" : builder.masterSheet.masterPageOrder.first) ?? PageStyle.defaultName
+    // LibreOffice always has its own default page style, "Standard" (A4 with 2 cm margins when the
+    // document does not define it); other master pages apply only where a paragraph names them.
+    PageStyle.defaultName
   }
 
   func run(_ blocks: [Block]) throws(LayoutError) -> [Page] {

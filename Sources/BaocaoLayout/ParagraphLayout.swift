@@ -79,6 +79,8 @@ struct ParagraphLayout {
     var drawnAs: [Int: UInt32] = [:]
     var noteAt: [(index: Int, body: [Block])] = []
     var objects: [(image: ImageData, width: Twips, height: Twips)] = []
+    var breakAfterExtra = Set<Int>()
+    var noBreakAfter = Set<Int>()
     func append(_ s: String, _ props: TextProps) throws(LayoutError) {
       guard !props.hidden else { return }
       let start = scalars.count
@@ -86,18 +88,33 @@ struct ParagraphLayout {
       // as it is checked. (Precomposed Vietnamese letters and punctuation, U+1E00–U+20CF, are
       // skipped without a lookup.)
       var composed = true
+      var invisible = false
       for u in s.unicodeScalars {
         if u.value >= 0x300 && !(0x1E00..<0x20D0).contains(u.value) && u.properties.canonicalCombiningClass != .notReordered {
           composed = false
           break
         }
+        if u.value == 0xAD || u.value == 0x200B || u.value == 0x2011 || u.value == 0x2060 || u.value == 0xFEFF { invisible = true }
         scalars.append(u.value)
       }
-      if !composed || props.uppercase {
+      if !composed || props.uppercase || invisible {
         scalars.removeSubrange(start...)
         var text = composed ? s : s.precomposedStringWithCanonicalMapping
         if props.uppercase { text = text.uppercased() }
-        for u in text.unicodeScalars { scalars.append(u.value) }
+        for u in text.unicodeScalars {
+          switch u.value {
+          // As LibreOffice prints them: a zero-width space is only a place to break the line; a
+          // soft hyphen, a word joiner or a byte-order mark leave nothing; a non-breaking hyphen is
+          // drawn and copied as a hyphen, and the line still does not break after it.
+          case 0x200B: if scalars.count > 0 { breakAfterExtra.insert(scalars.count - 1) }
+          case 0xAD, 0x2060, 0xFEFF: break
+          case 0x2011:
+            noBreakAfter.insert(scalars.count)
+            scalars.append(0x2D)
+          default: scalars.append(u.value)
+          }
+        }
+        if scalars.count == start { return }
       }
       if let last = runs.last, last.props == props, last.range.upperBound == start {
         runs[runs.count - 1].range = last.range.lowerBound..<scalars.count
@@ -209,6 +226,8 @@ struct ParagraphLayout {
         info[i].breakAfter = true
       }
     }
+    for i in breakAfterExtra where i < scalars.count { info[i].breakAfter = true }
+    for i in noBreakAfter { info[i].breakAfter = false }
 
     // 4. Greedy first fit.
     var lines: [(range: Range<Int>, width: Double, ends: Bool)] = []

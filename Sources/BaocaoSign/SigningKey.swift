@@ -17,7 +17,7 @@ public final class SigningKey: @unchecked Sendable {
   public static func pkcs12(_ data: [UInt8], password: String, source: String) throws(PDFError) -> SigningKey {
     var err = [CChar](repeating: 0, count: 512)
     guard let h = bc_signer_from_p12(data, data.count, password, &err, err.count) else {
-      throw PDFError("\(source): \(String(cString: err))")
+      throw PDFError("\(source): \(cMessage(err))")
     }
     return try SigningKey(handle: h).checked(source: source)
   }
@@ -26,7 +26,7 @@ public final class SigningKey: @unchecked Sendable {
   public static func pkcs11(module: String, token: String, key: String, pin: String) throws(PDFError) -> SigningKey {
     var err = [CChar](repeating: 0, count: 512)
     guard let h = bc_signer_from_pkcs11(module, token, key, pin, &err, err.count) else {
-      throw PDFError("\(module): \(String(cString: err))")
+      throw PDFError("\(module): \(cMessage(err))")
     }
     return try SigningKey(handle: h).checked(source: "the key \"\(key)\" on the token \"\(token)\"")
   }
@@ -80,7 +80,7 @@ public final class SigningKey: @unchecked Sendable {
     var err = [CChar](repeating: 0, count: 512)
     var signature = [UInt8](repeating: 0, count: 2048)
     let n = lock.withLock { bc_signer_sign(handle, data, data.count, &signature, signature.count, &err, err.count) }
-    guard n > 0 else { throw PDFError(String(cString: err)) }
+    guard n > 0 else { throw PDFError(cMessage(err)) }
     return Array(signature[0..<n])
   }
 
@@ -117,4 +117,10 @@ func sha256(_ data: [UInt8]) -> [UInt8] {
   var digest = [UInt8](repeating: 0, count: 32)
   data.withUnsafeBufferPointer { bc_sha256($0.baseAddress, $0.count, &digest) }
   return digest
+}
+
+/// The text a C function wrote into an error buffer, up to its NUL.
+func cMessage(_ buffer: [CChar]) -> String {
+  let bytes = buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
+  return String(decoding: bytes, as: UTF8.self)
 }

@@ -29,7 +29,7 @@ public struct TimestampAuthority: Sendable {
     var token = [UInt8](repeating: 0, count: 65536)
     var err = [CChar](repeating: 0, count: 512)
     let length = bc_ts_token(answer, answer.count, digest, nonce, &token, token.count, &err, err.count)
-    guard length > 0 else { throw PDFError("\(url.absoluteString): \(String(cString: err))") }
+    guard length > 0 else { throw PDFError("\(url.absoluteString): \(cMessage(err))") }
     return Array(token[0..<length])
   }
 

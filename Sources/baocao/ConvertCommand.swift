@@ -20,7 +20,8 @@ struct ConvertCommand: ParsableCommand {
     let work = (NSTemporaryDirectory() as NSString).appendingPathComponent("baocao-convert.\(getpid())")
     try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: work) }
-    let copy = (work as NSString).appendingPathComponent("document." + (document as NSString).pathExtension)
+    // Under its own name: LibreOffice prints it in file-name fields.
+    let copy = (work as NSString).appendingPathComponent((document as NSString).lastPathComponent)
     try FileManager.default.copyItem(atPath: document, toPath: copy)
     return try LibreOfficePDF.convert(copy, in: work, source: document, archival: pdf.pdfA)
   }
@@ -37,7 +38,8 @@ struct ConvertCommand: ParsableCommand {
       } else {
         do {
           let made = try PDFConverter.pdf(
-            try TemplateDocument.textParts(path: document), fonts: pdf.catalog(), source: document, archival: pdf.pdfA)
+            try TemplateDocument.textParts(path: document), fonts: pdf.catalog(), source: document,
+            path: URL(fileURLWithPath: document).standardizedFileURL.path, archival: pdf.pdfA)
           warn(made.warnings)
           bytes = made.bytes
         } catch let refusal as NativeRefusal where engine == .auto && LibreOfficePDF.findSoffice() != nil {

@@ -69,14 +69,18 @@ import Testing
     docs.append(root.appendingPathComponent("Tests/Fixtures/shapes/line-under-agency.fodt"))
     let r = try CLI.baocao(["convert", docs.last!.path, "-o", dir.appendingPathComponent("line-under-agency.pdf").path, "--pdf-engine", "native"])
     #expect(r.status == 0, "\(r.stderr)")
-    // Character spacing (fo:letter-spacing), over whole paragraphs and over spans: 0.05 cm, 2 pt,
-    // 0.1 cm and −0.0185 cm, left-aligned and justified.
-    let spacing = root.appendingPathComponent("Tests/Fixtures/spacing")
-    for name in try FileManager.default.contentsOfDirectory(atPath: spacing.path).filter({ $0.hasSuffix(".fodt") }).sorted() {
-      let doc = spacing.appendingPathComponent(name)
-      let r = try CLI.baocao(["convert", doc.path, "-o", dir.appendingPathComponent(doc.deletingPathExtension().lastPathComponent + ".pdf").path])
-      #expect(r.status == 0, "\(name): \(r.stderr)")
-      docs.append(doc)
+    // spacing/: character spacing (fo:letter-spacing), over whole paragraphs and over spans: 0.05 cm,
+    // 2 pt, 0.1 cm and −0.0185 cm, left-aligned and justified. text/: file-name fields, invisible
+    // characters, a master page no paragraph names.
+    for folder in ["spacing", "text"] {
+      let fixtures = root.appendingPathComponent("Tests/Fixtures/" + folder)
+      for name in try FileManager.default.contentsOfDirectory(atPath: fixtures.path).filter({ $0.hasSuffix(".fodt") }).sorted() {
+        let doc = fixtures.appendingPathComponent(name)
+        let r = try CLI.baocao(["convert", doc.path, "-o", dir.appendingPathComponent(doc.deletingPathExtension().lastPathComponent + ".pdf").path,
+                                "--pdf-engine", "native"])
+        #expect(r.status == 0, "\(name): \(r.stderr)")
+        docs.append(doc)
+      }
     }
     let lo = dir.appendingPathComponent("lo")
     try FileManager.default.createDirectory(at: lo, withIntermediateDirectories: true)

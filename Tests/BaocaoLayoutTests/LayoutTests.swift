@@ -458,6 +458,27 @@ import Testing
     #expect(try glyphs("<text:p text:style-name=\"U\">Kết quả tie\u{0302}\u{0301}n</text:p>", styles: upper) == glyphs("<text:p>KẾT QUẢ TIẾN</text:p>"))
   }
 
+  /// Characters LibreOffice does not draw leave no glyph and no space; a non-breaking hyphen is
+  /// drawn, and copied, as a hyphen; a zero-width space lets a long word break there.
+  @Test func invisibleCharactersLeaveNothing() throws {
+    let laid = try DocumentLayout.layout(Self.document("<text:p>a\u{2060}b\u{AD}c\u{FEFF}d e\u{2011}f</text:p>"), fonts: Self.catalog)
+    #expect(Self.lines(laid.pages[0]) == ["abcd e-f"])
+    let word = (1...25).map { _ in "chữ" }.joined()
+    let broken = try DocumentLayout.layout(Self.document("<text:p>\(word)\u{200B}\(word)</text:p>"), fonts: Self.catalog)
+    #expect(Self.lines(broken.pages[0]) == [word, word])
+  }
+
+  /// LibreOffice's own default page style serves a document whose first paragraph names no master
+  /// page, even when styles.xml defines others: their headers are not printed.
+  @Test func unnamedMasterPagesDoNotServeTheFirstPage() throws {
+    let xml = String(decoding: Self.document("<text:p>Thân bài</text:p>").content, as: UTF8.self).replacingOccurrences(
+      of: "<style:master-page style:name=\"Standard\" style:page-layout-name=\"pm1\"/>",
+      with: "<style:master-page style:name=\"MP0\" style:page-layout-name=\"pm1\"><style:header><text:p>Đầu trang</text:p></style:header></style:master-page>")
+    let bytes = Array(xml.utf8)
+    let laid = try DocumentLayout.layout(DocumentParts(content: bytes, styles: bytes, meta: nil, settings: nil), fonts: Self.catalog)
+    #expect(Self.lines(laid.pages[0]) == ["Thân bài"])
+  }
+
   @Test func tableBordersAreDrawnOnceAfterTheRowsBackgrounds() throws {
     let styles = "<style:style style:name=\"C\" style:family=\"table-cell\"><style:table-cell-properties fo:border=\"0.5pt solid #000000\"/></style:style>"
       + "<style:style style:name=\"G\" style:family=\"table-cell\"><style:table-cell-properties fo:border=\"0.5pt solid #000000\" fo:background-color=\"#e6e6e6\"/></style:style>"
