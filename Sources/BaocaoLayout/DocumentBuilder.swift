@@ -574,6 +574,11 @@ final class DocumentBuilder {
   /// An image frame: inline when anchored as a character; at the paragraph's top when anchored to the
   /// paragraph or a character without text wrapping around it. Anything else is refused by name.
   func frame(_ f: XMLElement, sheet: StyleSheet, props: TextProps, into node: ParagraphNode) throws(LayoutError) {
+    // LibreOffice draws a chart, formula or embedded document from its own content (text included),
+    // not from the picture stored beside it.
+    if let object = f.first("draw:object") ?? f.first("draw:object-ole") {
+      throw .unsupported("embedded objects (charts, formulas, documents: <\(object.name)>)")
+    }
     guard let image = f.first("draw:image") else {
       let inner = f.elements.first?.name ?? "nothing"
       throw .unsupported("frames holding \(inner) (only pictures are supported)")
@@ -932,7 +937,7 @@ final class DocumentBuilder {
     node.props.mayBreakBetweenRows = tp["style:may-break-between-rows"] != "false"
     node.props.pageNumber = tp["style:page-number"].flatMap { Int($0) }
     node.props.background = tp["fo:background-color"].flatMap(Units.color)
-    if tp["table:border-model"] == "separating" { throw .unsupported("tables with separated cell borders") }
+    // table:border-model="separating" is laid out as collapsing: LibreOffice Writer draws both the same.
     if let shadow = tp["style:shadow"], shadow != "none" { throw .unsupported("table shadows") }
     if let m = tp["style:writing-mode"], !["lr-tb", "page", "lr"].contains(m) { throw .unsupported("the writing mode '\(m)' in a table") }
     if let tableStyle { node.masterPage = sheet.style(family: "table", name: tableStyle)?.masterPageName }
@@ -1003,6 +1008,8 @@ final class DocumentBuilder {
     node.minHeight = Units.twips(rp["style:min-row-height"]) ?? 0
     node.fixedHeight = Units.twips(rp["style:row-height"])
     node.keepTogether = rp["fo:keep-together"] == "always"
+    // The row's background shows through every cell that has none of its own.
+    let rowBackground = rp["fo:background-color"].flatMap { $0 == "transparent" ? nil : Units.color($0) }
     for c in r.elements {
       guard c.name == "table:table-cell" || c.name == "table:covered-table-cell" else {
         if c.name == "text:soft-page-break" { continue }
@@ -1020,7 +1027,7 @@ final class DocumentBuilder {
         cell.rowSpan = Int(c["table:number-rows-spanned"] ?? "1") ?? 1
         let look = try cellLook(c["table:style-name"], sheet: sheet)
         cell.borders = look.borders
-        cell.background = look.background
+        cell.background = look.background ?? rowBackground
         cell.verticalAlign = look.verticalAlign
         if !cell.covered { cell.blocks = try blocks(in: c, sheet: sheet) }
         node.cells.append(cell)

@@ -112,7 +112,7 @@ import Testing
   static func document(_ body: String, styles: String = "", pageLayout: String = defaultPageLayout) -> DocumentParts {
     let xml = """
       <?xml version="1.0" encoding="UTF-8"?>
-      <office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" xmlns:number="urn:oasis:names:tc:opendocument:xmlns:datastyle:1.0" xmlns:dc="http://purl.org/dc/elements/1.1/">
+      <office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" xmlns:number="urn:oasis:names:tc:opendocument:xmlns:datastyle:1.0" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" xmlns:xlink="http://www.w3.org/1999/xlink" xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0">
       <office:meta><dc:title>Thử nghiệm</dc:title></office:meta>
       <office:styles><style:default-style style:family="paragraph"><style:paragraph-properties fo:orphans="2" fo:widows="2"/><style:text-properties style:font-name="Times New Roman" fo:font-size="12pt"/></style:default-style>\(styles)</office:styles>
       <office:automatic-styles><style:page-layout style:name="pm1">\(pageLayout)</style:page-layout></office:automatic-styles>
@@ -327,6 +327,10 @@ import Testing
         + "</table:table-row></table:table>",
       "<style:style style:name=\"R\" style:family=\"table-cell\"><style:table-cell-properties style:rotation-angle=\"90\"/></style:style>",
       Self.defaultPageLayout, "rotated text in table cells"))
+    refused.append((
+      "<text:p><draw:frame text:anchor-type=\"as-char\" svg:width=\"2cm\" svg:height=\"2cm\"><draw:object xlink:href=\"./Object 1\"/>"
+        + "<draw:image xlink:href=\"./ObjectReplacements/Object 1\"/></draw:frame></text:p>",
+      "", Self.defaultPageLayout, "embedded objects (charts, formulas, documents: <draw:object>)"))
     for r in refused {
       #expect(throws: LayoutError.unsupported(r.feature)) {
         try DocumentLayout.layout(Self.document(r.body, styles: r.styles, pageLayout: r.page), fonts: Self.catalog)
@@ -477,6 +481,22 @@ import Testing
     let bytes = Array(xml.utf8)
     let laid = try DocumentLayout.layout(DocumentParts(content: bytes, styles: bytes, meta: nil, settings: nil), fonts: Self.catalog)
     #expect(Self.lines(laid.pages[0]) == ["Thân bài"])
+  }
+
+  /// A row's background fills its cells that have none of their own ("transparent" included); the
+  /// separating border model is laid out as LibreOffice Writer draws it, like the collapsing one.
+  @Test func rowBackgroundsShowThroughCellsWithoutTheirOwn() throws {
+    let styles = "<style:style style:name=\"T\" style:family=\"table\"><style:table-properties style:width=\"10cm\" table:border-model=\"separating\"/></style:style>"
+      + "<style:style style:name=\"R\" style:family=\"table-row\"><style:table-row-properties fo:background-color=\"#00dcff\"/></style:style>"
+      + "<style:style style:name=\"Red\" style:family=\"table-cell\"><style:table-cell-properties fo:background-color=\"#ff3333\"/></style:style>"
+      + "<style:style style:name=\"Clear\" style:family=\"table-cell\"><style:table-cell-properties fo:background-color=\"transparent\"/></style:style>"
+    let table = "<table:table table:style-name=\"T\"><table:table-column table:number-columns-repeated=\"3\"/><table:table-row table:style-name=\"R\">"
+      + "<table:table-cell table:style-name=\"Red\"><text:p>a</text:p></table:table-cell><table:table-cell table:style-name=\"Clear\"><text:p>b</text:p></table:table-cell>"
+      + "<table:table-cell><text:p>c</text:p></table:table-cell></table:table-row></table:table>"
+    let laid = try DocumentLayout.layout(Self.document(table, styles: styles), fonts: Self.catalog)
+    let fills: [String] = laid.pages[0].items.compactMap { if case .rect(_, _, _, _, let c) = $0 { "\(c)" } else { nil } }
+    let red = "\(Units.color("#ff3333")!)", cyan = "\(Units.color("#00dcff")!)"
+    #expect(fills == [red, cyan, cyan], "\(fills)")
   }
 
   @Test func tableBordersAreDrawnOnceAfterTheRowsBackgrounds() throws {
