@@ -579,9 +579,14 @@ final class DocumentBuilder {
     if let object = f.first("draw:object") ?? f.first("draw:object-ole") {
       throw .unsupported("embedded objects (charts, formulas, documents: <\(object.name)>)")
     }
+    // The frame shows its first content element (a picture may come with an empty text box).
+    if let box = f.first("draw:text-box"), f.elements.first(where: { $0.name == "draw:image" || $0.name == "draw:text-box" })?.name == "draw:text-box" {
+      try textFrame(f, box: box, sheet: sheet, props: props, into: node)
+      return
+    }
     guard let image = f.first("draw:image") else {
       let inner = f.elements.first?.name ?? "nothing"
-      throw .unsupported("frames holding \(inner) (only pictures are supported)")
+      throw .unsupported("frames holding \(inner) (only pictures and text boxes are supported)")
     }
     let data = try picture(image["xlink:href"] ?? "")
     let name = data.name
@@ -612,6 +617,45 @@ final class DocumentBuilder {
     default:
       throw .unsupported("pictures anchored to the \(anchor) (anchor them to the paragraph or as a character)")
     }
+  }
+
+  /// A text frame anchored as a character: laid out in the line like a picture. Other anchors are
+  /// refused by name.
+  func textFrame(_ f: XMLElement, box: XMLElement, sheet: StyleSheet, props: TextProps, into node: ParagraphNode) throws(LayoutError) {
+    let anchor = f["text:anchor-type"] ?? "paragraph"
+    guard anchor == "as-char" else {
+      throw .unsupported("text frames anchored to the \(anchor) (draw:text-box; anchor them as a character)")
+    }
+    let g = sheet.merged("style:graphic-properties", family: "graphic", name: f["draw:style-name"])
+    guard let width = Units.twips(f["svg:width"]) ?? Units.twips(box["fo:min-width"]) else {
+      throw .unsupported("text frames whose width follows their content (draw:text-box without svg:width)")
+    }
+    if let shadow = g["style:shadow"], shadow != "none" { throw .unsupported("shadows behind text frames") }
+    if let mode = g["style:writing-mode"], !["lr-tb", "page", "lr"].contains(mode) {
+      throw .unsupported("the writing mode '\(mode)' in a text frame")
+    }
+    let t = TextBoxNode()
+    t.width = width
+    t.minHeight = Units.twips(box["fo:min-height"]) ?? 0
+    if box["fo:min-height"] == nil { t.fixedHeight = Units.twips(f["svg:height"]) }
+    t.borders = try Borders.read(g)
+    // The background, from the frame's style and its parents (not the default graphic style, whose
+    // fill is for drawing shapes): the most specific setting wins, fo:background-color or draw:fill.
+    var fillColor: String?
+    for style in sheet.chain(family: "graphic", name: f["draw:style-name"]) where style.element.name != "style:default-style" {
+      guard let p = style.properties["style:graphic-properties"] else { continue }
+      if let c = p["draw:fill-color"] { fillColor = c }
+      if let c = p["fo:background-color"] { t.background = c == "transparent" ? nil : Units.color(c) }
+      switch p["draw:fill"] {
+      case "solid": t.background = (p["draw:fill-color"] ?? fillColor).flatMap(Units.color)
+      case "none": t.background = nil
+      case let other?: throw .unsupported("text frames filled with a \(other)")
+      case nil: break
+      }
+    }
+    t.verticalAlign = g["draw:textarea-vertical-align"] ?? "top"
+    t.blocks = try blocks(in: box, sheet: sheet)
+    node.inlines.append(.textBox(t, props))
   }
 
   // MARK: - Lists

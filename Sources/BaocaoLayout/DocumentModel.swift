@@ -35,6 +35,22 @@ enum Inline {
   case symbol(String, drawnAs: String, TextProps)
   /// An image in the line (anchored as a character), sitting on the baseline.
   case image(ImageData, width: Twips, height: Twips, TextProps)
+  /// A text frame in the line (anchored as a character), sitting on the baseline.
+  case textBox(TextBoxNode, TextProps)
+}
+
+/// A text frame (draw:frame holding draw:text-box): paragraphs and tables in a box with its own
+/// borders, padding and background. Sizes are the frame's outer ones, borders and padding included.
+final class TextBoxNode {
+  var blocks: [Block] = []
+  var width: Twips = 0
+  /// A fixed height (svg:height without fo:min-height); nil: it grows with its content.
+  var fixedHeight: Twips?
+  var minHeight: Twips = 0
+  var borders = Borders()
+  var background: RGB?
+  /// draw:textarea-vertical-align: top, middle or bottom.
+  var verticalAlign = "top"
 }
 
 /// An image anchored to its paragraph, without text wrapping around it.

@@ -45,7 +45,7 @@ final class Paginator {
   }
 
   let builder: DocumentBuilder
-  let paragraphs: ParagraphLayout
+  private(set) var paragraphs: ParagraphLayout
   private var styles: [String: PageStyle] = [:]
   private struct FrameKey: Hashable {
     var style: String
@@ -64,6 +64,37 @@ final class Paginator {
   init(builder: DocumentBuilder, fonts: FontResolver) {
     self.builder = builder
     self.paragraphs = ParagraphLayout(fonts: fonts)
+    paragraphs.drawTextBox = { [unowned self] (box: TextBoxNode, fieldText: (Field) -> String) throws(LayoutError) in
+      try self.drawTextBox(box, fieldText: fieldText)
+    }
+  }
+
+  /// A text frame's background, content and borders, from its top-left corner; its height grows
+  /// with its content unless fixed.
+  func drawTextBox(_ box: TextBoxNode, fieldText: (Field) -> String) throws(LayoutError) -> (items: [DisplayItem], height: Twips) {
+    let b = box.borders
+    let content = try stack(box.blocks, width: max(0, box.width - b.leftSpace - b.rightSpace), fieldText: fieldText)
+    let contentHeight = content.reduce(0) { $0 + $1.height }
+    let height = box.fixedHeight ?? max(box.minHeight, contentHeight + b.topSpace + b.bottomSpace)
+    var items: [DisplayItem] = []
+    let w = Double(box.width), h = Double(height)
+    if let bg = box.background { items.append(.rect(x: 0, y: 0, width: w, height: h, color: bg)) }
+    let free = height - b.topSpace - b.bottomSpace - contentHeight
+    var y = b.topSpace + (box.verticalAlign == "middle" ? max(0, free) / 2 : box.verticalAlign == "bottom" ? max(0, free) : 0)
+    for line in content {
+      items.append(line.items, movedBy: Double(b.leftSpace), Double(y))
+      y += line.height
+    }
+    // Borders inside the frame's edges.
+    if let t = b.top { items.append(.line(x1: 0, y1: Double(t.width) / 2, x2: w, y2: Double(t.width) / 2, width: Double(t.width), color: t.color)) }
+    if let bt = b.bottom {
+      items.append(.line(x1: 0, y1: h - Double(bt.width) / 2, x2: w, y2: h - Double(bt.width) / 2, width: Double(bt.width), color: bt.color))
+    }
+    if let l = b.left { items.append(.line(x1: Double(l.width) / 2, y1: 0, x2: Double(l.width) / 2, y2: h, width: Double(l.width), color: l.color)) }
+    if let r = b.right {
+      items.append(.line(x1: w - Double(r.width) / 2, y1: 0, x2: w - Double(r.width) / 2, y2: h, width: Double(r.width), color: r.color))
+    }
+    return (items, height)
   }
 
   private var page: PageState {

@@ -24,7 +24,7 @@ struct LaidLine {
   }
 
   var pieces: [Piece] = []
-  var objects: [(image: ImageData, x: Double, width: Twips, height: Twips)] = []
+  var objects: [(object: LineObject, x: Double, width: Twips, height: Twips)] = []
   /// Footnotes cited in this line.
   var notes: [[Block]] = []
   /// Proportional spacing added below the text: it may hang past the bottom of a page.
@@ -34,11 +34,19 @@ struct LaidLine {
   var height: Twips
 }
 
+/// What sits in a line like a character: a picture, or a text frame already drawn.
+enum LineObject {
+  case picture(ImageData)
+  case drawing([DisplayItem])
+}
+
 /// Breaks a paragraph into lines as LibreOffice Writer does: greedy first fit at UAX #14 opportunities
 /// (spaces, and after hyphens and dashes between words), trailing spaces hanging past the margin,
 /// extra width of justified lines shared equally among their spaces.
 struct ParagraphLayout {
   let fonts: FontResolver
+  /// Draws a text frame that sits in a line: its items from its top-left corner, and its height.
+  var drawTextBox: ((TextBoxNode, (Field) -> String) throws(LayoutError) -> (items: [DisplayItem], height: Twips))? = nil
 
   /// A text run with one set of properties over scalars[range].
   private struct Run {
@@ -78,7 +86,7 @@ struct ParagraphLayout {
     var specialAt: [Int: Special] = [:]
     var drawnAs: [Int: UInt32] = [:]
     var noteAt: [(index: Int, body: [Block])] = []
-    var objects: [(image: ImageData, width: Twips, height: Twips)] = []
+    var objects: [(object: LineObject, width: Twips, height: Twips)] = []
     var breakAfterExtra = Set<Int>()
     var noBreakAfter = Set<Int>()
     func append(_ s: String, _ props: TextProps) throws(LayoutError) {
@@ -149,7 +157,13 @@ struct ParagraphLayout {
       case .field(let f, let props): try append(fieldText(f), props)
       case .image(let data, let w, let h, let props):
         specialAt[scalars.count] = .object(objects.count)
-        objects.append((data, w, h))
+        objects.append((.picture(data), w, h))
+        try append("\u{FFFC}", props)
+      case .textBox(let box, let props):
+        guard let drawTextBox else { throw .unsupported("text frames in headers, footers or notes") }
+        let drawn = try drawTextBox(box, fieldText)
+        specialAt[scalars.count] = .object(objects.count)
+        objects.append((.drawing(drawn.items), box.width, drawn.height))
         try append("\u{FFFC}", props)
       case .note(let citation, let body, let props):
         noteAt.append((scalars.count, body))
@@ -338,7 +352,7 @@ struct ParagraphLayout {
       }
       var ascent = 0, descent = 0
       var pieces: [LaidLine.Piece] = []
-      var objectsInLine: [(image: ImageData, x: Double, width: Twips, height: Twips)] = []
+      var objectsInLine: [(object: LineObject, x: Double, width: Twips, height: Twips)] = []
       var objectAscent = 0
       var pen = xStart
       var r = visible.isEmpty ? Int(info[min(line.range.lowerBound, n - 1)].run) : Int(info[visible.lowerBound].run)
@@ -356,7 +370,9 @@ struct ParagraphLayout {
         r = Int(info[k].run)
         let run = runs[r]
         let segEnd = min(run.range.upperBound, drawnEnd)
-        if k < visible.upperBound {
+        // Text sets the line's height; a picture or frame alone on it sets only its ascent (below).
+        let onlyObjects = (k..<min(segEnd, visible.upperBound)).allSatisfy { if case .object = info[$0].special { true } else { false } }
+        if k < visible.upperBound && !onlyObjects {
           ascent = max(ascent, run.metrics.ascent + run.rise)
           descent = max(descent, run.metrics.descent - run.rise)
         }
@@ -382,7 +398,7 @@ struct ParagraphLayout {
           let current = gi
           gi += 1
           if case .object(let o) = info[g.cluster].special {
-            objectsInLine.append((objects[o].image, pen, objects[o].width, objects[o].height))
+            objectsInLine.append((objects[o].object, pen, objects[o].width, objects[o].height))
             objectAscent = max(objectAscent, objects[o].height)
             if let last = piece.glyphs.indices.last { piece.glyphs[last].advance += info[g.cluster].advance } else { piece.x += info[g.cluster].advance }
             pen += info[g.cluster].advance
