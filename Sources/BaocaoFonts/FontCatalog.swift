@@ -105,6 +105,21 @@ public final class FontCatalog: @unchecked Sendable {
     return systemFont(family: wanted, bold: bold, italic: italic)
   }
 
+  /// The family of the installed font fontconfig offers for a character that `family` lacks (as
+  /// LibreOffice's glyph fallback finds one); nil when none has it.
+  public func fallbackFamily(for scalar: UInt32, near family: String, bold: Bool, italic: Bool) -> String? {
+    guard usesSystemFonts, let match = SystemFonts.match(family: family, bold: bold, italic: italic, covering: scalar) else { return nil }
+    lock.lock()
+    defer { lock.unlock() }
+    let font = opened[match.path] ?? Font(path: match.path)
+    guard let font, font.isTrueType, font.covers(scalar) else { return nil }
+    if opened[match.path] == nil {
+      opened[match.path] = font
+      entries.append(Entry(path: match.path, family: font.family.lowercased(), bold: font.bold, italic: font.italic))
+    }
+    return font.family
+  }
+
   /// The best face of a family in the catalog. Called with the lock held.
   private func face(of family: String, bold: Bool, italic: Bool) -> Font? {
     let faces = entries.filter { $0.family == family }

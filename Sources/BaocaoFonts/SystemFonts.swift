@@ -17,7 +17,9 @@ enum SystemFonts {
 
   /// The file fontconfig gives for a family and style; nil without fontconfig's configuration, or
   /// for a font in a collection (.ttc) past its first face.
-  static func match(family: String, bold: Bool, italic: Bool, monospace: Bool = false) -> Match? {
+  /// `covering`: a character the font must have (LibreOffice's glyph fallback asks fontconfig the
+  /// same way for a character its font lacks).
+  static func match(family: String, bold: Bool, italic: Bool, monospace: Bool = false, covering scalar: UInt32? = nil) -> Match? {
     lock.lock()
     defer { lock.unlock() }
     guard let config, let pattern = FcPatternCreate() else { return nil }
@@ -26,6 +28,11 @@ enum SystemFonts {
     _ = FcPatternAddInteger(pattern, "weight", bold ? 200 : 80)  // FC_WEIGHT_BOLD, FC_WEIGHT_REGULAR
     _ = FcPatternAddInteger(pattern, "slant", italic ? 100 : 0)  // FC_SLANT_ITALIC, FC_SLANT_ROMAN
     if monospace { _ = FcPatternAddInteger(pattern, "spacing", 100) }  // FC_MONO
+    if let scalar, let set = FcCharSetCreate() {
+      defer { FcCharSetDestroy(set) }
+      _ = FcCharSetAddChar(set, scalar)
+      _ = FcPatternAddCharSet(pattern, "charset", set)
+    }
     guard FcConfigSubstitute(config, pattern, FcMatchPattern) != 0 else { return nil }
     FcDefaultSubstitute(pattern)
     var result = FcResultNoMatch

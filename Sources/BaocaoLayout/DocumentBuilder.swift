@@ -126,6 +126,9 @@ final class DocumentBuilder {
       let head = meta.prefix(65536)
       writtenByOpenOffice2 = head.count >= needle.count
         && (0...(head.count - needle.count)).contains { k in head[k] == needle[0] && head[k..<(k + needle.count)].elementsEqual(needle) }
+      let mso = Array("<meta:generator>MicrosoftOffice".utf8)
+      writtenByMSO = head.count >= mso.count
+        && (0...(head.count - mso.count)).contains { k in head[k] == mso[0] && head[k..<(k + mso.count)].elementsEqual(mso) }
     }
   }
 
@@ -141,6 +144,7 @@ final class DocumentBuilder {
   /// The document was written by OpenOffice.org 2 (meta:generator …680…), whose lists LibreOffice
   /// reads by their style.
   private(set) var writtenByOpenOffice2 = false
+  private(set) var writtenByMSO = false
 
   let contentBody: XMLElement?
 
@@ -150,6 +154,7 @@ final class DocumentBuilder {
       throw .unsupported("this kind of document (only text documents, .odt, can be converted to PDF natively)")
     }
     if content.numbersLines { throw .unsupported("line numbering") }
+    findDefaultedLevels(text, style: nil, setDefaults: false, level: 0)
     var out = try blocks(in: text, sheet: content, body: true)
     // Endnotes follow the body from a new page, in the endnote page style (LibreOffice's "Endnote"
     // unless the notes configuration names another; an undefined one is the default page).
@@ -381,8 +386,10 @@ final class DocumentBuilder {
   func spanProps(_ name: String?, over base: TextProps, sheet: StyleSheet) throws(LayoutError) -> TextProps {
     guard let name else { return base }
     var p = base
-    for layer in sheet.chain(family: "text", name: name).compactMap({ $0.properties["style:text-properties"] })
-    where !layer.isEmpty {
+    for style in sheet.chain(family: "text", name: name) {
+      guard var layer = style.properties["style:text-properties"], !layer.isEmpty else { continue }
+      // LibreOffice ignores a relative size in an automatic (hard) character style; a named style's applies.
+      if style.automatic, let v = layer["fo:font-size"], v.hasSuffix("%") { layer["fo:font-size"] = nil }
       try p.apply(layer, fonts: sheet.fontFamilies)
     }
     return p
@@ -660,61 +667,105 @@ final class DocumentBuilder {
 
   // MARK: - Lists
 
-  /// The numbers of the last labelled paragraph at each level (nil: none yet), per list style, so
-  /// that numbering runs on as LibreOffice's does.
-  private var listCounters: [String: [Int?]] = [:]
-  /// Lists by id (xml:id, or one made up), the list each continues, and the list made last.
-  private var listMaster: [String: String] = [:]
-  private var listStyleOfList: [String: String] = [:]
-  private var lastList: String?
+  // Lists as LibreOffice's XMLTextListsHelper keeps them: each list processed (by id) with its style
+  // and the list it continues; the last list processed; the last and the first list of each style.
+  private var processed: [String: (style: String, continues: String)] = [:]
+  private var lastProcessed: (id: String, style: String)? = nil
+  private var lastIDOfStyle: [String: String] = [:]
+  private var firstListOfStyle: [String: String] = [:]
   private var madeUpLists = 0
+  /// The numbers of the last labelled paragraph at each level (nil: none yet), per list.
+  private var listCounters: [String: [Int?]] = [:]
+  /// Per list: the style of its first labelled paragraph, and the number it showed last (at any
+  /// level), for consecutive numbering.
+  private var listRootStyle: [String: String] = [:]
+  private var listLastAny: [String: Int] = [:]
+  /// Levels of list styles LibreOffice overwrites with its default bullet (SvxXMLListStyleContext::
+  /// SetDefaultStyle): a list nested, at that depth, in a list that has no style (or one that does not
+  /// exist). The style is shared, so the change shows wherever it is used at that level.
+  private var defaultedLevels: [String: Set<Int>] = [:]
+  private static let defaultStyleName = "\u{0}default"
 
-  /// Which list an outermost text:list belongs to, as LibreOffice decides: text:continue-list joins
-  /// the list it names (and the one that continues, down the chain); text:continue-numbering
-  /// continues the list made last when it has the same style; an xml:id seen before is the same
-  /// list; anything else starts a list of its own.
-  private func listID(_ e: XMLElement, style: String) -> String {
-    // OpenOffice.org 2 (build 680) files: the lists of a style are that style's one list,
-    // continued when the list says so and started again otherwise (what LibreOffice prints for
-    // the corpus's OpenOffice.org 2 files).
-    if writtenByOpenOffice2 {
-      let id = "\u{0}style:" + style
-      if e["text:continue-numbering"] != "true" && e["text:continue-list"] == nil { listCounters[id] = [] }
-      listStyleOfList[id] = style
-      return id
+  private func findDefaultedLevels(_ e: XMLElement, style: String?, setDefaults: Bool, level: Int) {
+    for c in e.elements {
+      if c.name == "text:list" {
+        var st = style
+        var sd = setDefaults
+        if let own = c["text:style-name"], own != style, content.listStyle(own) != nil { st = own }
+        if st == nil || content.listStyle(st!) == nil { sd = true; st = nil }
+        if sd, let st { defaultedLevels[st, default: []].insert(level + 1) }
+        findDefaultedLevels(c, style: st, setDefaults: sd, level: level + 1)
+      } else {
+        findDefaultedLevels(c, style: style, setDefaults: setDefaults, level: level)
+      }
     }
-    func master(_ id: String) -> String {
-      var id = id
-      var seen: Set<String> = []
-      while let next = listMaster[id], seen.insert(id).inserted { id = next }
-      return id
+  }
+
+  /// Which list an outermost text:list belongs to, and whether it restarts the numbering, as
+  /// LibreOffice decides: the list is its xml:id (OpenOffice.org 2 files without one: one list per
+  /// style, restarted unless it continues); text:continue-numbering continues the last list
+  /// processed when it has the same style (in Microsoft Office's files, the last list of the style);
+  /// text:continue-list joins the list it names, down the chain; the first list of a style is that
+  /// style's default list.
+  private func listID(_ e: XMLElement, style: String) -> (String, Bool) {
+    var id = e["xml:id"] ?? ""
+    let cn = e["text:continue-numbering"]
+    var restart = cn != nil && cn != "true"
+    var cont = e["text:continue-list"] ?? ""
+    if id.isEmpty {
+      if writtenByOpenOffice2 {
+        id = "\u{0}style:" + style
+        if cn == nil && processed[id] != nil { restart = true }
+      } else {
+        madeUpLists += 1
+        id = "\u{0}list\(madeUpLists)"
+      }
     }
-    let own = e["xml:id"]
-    if let own, listStyleOfList[master(own)] != nil { return master(own) }
-    var id: String
-    if let target = e["text:continue-list"], listStyleOfList[master(target)] != nil {
-      id = master(target)
-    } else if e["text:continue-numbering"] == "true", let last = lastList, listStyleOfList[last] == style {
-      id = last
-    } else {
-      madeUpLists += 1
-      id = own ?? "\u{0}list\(madeUpLists)"
-      listStyleOfList[id] = style
-      lastList = id
-      return id
+    if cn != nil && !restart && cont.isEmpty, let last = lastProcessed, last.style == style, last.id != id { cont = last.id }
+    if cont.isEmpty && cn == "true" && writtenByMSO, let last = lastIDOfStyle[style] { cont = last }
+    if !cont.isEmpty {
+      if processed[cont] == nil { cont = "" } else {
+        var seen: Set<String> = []
+        while let next = processed[cont]?.continues, !next.isEmpty, seen.insert(cont).inserted { cont = next }
+      }
     }
-    if let own, own != id { listMaster[own] = id; listStyleOfList[own] = listStyleOfList[id] }
-    return id
+    if processed[id] == nil {
+      processed[id] = (style, cont)
+      lastProcessed = (id, style)
+      lastIDOfStyle[style] = id
+      if firstListOfStyle[style] == nil { firstListOfStyle[style] = id }
+    }
+    // GetListIdForListBlock: the first list of a style is the style's default list.
+    var result = cont.isEmpty ? id : cont
+    if let st = processed[result]?.style, firstListOfStyle[st] == result { result = "\u{0}style:" + st }
+    return (result, restart)
   }
 
   /// A list's paragraphs. Only paragraphs are numbered (LibreOffice's list tree): an item holding
   /// nothing but a sublist uses no number, and its sublist goes on under the last item at that
-  /// level. The first paragraph of an item is labelled; levels above it that have no item yet take
-  /// their start value, as LibreOffice's placeholder nodes do.
-  func list(_ e: XMLElement, sheet: StyleSheet, level: Int, inheritedStyle: String?, inList: String? = nil) throws(LayoutError) -> [Block] {
-    let styleName = e["text:style-name"] ?? inheritedStyle
+  /// level. The first paragraph of an item is labelled (not one after a sublist in the item);
+  /// levels above it that have no item yet take their start value, as LibreOffice's placeholder
+  /// nodes do. `restartIn`: the numbering starts again (text:continue-numbering="false", or a second
+  /// sublist in one item).
+  func list(
+    _ e: XMLElement, sheet: StyleSheet, level: Int, inheritedStyle: String?, inList: String? = nil, restartIn: Bool = false
+  ) throws(LayoutError) -> [Block] {
+    // A style that does not exist keeps the parent's rules; no rules at all: LibreOffice's default
+    // bullets (never the paragraph style's list style).
+    var styleName = e["text:style-name"] ?? inheritedStyle
+    if let own = e["text:style-name"], sheet.listStyle(own) == nil { styleName = inheritedStyle }
+    if styleName == nil { styleName = Self.defaultStyleName }
     // Nested lists belong to their outermost list.
-    let key = inList ?? listID(e, style: styleName ?? "")
+    var restart = restartIn
+    let key: String
+    if let inList {
+      key = inList
+      if let cn = e["text:continue-numbering"] { restart = cn != "true" }
+    } else {
+      let (k, r) = listID(e, style: styleName ?? "")
+      key = k
+      restart = r
+    }
     var out: [Block] = []
     for item in e.elements {
       guard item.name == "text:list-item" || item.name == "text:list-header" else {
@@ -722,18 +773,19 @@ final class DocumentBuilder {
         throw .unsupported("the element <\(item.name)> in a list")
       }
       var first = true
+      var subLists = 0
       for child in item.elements {
         switch child.name {
         case "text:h" where headingLeavesList(child, sheet: sheet):
-          // LibreOffice gives a heading in a list the outline numbering instead (and no list
-          // number) when neither its style nor the styles behind it name a list style.
           let p = try paragraph(child, sheet: sheet)
           try applyOutline(to: p, heading: child, sheet: sheet)
           out.append(.paragraph(p))
           first = false
         case "text:p", "text:h":
           let p = try paragraph(child, sheet: sheet)
-          let name = styleName ?? child["text:style-name"].flatMap { sheet.style(family: "paragraph", name: $0)?.listStyleName }
+          // An item's text:style-override rules its own paragraphs (not its sublists).
+          var name = styleName
+          if let o = item["text:style-override"], sheet.listStyle(o) != nil { name = o }
           let labelled = first && item.name == "text:list-item"
           var counters: [Int] = []
           if labelled {
@@ -741,11 +793,20 @@ final class DocumentBuilder {
             while known.count < level { known.append(nil) }
             known = Array(known.prefix(level))
             for l in 0..<(level - 1) where known[l] == nil { known[l] = startValue(name, level: l + 1, sheet: sheet) }
-            if let start = item["text:start-value"].flatMap({ Int($0) }) {
+            // LibreOffice drops a start value outside 0…32767 (a short).
+            if let start = item["text:start-value"].flatMap({ Int($0) }), (0...32767).contains(start) {
               known[level - 1] = start
+            } else if restart {
+              known[level - 1] = startValue(name, level: level, sheet: sheet)
+            } else if let rule = level == 1 ? listRootStyle[key] : name, sheet.listStyle(rule)?["text:consecutive-numbering"] == "true" {
+              // Consecutive numbering: one above the list's last number, whatever its level.
+              known[level - 1] = listLastAny[key].map { $0 + 1 } ?? startValue(name, level: level, sheet: sheet)
             } else {
               known[level - 1] = known[level - 1].map { $0 + 1 } ?? startValue(name, level: level, sheet: sheet)
             }
+            if listRootStyle[key] == nil { listRootStyle[key] = name ?? "" }
+            listLastAny[key] = known[level - 1]
+            restart = false
             listCounters[key] = known
             counters = known.map { $0 ?? 1 }
           }
@@ -754,7 +815,9 @@ final class DocumentBuilder {
           out.append(.paragraph(p))
           first = false
         case "text:list":
-          out += try list(child, sheet: sheet, level: level + 1, inheritedStyle: styleName, inList: key)
+          subLists += 1
+          out += try list(child, sheet: sheet, level: level + 1, inheritedStyle: styleName, inList: key, restartIn: restart || subLists > 1)
+          first = false
         case "text:soft-page-break":
           continue
         default:
@@ -787,11 +850,17 @@ final class DocumentBuilder {
   func applyList(
     to p: ParagraphNode, styleName: String?, level: Int, counters: [Int], label: Bool, hardIndents: Bool = false, sheet: StyleSheet
   ) throws(LayoutError) {
-    guard let listStyle = styleName.flatMap({ sheet.listStyle($0) }) ?? DocumentBuilder.defaultListStyle else { return }
+    let own = styleName.flatMap { sheet.listStyle($0) }
+    guard let listStyle = own ?? DocumentBuilder.defaultListStyle else { return }
     // A level the style does not define is numbered "1." with LibreOffice's default indents.
-    let levelStyle = listStyle.elements.first { Int($0["text:level"] ?? "1") == level } ?? DocumentBuilder.undefinedLevel(level)
+    var levelStyle = listStyle.elements.first { Int($0["text:level"] ?? "1") == level } ?? DocumentBuilder.undefinedLevel(level)
+    var builtIn = own == nil
+    if let styleName, defaultedLevels[styleName]?.contains(level) == true {
+      levelStyle = DocumentBuilder.defaultListStyle?.elements.first { Int($0["text:level"] ?? "1") == level }
+      builtIn = true
+    }
     guard let levelStyle else { return }
-    try applyLevel(levelStyle, to: p, counters: counters, label: label, hardIndents: hardIndents, sheet: sheet)
+    try applyLevel(levelStyle, to: p, counters: counters, label: label, hardIndents: hardIndents, builtInBullet: builtIn, sheet: sheet)
   }
 
   static func undefinedLevel(_ level: Int) -> XMLElement? {
@@ -811,6 +880,7 @@ final class DocumentBuilder {
     for level in 1...10 {
       let margin = String(format: "%.3f", 0.635 * Double(level + 1))
       xml += "<text:list-level-style-bullet text:level=\"\(level)\" text:bullet-char=\"\(bullets[(level - 1) % bullets.count])\">"
+        + "<style:text-properties style:font-name=\"StarBats\"/>"
         + "<style:list-level-properties text:list-level-position-and-space-mode=\"label-alignment\">"
         + "<style:list-level-label-alignment text:label-followed-by=\"listtab\" text:list-tab-stop-position=\"\(margin)cm\" "
         + "fo:text-indent=\"-0.635cm\" fo:margin-left=\"\(margin)cm\"/></style:list-level-properties></text:list-level-style-bullet>"
@@ -855,7 +925,9 @@ final class DocumentBuilder {
       let outline = sheet.outlineStyle,
       let levelStyle = outline.elements.first(where: { Int($0["text:level"] ?? "") == level })
     else { return }
-    while outlineCounters.count < level { outlineCounters.append(0) }
+    // A level above with no heading yet shows its start value (1), as LibreOffice's placeholder does.
+    while outlineCounters.count < level - 1 { outlineCounters.append(1) }
+    if outlineCounters.count < level { outlineCounters.append(0) }
     outlineCounters = Array(outlineCounters.prefix(level))
     if let start = heading["text:start-value"].flatMap({ Int($0) }) { outlineCounters[level - 1] = start } else { outlineCounters[level - 1] += 1 }
     // An empty format means no number; LibreOffice then leaves the heading's own indents alone.
@@ -863,8 +935,10 @@ final class DocumentBuilder {
     try applyLevel(levelStyle, to: p, counters: outlineCounters, label: true, sheet: sheet)
   }
 
+  /// `builtInBullet`: the level is LibreOffice's own default (a list without a style).
   func applyLevel(
-    _ levelStyle: XMLElement, to p: ParagraphNode, counters: [Int], label: Bool, hardIndents: Bool = false, sheet: StyleSheet
+    _ levelStyle: XMLElement, to p: ParagraphNode, counters: [Int], label: Bool, hardIndents: Bool = false, builtInBullet: Bool = false,
+    sheet: StyleSheet
   ) throws(LayoutError) {
     let lp = levelStyle.first("style:list-level-properties")
     var followedBy = "listtab"
@@ -909,17 +983,34 @@ final class DocumentBuilder {
     switch levelStyle.name {
     case "text:list-level-style-bullet":
       var bullet = levelStyle["text:bullet-char"] ?? "•"
-      // A bullet in a symbol font (OpenSymbol) reads as its Unicode meaning, "•", in LibreOffice's
-      // PDF; one without a font keeps its own (private-use) character.
-      let symbolFont = sheet.symbolFamilies.contains(labelProps.fontName.lowercased()) || labelProps.fontName.lowercased() == "opensymbol"
-      // Bullets often come from OpenSymbol (private-use characters); without it, the paragraph's
-      // font draws them, and a character it lacks is drawn as "•" while the text still says the
-      // original character (as LibreOffice's PDF does). The tab after the label keeps the text where
-      // LibreOffice puts it.
-      if !fontsHave(labelProps, bullet) {
+      // As LibreOffice draws a bullet its font lacks: a symbol font it knows (Symbol, Wingdings,
+      // StarBats...) is drawn from OpenSymbol through that font's conversion table (unotools'
+      // fontcvt), the text staying the original character (a StarBats bullet of the document's
+      // own list style reads as what it shows, "•"); else the paragraph's font; else the font
+      // fontconfig offers for the character; a private-use character no font has is drawn as "•".
+      // (Whether a symbol font is installed is asked without counting it as a stand-in: when it is
+      // not, OpenSymbol draws, and no other font stands in for it.)
+      let symbolFontMissing = SymbolFonts.isKnown(labelProps.fontName)
+        && installedFamily(labelProps)?.lowercased() != labelProps.fontName.lowercased()
+      if symbolFontMissing || !fontsHave(labelProps, bullet), let u = bullet.unicodeScalars.first, bullet.unicodeScalars.count == 1,
+        let mapped = SymbolFonts.openSymbol(for: u.value, in: labelProps.fontName)
+      {
+        var openSymbol = labelProps
+        openSymbol.fontName = "OpenSymbol"
+        if fontsHave(openSymbol, mapped) {
+          let converts = labelProps.fontName.lowercased() == "starbats" && !builtInBullet
+          labelProps = openSymbol
+          if converts { bullet = mapped } else { drawAs = mapped }
+        }
+      }
+      if drawAs == nil && !fontsHave(labelProps, bullet) {
         labelProps.fontName = p.base.fontName
         if !fontsHave(labelProps, bullet) {
-          if symbolFont { bullet = "•" } else { drawAs = "•" }
+          let privateUse = bullet.unicodeScalars.allSatisfy { (0xE000...0xF8FF).contains($0.value) }
+          if !privateUse, let u = bullet.unicodeScalars.first, let family = fallbackFamily(labelProps, u.value) {
+            labelProps.fontName = family
+          }
+          if !fontsHave(labelProps, bullet) { drawAs = "•" }
         }
       }
       text = bullet
@@ -963,6 +1054,11 @@ final class DocumentBuilder {
 
   /// Set by the layout: whether a font for these properties has every character of `text`.
   var fontsHave: (TextProps, String) -> Bool = { _, _ in true }
+  /// Set by the layout: the family a font request gets (not counted as a stand-in).
+  var installedFamily: (TextProps) -> String? = { $0.fontName }
+  /// Set by the layout: the family of the installed font fontconfig offers for a character the
+  /// properties' font lacks.
+  var fallbackFamily: (TextProps, UInt32) -> String? = { _, _ in nil }
 
   // MARK: - Tables
 

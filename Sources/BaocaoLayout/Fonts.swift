@@ -130,6 +130,11 @@ final class FontResolver {
     return f
   }
 
+  /// The family a request would get, without counting it as a stand-in.
+  func family(_ p: TextProps) -> String? {
+    catalog.font(family: p.fontName, bold: p.bold, italic: p.italic, monospace: p.fixedPitch)?.family
+  }
+
   func metrics(_ font: Font, size: Twips) -> LineMetrics {
     let key = MetricsKey(font: ObjectIdentifier(font), size: size)
     if let last = lastMetrics, last.key == key { return last.metrics }
@@ -141,5 +146,30 @@ final class FontResolver {
     metricsCache[key] = m
     lastMetrics = (key, m)
     return m
+  }
+}
+
+/// Symbol fonts LibreOffice draws from OpenSymbol when they are not installed (Word's bullet fonts
+/// above all), each character through the font's own conversion, as unotools' font conversion does:
+/// the text keeps the original character. Only the characters lists use as bullets are here, each
+/// checked against the glyphs in LibreOffice 7.4's PDFs; characters below 0x100 stand for 0xF0xx.
+enum SymbolFonts {
+  private static let toOpenSymbol: [String: [UInt32: UInt32]] = [
+    "symbol": [0xF0B7: 0xE12C, 0xF0A7: 0xE11E, 0xF0D8: 0xE147],
+    "wingdings": [
+      0xF0D8: 0xE49E, 0xF0FC: 0xE4C2, 0xF0A7: 0xE46F, 0xF076: 0xE441, 0xF0A8: 0xE470, 0xF06C: 0xE437, 0xF071: 0xE43C, 0xF06E: 0xE439,
+    ],
+    // LibreOffice's default bullet (StarBats 0xF095) is OpenSymbol's "•".
+    "starbats": [0xF095: 0x2022],
+  ]
+
+  static func isKnown(_ family: String) -> Bool { toOpenSymbol[family.lowercased()] != nil }
+
+  /// What OpenSymbol draws for `scalar` of `family`; nil when the family is not one of these or the
+  /// character has no known counterpart.
+  static func openSymbol(for scalar: UInt32, in family: String) -> String? {
+    guard let table = toOpenSymbol[family.lowercased()] else { return nil }
+    let key = scalar < 0x100 ? scalar + 0xF000 : scalar
+    return table[key].flatMap(Unicode.Scalar.init).map { String(Character($0)) }
   }
 }

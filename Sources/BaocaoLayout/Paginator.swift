@@ -13,6 +13,10 @@ public enum DocumentLayout {
       guard let font = try? resolver.font(props) else { return false }
       return text.unicodeScalars.allSatisfy { font.covers($0.value) }
     }
+    builder.installedFamily = { props in resolver.family(props) }
+    builder.fallbackFamily = { props, scalar in
+      fonts.fallbackFamily(for: scalar, near: props.fontName, bold: props.bold, italic: props.italic)
+    }
     let paginator = Paginator(builder: builder, fonts: resolver)
     // Body paragraphs and body tables' cells are laid out on the other core as they are read.
     builder.bodyRowRead = { [unowned paginator] row, table, master in paginator.rowRead(row, in: table, firstMasterPage: master) }

@@ -371,8 +371,9 @@ struct ParagraphLayout {
         let run = runs[r]
         let segEnd = min(run.range.upperBound, drawnEnd)
         // Text sets the line's height; a picture or frame alone on it sets only its ascent (below).
-        let onlyObjects = (k..<min(segEnd, visible.upperBound)).allSatisfy { if case .object = info[$0].special { true } else { false } }
-        if k < visible.upperBound && !onlyObjects {
+        if k < visible.upperBound
+          && !(k..<min(segEnd, visible.upperBound)).allSatisfy({ if case .object = info[$0].special { true } else { false } })
+        {
           ascent = max(ascent, run.metrics.ascent + run.rise)
           descent = max(descent, run.metrics.descent - run.rise)
         }

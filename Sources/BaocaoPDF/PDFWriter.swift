@@ -202,9 +202,18 @@ public enum PDFWriter {
         out.number((run.x + 3) / 20); out.space(); out.number((height - run.y) / 20); out.append(" Td [(")
         let widths = run.font.widthsPerMille
         let glyphs = run.glyphs
+        let entry = fonts.used[f]
         for k in glyphs.indices {
           let g = glyphs[k].id
+          // A glyph whose ToUnicode entry says other text: this place says its own.
+          let ownText = entry.standsForOtherText(run, k)
+          if ownText {
+            out.append(")] TJ /Span<</ActualText<FEFF")
+            for c in run.text(of: k).utf16 { out.hex4(UInt32(c)) }
+            out.append(">>> BDC [(")
+          }
           out.glyph(UInt16(truncatingIfNeeded: g))
+          if ownText { out.append(")] TJ EMC [(") }
           // TJ moves by the font's own width; the difference to the shaped advance is an adjustment.
           let natural = FontRegistry.width(of: g, in: widths) * size / 1000
           let adjust = (natural - glyphs[k].advance / 20) * 1000 / size
@@ -397,10 +406,28 @@ struct FontRegistry {
     /// 1 + the index in `uses` of the first place it stands for text.
     var firstUse: [Int32]
     var uses: [(run: GlyphRun, index: Int)] = []
+    /// The single scalar a glyph first stood for (0: none, or several), and whether it stands for
+    /// other text somewhere later (a bullet drawn with the glyph of another character): those places
+    /// carry their own text (ActualText), as LibreOffice's PDFs do.
+    var firstScalar: [UInt32]
+    var standsForOthers: [Bool]
 
     init(font: Font) {
       self.font = font
       firstUse = Array(repeating: 0, count: font.glyphCount)
+      firstScalar = Array(repeating: 0, count: font.glyphCount)
+      standsForOthers = Array(repeating: false, count: font.glyphCount)
+    }
+
+    /// The glyph at glyphs[k] of `run` stands for other text than its first use (checked on
+    /// glyphs flagged by `use`).
+    func standsForOtherText(_ run: GlyphRun, _ k: Int) -> Bool {
+      let g = Int(run.glyphs[k].id)
+      guard g < standsForOthers.count, standsForOthers[g], !run.glyphs[k].cluster.isEmpty, firstUse[g] > 0 else { return false }
+      let first = uses[Int(firstUse[g]) - 1]
+      let a = first.run.glyphs[first.index].cluster, b = run.glyphs[k].cluster
+      let sa = first.run.source, sb = run.source
+      return !sa[Int(a.lowerBound)..<Int(a.upperBound)].elementsEqual(sb[Int(b.lowerBound)..<Int(b.upperBound)])
     }
 
     /// The glyphs used, ascending, each with the text it first stood for ("" for none).
@@ -431,12 +458,23 @@ struct FontRegistry {
     for k in glyphs.indices {
       let g = Int(glyphs[k].id)
       // Glyph ids come from the font's own shaping: always below its count.
-      guard g < used[f].firstUse.count, used[f].firstUse[g] <= 0 else { continue }
-      if glyphs[k].cluster.isEmpty {
+      guard g < used[f].firstUse.count else { continue }
+      let cluster = glyphs[k].cluster
+      guard used[f].firstUse[g] <= 0 else {
+        // Used before: a later use with other text (or text of several scalars) is flagged.
+        if !cluster.isEmpty && !used[f].standsForOthers[g]
+          && !(cluster.count == 1 && run.source[Int(cluster.lowerBound)] == used[f].firstScalar[g])
+        {
+          used[f].standsForOthers[g] = true
+        }
+        continue
+      }
+      if cluster.isEmpty {
         used[f].firstUse[g] = -1
       } else {
         used[f].uses.append((run, k))
         used[f].firstUse[g] = Int32(used[f].uses.count)
+        if cluster.count == 1 { used[f].firstScalar[g] = run.source[Int(cluster.lowerBound)] }
       }
     }
   }

@@ -206,6 +206,34 @@ import Testing
     #expect(Self.lines(laid.pages[0]) == ["1.one", "a.other", "1.new", "2.again", "c.joined"], "\(Self.lines(laid.pages[0]))")
   }
 
+  /// More of LibreOffice's list rules: a start value outside 0…32767 is dropped; consecutive
+  /// numbering counts on across levels; a paragraph after a sublist in the same item has no label;
+  /// a relative font size in an automatic character style is ignored.
+  @Test func listRulesAsLibreOfficeReadsThem() throws {
+    let styles = "<text:list-style style:name=\"N\"><text:list-level-style-number text:level=\"1\" style:num-format=\"1\" style:num-suffix=\".\"/>"
+      + "<text:list-level-style-number text:level=\"2\" style:num-format=\"a\" style:num-suffix=\")\"/></text:list-style>"
+      + "<text:list-style style:name=\"C\" text:consecutive-numbering=\"true\"><text:list-level-style-number text:level=\"1\" style:num-format=\"1\" style:num-suffix=\".\"/>"
+      + "<text:list-level-style-number text:level=\"2\" style:num-format=\"1\" style:num-suffix=\")\"/></text:list-style>"
+    let item = { (text: String) in "<text:list-item><text:p>\(text)</text:p></text:list-item>" }
+    let body = "<text:list text:style-name=\"N\"><text:list-item text:start-value=\"327601520\"><text:p>big</text:p></text:list-item>"
+      + "<text:list-item><text:p>first</text:p><text:list>\(item("sub"))</text:list><text:p>after</text:p></text:list-item></text:list>"
+      + "<text:list text:style-name=\"C\">\(item("aa"))<text:list-item><text:list>\(item("bb") + item("cc"))</text:list></text:list-item>\(item("dd"))</text:list>"
+    let laid = try DocumentLayout.layout(Self.document(body, styles: styles), fonts: Self.catalog)
+    #expect(Self.lines(laid.pages[0]) == ["1.big", "2.first", "a)sub", "after", "1.aa", "2)bb", "3)cc", "4.dd"], "\(Self.lines(laid.pages[0]))")
+
+    // The same style among the named ones applies.
+    let style = "<style:style style:name=\"T\" style:family=\"text\"><style:text-properties fo:font-size=\"150%\"/></style:style>"
+    let named = Self.document("<text:p>a <text:span text:style-name=\"T\">b</text:span></text:p>", styles: style)
+    var automatic = named
+    automatic.content = Array(String(decoding: named.content, as: UTF8.self).replacingOccurrences(of: style, with: "")
+      .replacingOccurrences(of: "<office:automatic-styles>", with: "<office:automatic-styles>" + style).utf8)
+    func sizes(_ parts: DocumentParts) throws -> Set<Int> {
+      Set(try DocumentLayout.layout(parts, fonts: Self.catalog).pages[0].items.compactMap { if case .glyphs(let r) = $0 { r.size } else { nil } })
+    }
+    #expect(try sizes(named) == [240, 360])
+    #expect(try sizes(automatic) == [240])
+  }
+
   /// A heading inside a list takes the outline numbering (here none) and no list number when its
   /// style names no list style; a heading without a style stays in the list.
   @Test func headingsInListsTakeTheOutline() throws {
@@ -470,6 +498,15 @@ import Testing
     let word = (1...25).map { _ in "chữ" }.joined()
     let broken = try DocumentLayout.layout(Self.document("<text:p>\(word)\u{200B}\(word)</text:p>"), fonts: Self.catalog)
     #expect(Self.lines(broken.pages[0]) == [word, word])
+  }
+
+  /// Spaces that end a line in a run of their own hang past the margin like any others.
+  @Test func trailingSpacesInTheirOwnRunHang() throws {
+    let style = "<style:style style:name=\"B\" style:family=\"text\"><style:text-properties fo:font-weight=\"bold\"/></style:style>"
+    let word = (1...20).map { _ in "chữ" }.joined()
+    let body = "<text:p>\(word) <text:span text:style-name=\"B\"><text:s text:c=\"3\"/></text:span>\(word) \(word)</text:p>"
+    let laid = try DocumentLayout.layout(Self.document(body, styles: style), fonts: Self.catalog)
+    #expect(Self.lines(laid.pages[0]).map { $0.trimmingCharacters(in: .whitespaces) } == [word, word, word])
   }
 
   /// LibreOffice's own default page style serves a document whose first paragraph names no master
