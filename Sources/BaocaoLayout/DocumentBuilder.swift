@@ -109,9 +109,13 @@ final class DocumentBuilder {
       body = head.first("office:body")
     }
     base.addFontFaces(head.first("office:font-face-decls"))
-    // The default tab distance when the default style gives none: LibreOffice's own default (2 cm)
-    // for a package, its default template's (1.25 cm) for a flat document.
-    defaultTabDistance = head.name == "office:document" ? 709 : 1134
+    // What the default styles do not say: LibreOffice's own defaults for a package (tabs every 2 cm,
+    // no pair kerning, separated table borders), its default template's for a flat document
+    // (1.25 cm, kerning, collapsing borders), as measured.
+    let flat = head.name == "office:document"
+    defaultTabDistance = flat ? 709 : 1134
+    defaultKerning = flat
+    defaultCollapsing = flat
     self.masterSheet = base.withAutomatic(stylesRoot?.first("office:automatic-styles"))
     self.content = base.withAutomatic(head.first("office:automatic-styles"))
     if bodyApart {
@@ -141,6 +145,8 @@ final class DocumentBuilder {
   let documentPath: String?
   private var images: [String: ImageData] = [:]
   private(set) var defaultTabDistance: Twips = 1134
+  private(set) var defaultKerning = false
+  private(set) var defaultCollapsing = false
   /// The document was written by OpenOffice.org 2 (meta:generator …680…), whose lists LibreOffice
   /// reads by their style.
   private(set) var writtenByOpenOffice2 = false
@@ -281,6 +287,7 @@ final class DocumentBuilder {
     var props = ParagraphProps()
     props.tabDistance = defaultTabDistance
     var text = TextProps()
+    text.kerning = defaultKerning
     var cut = false
     if let name, let style = sheet.style(family: "paragraph", name: name) {
       if let parent = style.parent, !visiting.contains(parent), parent != name {
@@ -1010,7 +1017,9 @@ final class DocumentBuilder {
           if !privateUse, let u = bullet.unicodeScalars.first, let family = fallbackFamily(labelProps, u.value) {
             labelProps.fontName = family
           }
-          if !fontsHave(labelProps, bullet) { drawAs = "•" }
+          // A private-use character no font has shows the font's empty box (LibreOffice draws its
+          // .notdef glyph, at its width); its own default bullet is drawn as "•".
+          if !fontsHave(labelProps, bullet) && (!privateUse || bullet == "\u{F095}") { drawAs = "•" }
         }
       }
       text = bullet
@@ -1077,10 +1086,12 @@ final class DocumentBuilder {
     node.props.mayBreakBetweenRows = tp["style:may-break-between-rows"] != "false"
     node.props.pageNumber = tp["style:page-number"].flatMap { Int($0) }
     node.props.background = tp["fo:background-color"].flatMap(Units.color)
-    // table:border-model="separating" is laid out as collapsing: LibreOffice Writer draws both the same.
     if let shadow = tp["style:shadow"], shadow != "none" { throw .unsupported("table shadows") }
     if let m = tp["style:writing-mode"], !["lr-tb", "page", "lr"].contains(m) { throw .unsupported("the writing mode '\(m)' in a table") }
     if let tableStyle { node.masterPage = sheet.style(family: "table", name: tableStyle)?.masterPageName }
+    // Borders take room (content inset by border and padding, each row holding its bottom border)
+    // unless the table's style, or the default table style, says "collapsing" (LibreOffice 7.4).
+    node.props.collapsing = tp["table:border-model"].map { $0 == "collapsing" } ?? defaultCollapsing
 
     var widths: [Twips] = []
     var relative: [Int] = []
@@ -1169,7 +1180,13 @@ final class DocumentBuilder {
         cell.borders = look.borders
         cell.background = look.background ?? rowBackground
         cell.verticalAlign = look.verticalAlign
-        if !cell.covered { cell.blocks = try blocks(in: c, sheet: sheet) }
+        if !cell.covered {
+          cell.blocks = try blocks(in: c, sheet: sheet)
+          // LibreOffice gives a cell without content one empty paragraph.
+          if cell.blocks.isEmpty, let empty = try? XMLTree.parse(Array("<text:p/>".utf8)) {
+            cell.blocks = [.paragraph(try paragraph(empty, sheet: sheet))]
+          }
+        }
         node.cells.append(cell)
       }
     }

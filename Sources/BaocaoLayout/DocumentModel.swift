@@ -97,6 +97,8 @@ struct TableProps {
   var mayBreakBetweenRows = true
   var pageNumber: Int?
   var background: RGB?
+  /// table:border-model="collapsing" (else borders take room beside the content).
+  var collapsing = false
 }
 
 final class CellNode {

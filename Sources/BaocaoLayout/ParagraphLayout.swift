@@ -202,7 +202,7 @@ struct ParagraphLayout {
       var glyphs = fonts.shaper.shape(run.font, drawnAs.isEmpty ? scalars : shaping, range: run.range, kerning: run.props.kerning)
       let scale = Double(run.size) / Double(run.font.unitsPerEm)
       for (k, g) in glyphs.enumerated() {
-        if g.glyph == 0, let s = Unicode.Scalar(scalars[g.cluster]), !(info[g.cluster].special != nil || s.properties.isWhitespace || s.value < 0x20) {
+        if g.glyph == 0, let s = Unicode.Scalar(scalars[g.cluster]), !(info[g.cluster].special != nil || s.properties.isWhitespace || s.value < 0x20 || (0xE000...0xF8FF).contains(s.value)) {
           throw .missingGlyph(font: run.font.family, scalar: scalars[g.cluster])
         }
         if info[g.cluster].special != nil { glyphs[k].advance = 0 }
@@ -300,6 +300,8 @@ struct ParagraphLayout {
       if let b = lastBreak {
         lines.append((lineStart..<(b + 1), widthAtBreak, false))
         lineStart = b + 1
+        // LibreOffice starts the next line after the whole run of blanks (no-break spaces too).
+        while lineStart < n, scalars[lineStart] == 0xA0 || isSpace(scalars[lineStart]) { lineStart += 1 }
       } else if i > lineStart {
         lines.append((lineStart..<i, x, false))
         lineStart = i
@@ -486,9 +488,14 @@ struct ParagraphLayout {
 
   /// The first tab stop after `pos` (positions from the paragraph's left margin), or the next default stop.
   func nextTabStop(after pos: Double, props: ParagraphProps) -> (Double, TabStop.Kind, UInt32?, String?) {
+    // A hanging first line (negative indent) has a stop at the paragraph's indent, as in LibreOffice.
+    let hanging = props.textIndent < 0 && pos < -0.5
     for stop in props.tabStops where Double(stop.position) > pos + 0.5 {
-      return (Double(stop.position), stop.kind, stop.kind == .char ? (stop.decimal ?? 0x2C) : nil, stop.leader)
+      let at = Double(stop.position)
+      if hanging && at > 0 { return (0, .left, nil, nil) }
+      return (at, stop.kind, stop.kind == .char ? (stop.decimal ?? 0x2C) : nil, stop.leader)
     }
+    if hanging { return (0, .left, nil, nil) }
     let d = Double(props.tabDistance)
     return (((pos / d).rounded(.down) + 1) * d, .left, nil, nil)
   }

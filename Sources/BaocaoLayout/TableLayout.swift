@@ -18,19 +18,21 @@ struct TableLayout {
     var minHeight: Twips
     var keepTogether: Bool
     var isLast: Bool
+    /// Separated borders (no table:border-model="collapsing"): each row holds its bottom border too.
+    var separate = false
 
     /// The height of the row's first line in every cell: what must fit for the row to start on a page.
     var firstLineHeight: Twips {
       cells.map { topSpace($0) + ($0.boxes.first?.height ?? 0) + bottomSpace($0) }.max() ?? 0
     }
 
-    /// Collapsing borders as LibreOffice measures them: a row holds its top border; the bottom border
-    /// only on the table's last row (the next row's top border is the shared line).
+    /// Borders as LibreOffice measures them: a row holds its top border; with collapsing borders the
+    /// bottom border only on the table's last row (the next row's top border is the shared line).
     func topSpace(_ c: CellPart) -> Twips { c.cell.borders.topSpace }
-    func bottomSpace(_ c: CellPart) -> Twips { c.cell.borders.padding.bottom + (isLast ? c.cell.borders.bottom?.width ?? 0 : 0) }
+    func bottomSpace(_ c: CellPart) -> Twips { c.cell.borders.padding.bottom + (isLast || separate ? c.cell.borders.bottom?.width ?? 0 : 0) }
 
-    static func measure(_ cells: [CellPart], minHeight: Twips, fixed: Twips?, keepTogether: Bool, isLast: Bool) -> RowPart {
-      var row = RowPart(cells: cells, height: 0, minHeight: minHeight, keepTogether: keepTogether, isLast: isLast)
+    static func measure(_ cells: [CellPart], minHeight: Twips, fixed: Twips?, keepTogether: Bool, isLast: Bool, separate: Bool = false) -> RowPart {
+      var row = RowPart(cells: cells, height: 0, minHeight: minHeight, keepTogether: keepTogether, isLast: isLast, separate: separate)
       let content = cells.map { row.topSpace($0) + $0.contentHeight + row.bottomSpace($0) }.max() ?? 0
       row.height = fixed ?? max(minHeight, content)
       return row
@@ -59,8 +61,8 @@ struct TableLayout {
         rest.append(b)
       }
       guard moved, rest.contains(where: { !$0.boxes.isEmpty }) else { return nil }
-      return (RowPart.measure(first, minHeight: 0, fixed: nil, keepTogether: false, isLast: isLast),
-        RowPart.measure(rest, minHeight: 0, fixed: nil, keepTogether: false, isLast: isLast))
+      return (RowPart.measure(first, minHeight: 0, fixed: nil, keepTogether: false, isLast: isLast, separate: separate),
+        RowPart.measure(rest, minHeight: 0, fixed: nil, keepTogether: false, isLast: isLast, separate: separate))
     }
   }
 
@@ -82,7 +84,7 @@ struct TableLayout {
     var plan = frame(t, width: available)
     let edges = columnEdges(t, width: plan.width)
     for (r, row) in t.rows.enumerated() {
-      guard add(row, index: r, edges: edges, to: &plan) else {
+      guard add(row, index: r, edges: edges, separate: !t.props.collapsing, to: &plan) else {
         plan.tooManyCells = true
         break
       }
@@ -93,7 +95,7 @@ struct TableLayout {
   /// One row's cells as `plan` places them (for laying them out while the table is still read).
   static func plan(_ row: RowNode, of t: TableNode, width available: Twips) -> Plan {
     var plan = frame(t, width: available)
-    plan.tooManyCells = !add(row, index: 0, edges: columnEdges(t, width: plan.width), to: &plan)
+    plan.tooManyCells = !add(row, index: 0, edges: columnEdges(t, width: plan.width), separate: !t.props.collapsing, to: &plan)
     return plan
   }
 
@@ -143,7 +145,7 @@ struct TableLayout {
   }
 
   /// False when the row has more cells than the table has columns (the cells before are added).
-  private static func add(_ row: RowNode, index r: Int, edges: [Twips], to plan: inout Plan) -> Bool {
+  private static func add(_ row: RowNode, index r: Int, edges: [Twips], separate: Bool, to plan: inout Plan) -> Bool {
     var column = 0
     for cell in row.cells {
       defer { column += 1 }
@@ -152,8 +154,10 @@ struct TableLayout {
       let end = min(column + cell.columnSpan, edges.count - 1)
       let cx = edges[column]
       let cw = edges[end] - cx
-      // Horizontally only the padding insets the content: LibreOffice lets the borders take no room.
-      plan.cells.append((r, cx, cw, cw - cell.borders.padding.left - cell.borders.padding.right, cell))
+      // Horizontally, collapsing borders take no room (only the padding insets the content);
+      // separated ones do.
+      let inset = separate ? cell.borders.leftSpace + cell.borders.rightSpace : cell.borders.padding.left + cell.borders.padding.right
+      plan.cells.append((r, cx, cw, cw - inset, cell))
     }
     return true
   }
@@ -176,7 +180,7 @@ struct TableLayout {
     var measured: [RowPart] = []
     for (index, row) in t.rows.enumerated() {
       let single = rowCells[index].filter { $0.cell.rowSpan <= 1 }
-      var part = RowPart.measure(single, minHeight: row.minHeight, fixed: row.fixedHeight, keepTogether: row.keepTogether, isLast: index == last)
+      var part = RowPart.measure(single, minHeight: row.minHeight, fixed: row.fixedHeight, keepTogether: row.keepTogether, isLast: index == last, separate: !t.props.collapsing)
       part.cells = rowCells[index]
       measured.append(part)
     }
@@ -185,7 +189,7 @@ struct TableLayout {
     for span in spans {
       let endRow = min(span.row + span.rows, measured.count) - 1
       let c = rowCells[span.row][span.cell]
-      let probe = RowPart.measure([c], minHeight: 0, fixed: nil, keepTogether: false, isLast: endRow == last)
+      let probe = RowPart.measure([c], minHeight: 0, fixed: nil, keepTogether: false, isLast: endRow == last, separate: !t.props.collapsing)
       let have = measured[span.row...endRow].reduce(0) { $0 + $1.height }
       if probe.height > have { measured[endRow].height += probe.height - have }
       for r in span.row...endRow { groupEnd[r] = max(groupEnd[r], endRow) }
@@ -212,7 +216,7 @@ struct TableLayout {
           }
           offset += measured[i].height
         }
-        rows.append(RowPart(cells: cells, height: offset, minHeight: 0, keepTogether: true, isLast: end == last))
+        rows.append(RowPart(cells: cells, height: offset, minHeight: 0, keepTogether: true, isLast: end == last, separate: !t.props.collapsing))
       }
       r = end + 1
     }
@@ -236,7 +240,7 @@ struct TableLayout {
       var contentTop = frameTop + b.topSpace
       let free = frameHeight - row.topSpace(c) - row.bottomSpace(c) - c.contentHeight
       if c.cell.verticalAlign == "middle" { contentTop += max(0, free) / 2 } else if c.cell.verticalAlign == "bottom" { contentTop += max(0, free) }
-      let contentLeft = Double(x + c.x + b.padding.left)
+      let contentLeft = Double(x + c.x + (row.separate ? b.leftSpace : b.padding.left))
       for box in c.boxes {
         items.append(box.items, movedBy: contentLeft, Double(contentTop))
         contentTop += box.height
