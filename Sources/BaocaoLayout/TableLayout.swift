@@ -182,6 +182,21 @@ struct TableLayout {
       let single = rowCells[index].filter { $0.cell.rowSpan <= 1 }
       var part = RowPart.measure(single, minHeight: row.minHeight, fixed: row.fixedHeight, keepTogether: row.keepTogether, isLast: index == last, separate: !t.props.collapsing)
       part.cells = rowCells[index]
+      if let fixed = row.fixedHeight {
+        // A row of fixed height prints only the lines that start above its cells' print area's
+        // bottom (the row's height less the bottom padding and border), as LibreOffice does.
+        for c in part.cells.indices where part.cells[c].cell.rowSpan <= 1 {
+          let cell = part.cells[c]
+          let limit = fixed - cell.cell.borders.padding.bottom - (cell.cell.borders.bottom?.width ?? 0)
+          var top = part.topSpace(cell)
+          var kept = 0
+          while kept < cell.boxes.count, top < limit {
+            top += cell.boxes[kept].height
+            kept += 1
+          }
+          part.cells[c].boxes.removeSubrange(kept...)
+        }
+      }
       measured.append(part)
     }
     // A merged cell taller than its rows makes its last row taller.

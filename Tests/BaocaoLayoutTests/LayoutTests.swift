@@ -520,6 +520,17 @@ import Testing
     #expect(Self.lines(laid.pages[0]) == ["Thân bài"])
   }
 
+  /// A row of fixed height prints only the lines that start above its print area's bottom.
+  @Test func fixedHeightRowsDropLinesBelowTheirBottom() throws {
+    let styles = "<style:style style:name=\"R\" style:family=\"table-row\"><style:table-row-properties style:row-height=\"0.7cm\"/></style:style>"
+    let table = "<table:table><table:table-column/><table:table-row table:style-name=\"R\"><table:table-cell>"
+      + "<text:p>one</text:p><text:p>two</text:p><text:p>three</text:p></table:table-cell></table:table-row></table:table><text:p>after</text:p>"
+    let laid = try DocumentLayout.layout(Self.document(table, styles: styles), fonts: Self.catalog)
+    // 0.7 cm (397 twips): the second line starts at 276 twips and prints; the third, at 552, does not.
+    let runs: [String] = laid.pages[0].items.compactMap { if case .glyphs(let r) = $0 { r.glyphs.indices.map { r.text(of: $0) }.joined() } else { nil } }
+    #expect(runs == ["one", "two", "after"], "\(runs)")
+  }
+
   /// A row's background fills its cells that have none of their own ("transparent" included); the
   /// separating border model is laid out as LibreOffice Writer draws it, like the collapsing one.
   @Test func rowBackgroundsShowThroughCellsWithoutTheirOwn() throws {
