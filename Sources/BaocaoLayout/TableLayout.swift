@@ -83,19 +83,23 @@ struct TableLayout {
   static func plan(_ t: TableNode, width available: Twips) -> Plan {
     var plan = frame(t, width: available)
     let edges = columnEdges(t, width: plan.width)
+    var occupied: [Int: Set<Int>] = [:]
     for (r, row) in t.rows.enumerated() {
-      guard add(row, index: r, edges: edges, separate: !t.props.collapsing, to: &plan) else {
+      if !add(row, index: r, rowCount: t.rows.count, edges: edges, separate: !t.props.collapsing, occupied: &occupied, to: &plan) {
         plan.tooManyCells = true
-        break
       }
     }
     return plan
   }
 
-  /// One row's cells as `plan` places them (for laying them out while the table is still read).
+  /// One row's cells as `plan` places them (for laying them out while the table is still read;
+  /// cells the rows above span over are not known here, and a cell placed otherwise is laid out
+  /// again).
   static func plan(_ row: RowNode, of t: TableNode, width available: Twips) -> Plan {
     var plan = frame(t, width: available)
-    plan.tooManyCells = !add(row, index: 0, edges: columnEdges(t, width: plan.width), separate: !t.props.collapsing, to: &plan)
+    var occupied: [Int: Set<Int>] = [:]
+    plan.tooManyCells = !add(
+      row, index: 0, rowCount: 1, edges: columnEdges(t, width: plan.width), separate: !t.props.collapsing, occupied: &occupied, to: &plan)
     return plan
   }
 
@@ -144,20 +148,31 @@ struct TableLayout {
     return edges
   }
 
-  /// False when the row has more cells than the table has columns (the cells before are added).
-  private static func add(_ row: RowNode, index r: Int, edges: [Twips], separate: Bool, to plan: inout Plan) -> Bool {
+  /// Places a row's cells on the table's grid as LibreOffice's import does: covered cells are
+  /// ignored; each cell takes the next column that no cell above spans over, its span cut short at
+  /// the last column or at a column taken; cells past the last column are left out (false then).
+  /// `occupied`: the columns taken in each row by cells spanning rows from above.
+  private static func add(
+    _ row: RowNode, index r: Int, rowCount: Int, edges: [Twips], separate: Bool, occupied: inout [Int: Set<Int>], to plan: inout Plan
+  ) -> Bool {
+    let columns = edges.count - 1
+    let taken = occupied.removeValue(forKey: r) ?? []
     var column = 0
-    for cell in row.cells {
-      defer { column += 1 }
-      guard !cell.covered else { continue }
-      guard column < edges.count - 1 else { return false }
-      let end = min(column + cell.columnSpan, edges.count - 1)
+    for cell in row.cells where !cell.covered {
+      while taken.contains(column) { column += 1 }
+      guard column < columns else { return false }
+      var end = column + 1
+      while end < min(column + max(1, cell.columnSpan), columns), !taken.contains(end) { end += 1 }
+      if cell.rowSpan > 1 {
+        for below in (r + 1)..<min(r + cell.rowSpan, rowCount) { occupied[below, default: []].formUnion(column..<end) }
+      }
       let cx = edges[column]
       let cw = edges[end] - cx
       // Horizontally, collapsing borders take no room (only the padding insets the content);
       // separated ones do.
       let inset = separate ? cell.borders.leftSpace + cell.borders.rightSpace : cell.borders.padding.left + cell.borders.padding.right
       plan.cells.append((r, cx, cw, cw - inset, cell))
+      column = end
     }
     return true
   }
@@ -168,7 +183,9 @@ struct TableLayout {
     width = plan.width
     // (Cells are laid out before the error, as they would be one by one.)
     let boxes = try paginator.stackCells(plan.cells.map { ($0.cell, $0.contentWidth) }, fieldText: fieldText)
-    if plan.tooManyCells { throw .badDocument("a table row has more cells than the table has columns") }
+    if plan.tooManyCells {
+      paginator.builder.warnings.add("a table row has more cells than the table has columns; the extra cells are left out, as LibreOffice does")
+    }
     // Cells per row; a cell spanning rows is measured against the rows it covers.
     var rowCells: [[CellPart]] = Array(repeating: [], count: t.rows.count)
     var spans: [(row: Int, cell: Int, rows: Int)] = []

@@ -520,6 +520,28 @@ import Testing
     #expect(Self.lines(laid.pages[0]) == ["Thân bài"])
   }
 
+  /// Cells go on LibreOffice's grid: covered cells are ignored, so a cell after a spanning one
+  /// takes the next free column even where the document leaves the covered cell out; a cell
+  /// spanning rows keeps its column taken below; cells past the last column are left out.
+  @Test func cellsTakeTheNextFreeColumn() throws {
+    func xs(_ rows: String) throws -> [String: Double] {
+      let table = "<table:table><table:table-column table:number-columns-repeated=\"3\"/>\(rows)</table:table>"
+      var out: [String: Double] = [:]
+      for case .glyphs(let r) in try DocumentLayout.layout(Self.document(table), fonts: Self.catalog).pages[0].items {
+        out[r.glyphs.indices.map { r.text(of: $0) }.joined()] = r.x
+      }
+      return out
+    }
+    let cell = { (t: String, a: String) in "<table:table-cell \(a)><text:p>\(t)</text:p></table:table-cell>" }
+    let withCovered = try xs("<table:table-row>" + cell("a", "table:number-columns-spanned=\"2\"") + "<table:covered-table-cell/>" + cell("b", "") + "</table:table-row>")
+    let without = try xs("<table:table-row>" + cell("a", "table:number-columns-spanned=\"2\"") + cell("b", "") + cell("extra", "") + "</table:table-row>")
+    #expect(without["b"] == withCovered["b"] && without["b"]! > withCovered["a"]! + 3000)
+    #expect(without["extra"] == nil)
+    let spans = try xs("<table:table-row>" + cell("x", "table:number-rows-spanned=\"2\"") + cell("y", "") + cell("z", "") + "</table:table-row>"
+      + "<table:table-row>" + cell("p", "") + cell("q", "") + "</table:table-row>")
+    #expect(spans["p"] == spans["y"] && spans["q"] == spans["z"])
+  }
+
   /// A row of fixed height prints only the lines that start above its print area's bottom.
   @Test func fixedHeightRowsDropLinesBelowTheirBottom() throws {
     let styles = "<style:style style:name=\"R\" style:family=\"table-row\"><style:table-row-properties style:row-height=\"0.7cm\"/></style:style>"
