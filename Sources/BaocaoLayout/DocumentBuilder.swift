@@ -434,6 +434,11 @@ final class DocumentBuilder {
           let style = c["style:data-style-name"].flatMap { sheet.dataStyles[$0] }
           node.inlines.append(.text(try dates(sheet).text(of: c, style: style), props))
           state.lastWasSpace = false
+        case "text:placeholder":
+          // Laid out, never printed (LibreOffice's PDF leaves placeholders out).
+          var unpainted = props
+          unpainted.unpainted = true
+          try inlines(c, props: unpainted, sheet: sheet, into: node, state: &state)
         case "text:file-name" where documentPath != nil:
           node.inlines.append(.text(Self.fileNameField(documentPath ?? "", display: c["text:display"]), props))
           state.lastWasSpace = false
@@ -441,7 +446,7 @@ final class DocumentBuilder {
           "text:author-name", "text:author-initials", "text:creator", "text:creation-date", "text:file-name",
           "text:sequence", "text:chapter", "text:variable-get", "text:variable-set", "text:user-defined",
           "text:user-field-get", "text:description", "text:keywords", "text:initial-creator", "text:sender-firstname",
-          "text:sender-lastname", "text:sender-company", "text:expression", "text:text-input", "text:placeholder",
+          "text:sender-lastname", "text:sender-company", "text:expression", "text:text-input",
           "text:modification-date", "text:print-date", "text:reference-ref", "text:bookmark-ref", "text:sequence-ref",
           "text:word-count", "text:character-count", "text:paragraph-count",
           // Fields whose stored text is what LibreOffice prints (it does not recompute them on export).

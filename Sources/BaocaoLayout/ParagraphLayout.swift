@@ -18,6 +18,8 @@ struct LaidLine {
     var doubleStrike = false
     /// Highlighting behind the text, and the font's extent above and below the baseline it covers.
     var highlight: RGB? = nil
+    /// Takes its room but is not drawn.
+    var unpainted = false
     var ascent: Twips = 0
     var descent: Twips = 0
     var width: Double { glyphs.reduce(0) { $0 + $1.advance } }
@@ -411,6 +413,7 @@ struct ParagraphLayout {
             let filled = leaderPiece(dot.value, run: run, from: pen, width: info[g.cluster].advance)
           {
             // A tab with a leader: as many dots as fit, spread over the whole gap (as LibreOffice draws them).
+            piece.unpainted = run.props.unpainted
             if !piece.glyphs.isEmpty { pieces.append(piece) }
             pieces.append(filled)
             pen += info[g.cluster].advance
@@ -436,6 +439,7 @@ struct ParagraphLayout {
           pen += adv
         }
         if run.ordered { runs[r].cursor = gi }
+        piece.unpainted = run.props.unpainted
         if !piece.glyphs.isEmpty { pieces.append(piece) }
         k = segEnd
       }

@@ -22,6 +22,8 @@ struct TextProps: Equatable {
   var letterSpacing: Twips = 0
   var uppercase = false
   var hidden = false
+  /// Laid out but not painted (a placeholder field: LibreOffice does not print placeholders).
+  var unpainted = false
   /// fo:language, for hyphenation ("" when the document does not say).
   var language = ""
   /// Superscript (positive) or subscript (negative) raise, in percent of the line height, or automatic.
