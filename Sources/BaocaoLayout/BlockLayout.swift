@@ -82,22 +82,27 @@ extension ParagraphLayout {
         case "from-left": areaLeft + f.x
         default: areaLeft + f.margins.left
         }
-        let item: DisplayItem
+        var drawn: [DisplayItem] = []
+        var height = f.height
+        let y = spaceBefore + f.y + f.margins.top
         if let l = f.line {
           // A line shape: placed from the paragraph's frame (its own space above included, the
           // space below the paragraph before not), from the column's left edge, as LibreOffice does.
           let top = max(0, spaceBefore - props.marginTop) + f.y
-          item = .line(x1: Double(f.x + l.x1), y1: Double(top + l.y1), x2: Double(f.x + l.x2), y2: Double(top + l.y2), width: l.width, color: l.color)
+          drawn = [.line(x1: Double(f.x + l.x1), y1: Double(top + l.y1), x2: Double(f.x + l.x2), y2: Double(top + l.y2), width: l.width, color: l.color)]
+        } else if let box = f.textBox {
+          guard let drawTextBox else { throw .unsupported("text frames in headers, footers or notes") }
+          let frame = try drawTextBox(box, fieldText)
+          height = frame.height
+          drawn.append(frame.items, movedBy: Double(x), Double(y))
         } else {
-          let y = spaceBefore + f.y + f.margins.top
-          item = .image(f.image, x: Double(x), y: Double(y), width: Double(f.width), height: Double(f.height))
+          drawn = [.image(f.image, x: Double(x), y: Double(y), width: Double(f.width), height: Double(f.height))]
         }
-        let y = spaceBefore + f.y + f.margins.top
         if f.runThrough {
-          if f.inBackground { floating.behind.append(item) } else { floating.front.append(item) }
+          if f.inBackground { floating.behind += drawn } else { floating.front += drawn }
         } else {
-          items.append(item)
-          bottom = max(bottom, y + f.height + f.margins.bottom)
+          items += drawn
+          bottom = max(bottom, y + height + f.margins.bottom)
         }
       }
       if !items.isEmpty {

@@ -618,32 +618,38 @@ final class DocumentBuilder {
     case "as-char":
       node.inlines.append(.image(data, width: width, height: height, props))
     case "paragraph", "char":
-      let wrap = g["style:wrap"] ?? "none"
-      guard wrap == "none" || wrap == "run-through" else {
-        throw .unsupported("text wrapping around a picture (style:wrap '\(wrap)'); anchor it as a character or set wrap to none")
-      }
-      let vertical = g["style:vertical-pos"] ?? "top"
-      guard vertical == "top" || vertical == "from-top" else {
-        throw .unsupported("pictures positioned '\(vertical)' in their paragraph")
-      }
-      let margins = Box(
-        top: Units.twips(g["fo:margin-top"]) ?? 0, bottom: Units.twips(g["fo:margin-bottom"]) ?? 0,
-        left: Units.twips(g["fo:margin-left"]) ?? 0, right: Units.twips(g["fo:margin-right"]) ?? 0)
-      node.frames.append(FrameNode(
-        image: data, width: width, height: height, horizontal: g["style:horizontal-pos"] ?? "center",
-        x: Units.twips(f["svg:x"]) ?? 0, y: vertical == "from-top" ? Units.twips(f["svg:y"]) ?? 0 : 0, margins: margins,
-        runThrough: wrap == "run-through", inBackground: g["style:run-through"] == "background"))
+      node.frames.append(try anchoredFrame(f, g, image: data, width: width, height: height))
     default:
       throw .unsupported("pictures anchored to the \(anchor) (anchor them to the paragraph or as a character)")
     }
   }
 
-  /// A text frame anchored as a character: laid out in the line like a picture. Other anchors are
-  /// refused by name.
+  /// A picture or text frame anchored to its paragraph or a character: at the paragraph's top, with
+  /// the text below it or running through it. Other wraps and positions are refused by name.
+  private func anchoredFrame(_ f: XMLElement, _ g: [String: String], image: ImageData, width: Twips, height: Twips) throws(LayoutError) -> FrameNode {
+    let wrap = g["style:wrap"] ?? "none"
+    guard wrap == "none" || wrap == "run-through" else {
+      throw .unsupported("text wrapping around a picture or frame (style:wrap '\(wrap)'); anchor it as a character or set wrap to none")
+    }
+    let vertical = g["style:vertical-pos"] ?? "top"
+    guard vertical == "top" || vertical == "from-top" else {
+      throw .unsupported("pictures and frames positioned '\(vertical)' in their paragraph")
+    }
+    let margins = Box(
+      top: Units.twips(g["fo:margin-top"]) ?? 0, bottom: Units.twips(g["fo:margin-bottom"]) ?? 0,
+      left: Units.twips(g["fo:margin-left"]) ?? 0, right: Units.twips(g["fo:margin-right"]) ?? 0)
+    return FrameNode(
+      image: image, width: width, height: height, horizontal: g["style:horizontal-pos"] ?? "center",
+      x: Units.twips(f["svg:x"]) ?? 0, y: vertical == "from-top" ? Units.twips(f["svg:y"]) ?? 0 : 0, margins: margins,
+      runThrough: wrap == "run-through", inBackground: g["style:run-through"] == "background")
+  }
+
+  /// A text frame: in the line like a picture when anchored as a character; at its paragraph's top
+  /// when anchored to the paragraph or a character. Other anchors are refused by name.
   func textFrame(_ f: XMLElement, box: XMLElement, sheet: StyleSheet, props: TextProps, into node: ParagraphNode) throws(LayoutError) {
     let anchor = f["text:anchor-type"] ?? "paragraph"
-    guard anchor == "as-char" else {
-      throw .unsupported("text frames anchored to the \(anchor) (draw:text-box; anchor them as a character)")
+    guard ["as-char", "paragraph", "char"].contains(anchor) else {
+      throw .unsupported("text frames anchored to the \(anchor) (draw:text-box; anchor them to the paragraph or as a character)")
     }
     let g = sheet.merged("style:graphic-properties", family: "graphic", name: f["draw:style-name"])
     guard let width = Units.twips(f["svg:width"]) ?? Units.twips(box["fo:min-width"]) else {
@@ -674,7 +680,13 @@ final class DocumentBuilder {
     }
     t.verticalAlign = g["draw:textarea-vertical-align"] ?? "top"
     t.blocks = try blocks(in: box, sheet: sheet)
-    node.inlines.append(.textBox(t, props))
+    if anchor == "as-char" {
+      node.inlines.append(.textBox(t, props))
+    } else {
+      var frame = try anchoredFrame(f, g, image: ImageData(name: "text frame", bytes: []), width: width, height: t.fixedHeight ?? t.minHeight)
+      frame.textBox = t
+      node.frames.append(frame)
+    }
   }
 
   // MARK: - Lists

@@ -65,6 +65,8 @@ struct FrameNode {
   /// Text runs through the picture (it takes no room); in the background or in front of the text.
   var runThrough = false
   var inBackground = false
+  /// A text frame instead of a picture (its height follows its content unless fixed).
+  var textBox: TextBoxNode? = nil
   /// A drawn line instead of a picture: its ends within the frame's box, its width and colour.
   var line: (x1: Twips, y1: Twips, x2: Twips, y2: Twips, width: Double, color: RGB)? = nil
 }
