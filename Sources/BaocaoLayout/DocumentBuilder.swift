@@ -1071,7 +1071,7 @@ final class DocumentBuilder {
       if let stop = tabStop {
         p.props.tabStops.insert(TabStop(position: stop - p.props.marginLeft, kind: .left, leader: nil), at: 0)
       }
-      prefix.append(.tab(p.base))
+      prefix.append(.tab(p.base, breaks: false))
     case "space": prefix.append(.text(" ", p.base))
     default: break
     }

@@ -25,7 +25,8 @@ enum Field: Equatable {
 
 enum Inline {
   case text(String, TextProps)
-  case tab(TextProps)
+  /// A tab; `breaks`: a line may end after it (not after the tab that follows a list label).
+  case tab(TextProps, breaks: Bool = true)
   case lineBreak(TextProps)
   case field(Field, TextProps)
   /// A footnote: its citation in the text (a superscript number) and its paragraphs, set at the

@@ -150,7 +150,8 @@ struct ParagraphLayout {
     for item in p.inlines {
       switch item {
       case .text(let s, let props): try append(s, props)
-      case .tab(let props):
+      case .tab(let props, let breaks):
+        if !breaks { noBreakAfter.insert(scalars.count) }
         specialAt[scalars.count] = .tab
         try append("\t", props)
       case .lineBreak(let props):

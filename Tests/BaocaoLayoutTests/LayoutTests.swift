@@ -234,6 +234,16 @@ import Testing
     #expect(try sizes(automatic) == [240])
   }
 
+  /// The tab after a list label is no place to break: a word too long for the line starts beside
+  /// the label (and is cut where it overflows).
+  @Test func aLongWordStaysBesideItsLabel() throws {
+    let styles = "<text:list-style style:name=\"N\"><text:list-level-style-number text:level=\"1\" style:num-format=\"1\" style:num-suffix=\".\"/></text:list-style>"
+    let word = String(repeating: "X", count: 60)
+    let body = "<text:list text:style-name=\"N\"><text:list-item><text:p>\(word)</text:p></text:list-item></text:list>"
+    let lines = Self.lines(try DocumentLayout.layout(Self.document(body, styles: styles), fonts: Self.catalog).pages[0])
+    #expect(lines.count == 2 && lines[0].hasPrefix("1.XXX"), "\(lines)")
+  }
+
   /// A heading inside a list takes the outline numbering (here none) and no list number when its
   /// style names no list style; a heading without a style stays in the list.
   @Test func headingsInListsTakeTheOutline() throws {
