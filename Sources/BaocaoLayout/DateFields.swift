@@ -17,18 +17,20 @@ struct DateFields {
     return c
   }()
 
-  /// The text of a `text:date` or `text:time` field.
-  func text(of field: XMLElement, style: XMLElement?) throws(LayoutError) -> String {
-    var date = now
+  /// The text of a `text:date` or `text:time` field (or another date field showing `date`, a time
+  /// when `time`).
+  func text(of field: XMLElement, style: XMLElement?, date shown: Date? = nil, time: Bool? = nil) throws(LayoutError) -> String {
+    var date = shown ?? now
     if let adjust = field["text:date-adjust"] ?? field["text:time-adjust"] {
       date = date.addingTimeInterval(try Self.seconds(in: adjust))
     }
     let parts = Self.calendar.dateComponents([.year, .month, .day, .weekday, .hour, .minute, .second], from: date)
     let lang = style?["number:language"] ?? language
     let ctry = style?["number:country"] ?? (style?["number:language"] == nil ? country : "")
-    guard let style else {
+    // A format "from the language" (number:format-source) is the language's own short format.
+    guard let style, style["number:format-source"] != "language" else {
       // No format: the language's short date (or time).
-      return field.name == "text:time"
+      return time ?? (field.name == "text:time")
         ? Self.two(parts.hour!) + ":" + Self.two(parts.minute!) + ":" + Self.two(parts.second!)
         : try Self.shortDate(parts, language: lang, country: ctry)
     }
@@ -70,6 +72,16 @@ struct DateFields {
   }
 
   private static func two(_ n: Int) -> String { n < 10 ? "0\(n)" : String(n) }
+
+  /// A date as meta.xml writes it (2019-07-23T10:20:30, a fraction or zone ignored), in local time
+  /// as LibreOffice reads it; nil when it is not one.
+  static func metaDate(_ text: String) -> Date? {
+    let digits = text.split(whereSeparator: { !$0.isNumber }).prefix(6).compactMap { Int($0) }
+    guard digits.count >= 3, (1...9999).contains(digits[0]), (1...12).contains(digits[1]), (1...31).contains(digits[2]) else { return nil }
+    var c = DateComponents(year: digits[0], month: digits[1], day: digits[2])
+    if digits.count >= 6, digits[3] < 24, digits[4] < 60, digits[5] < 62 { (c.hour, c.minute, c.second) = (digits[3], digits[4], digits[5]) }
+    return calendar.date(from: c)
+  }
 
   /// "P3D", "-P1D", "PT2H30M": days, hours, minutes, seconds.
   private static func seconds(in duration: String) throws(LayoutError) -> TimeInterval {
@@ -142,7 +154,7 @@ struct DateFields {
     let (d, m, y) = (two(p.day!), two(p.month!), two(p.year! % 100))
     switch (language, country) {
     case ("vi", _), ("en", "GB"): return "\(d)/\(m)/\(y)"
-    case ("en", "US"), ("en", ""): return "\(m)/\(d)/\(y)"
+    case ("en", "US"), ("en", ""): return "\(p.month!)/\(p.day!)/\(y)"  // 12/4/26, as LibreOffice shows it
     default: throw .unsupported("date fields without a format in '\(language)-\(country)'")
     }
   }

@@ -125,6 +125,7 @@ final class DocumentBuilder {
     self.contentBody = body
     self.files = parts.files
     self.documentPath = parts.path
+    self.documentInfo = Self.info(parts.meta)
     if let meta = parts.meta {
       let needle = Array("OpenOffice.org_project/680".utf8)
       let head = meta.prefix(65536)
@@ -143,6 +144,8 @@ final class DocumentBuilder {
 
   let files: [String: [UInt8]]
   let documentPath: String?
+  /// meta.xml's dates, which creation and modification date fields show.
+  let documentInfo: DocumentInfo
   private var images: [String: ImageData] = [:]
   private(set) var defaultTabDistance: Twips = 1134
   private(set) var defaultKerning = false
@@ -439,6 +442,15 @@ final class DocumentBuilder {
           var unpainted = props
           unpainted.unpainted = true
           try inlines(c, props: unpainted, sheet: sheet, into: node, state: &state)
+        case "text:modification-date" where c["text:fixed"] != "true" && documentInfo.modified.flatMap(DateFields.metaDate) != nil,
+          "text:modification-time" where c["text:fixed"] != "true" && documentInfo.modified.flatMap(DateFields.metaDate) != nil,
+          "text:creation-date" where c["text:fixed"] != "true" && documentInfo.created.flatMap(DateFields.metaDate) != nil,
+          "text:creation-time" where c["text:fixed"] != "true" && documentInfo.created.flatMap(DateFields.metaDate) != nil:
+          // LibreOffice shows the document's own dates (meta.xml) in the field's format.
+          let date = (c.name.hasPrefix("text:creation") ? documentInfo.created : documentInfo.modified).flatMap(DateFields.metaDate)
+          let style = c["style:data-style-name"].flatMap { sheet.dataStyles[$0] }
+          node.inlines.append(.text(try dates(sheet).text(of: c, style: style, date: date, time: c.name.hasSuffix("-time")), props))
+          state.lastWasSpace = false
         case "text:file-name" where documentPath != nil:
           node.inlines.append(.text(Self.fileNameField(documentPath ?? "", display: c["text:display"]), props))
           state.lastWasSpace = false
