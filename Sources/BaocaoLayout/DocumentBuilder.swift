@@ -362,9 +362,68 @@ final class DocumentBuilder {
     let node = ParagraphNode(props: look.props, base: look.base)
     node.masterPage = look.masterPage
     node.styleName = look.commonStyle
+    if let shown = cellValueText.removeValue(forKey: e.identity) {
+      node.inlines = [.text(shown, look.base)]
+      return node
+    }
     var state = InlineState()
     try inlines(e, props: look.base, sheet: sheet, into: node, state: &state)
     return node
+  }
+
+  /// Paragraphs whose text a value cell replaces (see `row`).
+  private var cellValueText: [XMLElement.Identity: String] = [:]
+
+  /// A cell with a number and a number format shows the number in that format, not the text stored
+  /// with it, when it holds a single paragraph (LibreOffice formats the value on loading).
+  private func formattedValue(of c: XMLElement, sheet: StyleSheet) -> (paragraph: XMLElement, text: String)? {
+    guard let type = c["office:value-type"], type == "float" || type == "percentage", let value = c["office:value"].flatMap(Double.init),
+      value.isFinite, abs(value) < 1e15,
+      let cellStyle = c["table:style-name"], let dataName = sheet.style(family: "table-cell", name: cellStyle)?.element["style:data-style-name"],
+      let format = sheet.dataStyles[dataName], format.name == "number:number-style" || format.name == "number:percentage-style"
+    else { return nil }
+    var paragraphs: [XMLElement] = []
+    func collect(_ e: XMLElement) {
+      for child in e.elements {
+        if child.name == "text:p" || child.name == "text:h" { paragraphs.append(child) } else if child.name.hasPrefix("text:list") { collect(child) }
+      }
+    }
+    collect(c)
+    // (An empty paragraph stays empty.)
+    guard paragraphs.count == 1, !paragraphs[0].textContent.isEmpty, let number = format.first("number:number") else { return nil }
+    let decimals = min(15, Int(number["number:decimal-places"] ?? "") ?? 0)
+    let minimumDigits = min(15, Int(number["number:min-integer-digits"] ?? "") ?? 1)
+    let percent = format.name == "number:percentage-style"
+    let shownValue = percent ? value * 100 : value
+    // Halves round away from zero, as LibreOffice rounds (0.125 → 0.13), with a nudge for values
+    // like 1.005 that binary floating point stores a hair below their half.
+    let scale = pow(10, Double(decimals))
+    let scaled = abs(shownValue) * scale
+    let rounded = (scaled * (1 + 1e-13)).rounded(.toNearestOrAwayFromZero) / scale
+    var body = String(format: "%.\(decimals)f", rounded)
+    var parts = body.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+    while parts[0].count < minimumDigits { parts[0] = "0" + parts[0] }
+    if parts[0].count > minimumDigits, minimumDigits == 0, parts[0] == "0" { parts[0] = "" }
+    // Separators of the format's language; without one, LibreOffice's own locale (en-US here).
+    let comma = ["de", "fr", "vi", "es", "it", "pt", "ru", "nl", "pl", "id"].contains(format["number:language"] ?? "en")
+    if number["number:grouping"] == "true" {
+      var grouped = ""
+      for (k, ch) in parts[0].reversed().enumerated() {
+        if k > 0 && k % 3 == 0 { grouped = (comma ? "." : ",") + grouped }
+        grouped = String(ch) + grouped
+      }
+      parts[0] = grouped
+    }
+    body = parts.joined(separator: comma ? "," : ".")
+    var text = ""
+    for e in format.elements {
+      switch e.name {
+      case "number:number": text += (shownValue < 0 && body.contains(where: { $0 != "0" && $0 != "." && $0 != "," }) ? "-" : "") + body
+      case "number:text": text += e.textContent
+      default: return nil  // scientific, fractions...: the stored text
+      }
+    }
+    return (paragraphs[0], text)
   }
 
   /// True when the text has no tab, newline or double space (ODF white space it would collapse).
@@ -1210,6 +1269,7 @@ final class DocumentBuilder {
         cell.background = look.background ?? rowBackground
         cell.verticalAlign = look.verticalAlign
         if !cell.covered {
+          if let value = formattedValue(of: c, sheet: sheet) { cellValueText[value.paragraph.identity] = value.text }
           cell.blocks = try blocks(in: c, sheet: sheet)
           // LibreOffice gives a cell without content one empty paragraph.
           if cell.blocks.isEmpty, let empty = try? XMLTree.parse(Array("<text:p/>".utf8)) {

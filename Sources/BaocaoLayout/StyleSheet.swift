@@ -125,7 +125,7 @@ final class StyleSheet {
         outlineStyle = e
       case "text:linenumbering-configuration":
         numbersLines = e["text:number-lines"] == "true"
-      case "number:date-style", "number:time-style":
+      case "number:date-style", "number:time-style", "number:number-style", "number:percentage-style":
         if let name = e["style:name"] { dataStyles[name] = e }
       case "text:notes-configuration":
         if (e["text:note-class"] ?? "footnote") == "footnote" { footnoteConfiguration = e } else if e["text:note-class"] == "endnote" { endnoteConfiguration = e }

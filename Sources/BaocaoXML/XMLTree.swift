@@ -26,6 +26,13 @@ public struct XMLElement: @unchecked Sendable {
 
   private var node: XMLStorage.Node { tree.nodes[index] }
 
+  /// Tells this element from every other of any parsed tree, for keeping facts about it aside.
+  public struct Identity: Hashable, Sendable {
+    let tree: ObjectIdentifier
+    let index: Int
+  }
+  public var identity: Identity { Identity(tree: ObjectIdentifier(tree), index: index) }
+
   public var name: String { tree.names[Int(node.name)] }
 
   /// The attributes in document order.
