@@ -566,6 +566,20 @@ final class DocumentBuilder {
           let citation = try noteLabel(c, config: config, endnote: isEndnote)
           var body: [Block] = []
           if let b = c.first("text:note-body") { body = try blocks(in: b, sheet: sheet) }
+          // A note always holds a paragraph (LibreOffice prints an empty note's number alone), in
+          // the notes' paragraph style.
+          if body.isEmpty {
+            let style = config?["text:default-style-name"] ?? (isEndnote ? "Endnote" : "Footnote")
+            if let empty = try? XMLTree.parse(Array("<text:p xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\"/>".utf8)) {
+              let p = try paragraph(empty, sheet: sheet)
+              if sheet.style(family: "paragraph", name: style) != nil {
+                let (props, base) = try paragraphStyle(style, sheet: sheet)
+                p.props = props
+                p.base = base
+              }
+              body = [.paragraph(p)]
+            }
+          }
           // LibreOffice writes the style of the number in the note area as text:citation-style-name
           // ("Footnote Symbol") and that of the anchor in the text as text:citation-body-style-name
           // ("Footnote anchor").
@@ -1164,6 +1178,10 @@ final class DocumentBuilder {
     let tableStyle = e["table:style-name"]
     let tp = sheet.merged("style:table-properties", family: "table", name: tableStyle)
     node.props.width = Units.twips(tp["style:width"])
+    // LibreOffice keeps the whole percent only (100.5 % is 100 %).
+    if let rel = tp["style:rel-width"], rel.hasSuffix("%"), let percent = Double(rel.dropLast()), percent > 0, percent <= 1000 {
+      node.props.relativeWidth = Int(percent)
+    }
     node.props.align = tp["table:align"] ?? "margins"
     node.props.marginLeft = Units.twips(tp["fo:margin-left"]) ?? 0
     node.props.marginRight = Units.twips(tp["fo:margin-right"]) ?? 0

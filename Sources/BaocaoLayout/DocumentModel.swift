@@ -90,6 +90,8 @@ final class ParagraphNode {
 
 struct TableProps {
   var width: Twips?
+  /// style:rel-width, in whole percent of the width available (it wins over style:width).
+  var relativeWidth: Int?
   var align = "margins"
   var marginLeft: Twips = 0
   var marginRight: Twips = 0

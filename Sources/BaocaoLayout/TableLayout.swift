@@ -105,7 +105,9 @@ struct TableLayout {
 
   /// The table's place and width, from its alignment, margins and own width.
   private static func frame(_ t: TableNode, width available: Twips) -> Plan {
-    let p = t.props
+    var p = t.props
+    // A relative width is a share of the room available, whatever the absolute width says.
+    if let percent = p.relativeWidth, p.align != "margins" { p.width = available * percent / 100 }
     switch p.align {
     case "margins": return Plan(x: p.marginLeft, width: available - p.marginLeft - p.marginRight)
     case "center":

@@ -162,6 +162,28 @@ import Testing
     #expect(second.map { $0.replacingOccurrences(of: " ", with: "") } == ["iGhichúmột", "iiGhichúhai"], "\(second)")
   }
 
+  /// An endnote with an empty body still has its page, with its number alone.
+  @Test func anEmptyEndnoteKeepsItsNumber() throws {
+    let body = "<text:p>Một<text:note text:note-class=\"endnote\"><text:note-citation/><text:note-body/></text:note></text:p>"
+    let laid = try DocumentLayout.layout(Self.document(body), fonts: Self.catalog)
+    #expect(laid.pages.count == 2)
+    #expect(Self.lines(laid.pages[1]).map { $0.trimmingCharacters(in: .whitespaces) } == ["i"], "\(Self.lines(laid.pages[1]))")
+  }
+
+  /// A table's relative width (whole percent) wins over its absolute one unless it fills the margins.
+  @Test func relativeTableWidthsWin() throws {
+    let styles = "<style:style style:name=\"T\" style:family=\"table\"><style:table-properties style:width=\"20cm\" style:rel-width=\"50.7%\" table:align=\"left\"/></style:style>"
+    let table = "<table:table table:style-name=\"T\"><table:table-column table:number-columns-repeated=\"2\"/><table:table-row>"
+      + "<table:table-cell><text:p>a</text:p></table:table-cell><table:table-cell><text:p>b</text:p></table:table-cell></table:table-row></table:table>"
+    var xs: [String: Double] = [:]
+    for case .glyphs(let r) in try DocumentLayout.layout(Self.document(table, styles: styles), fonts: Self.catalog).pages[0].items {
+      xs[r.glyphs.indices.map { r.text(of: $0) }.joined()] = r.x
+    }
+    // 16 cm of room (21 cm less 3 + 2 cm): 50 % is 8 cm, each column 4 cm (2268 twips).
+    let room = 11906 - 1701 - 1134
+    #expect(abs((xs["b"] ?? 0) - (xs["a"] ?? 0) - Double(room * 50 / 100 / 2)) < 2, "\(xs)")
+  }
+
   /// Text of each line of a page, words in order (a raised or lowered run joins its line).
   static func lines(_ page: Page) -> [String] {
     var rows: [(y: Double, runs: [(x: Double, text: String)])] = []
