@@ -199,7 +199,10 @@ struct TableLayout {
     var measured: [RowPart] = []
     for (index, row) in t.rows.enumerated() {
       let single = rowCells[index].filter { $0.cell.rowSpan <= 1 }
-      var part = RowPart.measure(single, minHeight: row.minHeight, fixed: row.fixedHeight, keepTogether: row.keepTogether, isLast: index == last, separate: !t.props.collapsing)
+      // A row of fixed height never splits across pages (LibreOffice moves it whole).
+      var part = RowPart.measure(
+        single, minHeight: row.minHeight, fixed: row.fixedHeight, keepTogether: row.keepTogether || row.fixedHeight != nil, isLast: index == last,
+        separate: !t.props.collapsing)
       part.cells = rowCells[index]
       if let fixed = row.fixedHeight {
         // A row of fixed height prints only the lines that start above its cells' print area's

@@ -583,6 +583,14 @@ import Testing
     // 0.7 cm (397 twips): the second line starts at 276 twips and prints; the third, at 552, does not.
     let runs: [String] = laid.pages[0].items.compactMap { if case .glyphs(let r) = $0 { r.glyphs.indices.map { r.text(of: $0) }.joined() } else { nil } }
     #expect(runs == ["one", "two", "after"], "\(runs)")
+    // Such a row never splits across pages: after 50 lines of text, a 4 cm row goes whole to page 2.
+    let tall = "<style:style style:name=\"F\" style:family=\"table-row\"><style:table-row-properties style:row-height=\"4cm\"/></style:style>"
+    let filler = "<text:p>" + (1...50).map { "Dòng \($0)" }.joined(separator: "<text:line-break/>") + "</text:p>"
+    let rows = "<table:table><table:table-column/><table:table-row table:style-name=\"F\"><table:table-cell>"
+      + (1...8).map { "<text:p>row line \($0)</text:p>" }.joined() + "</table:table-cell></table:table-row></table:table>"
+    let split = try DocumentLayout.layout(Self.document(filler + rows, styles: tall), fonts: Self.catalog)
+    #expect(split.pages.count == 2)
+    #expect(!Self.lines(split.pages[0]).contains { $0.hasPrefix("row line") }, "\(Self.lines(split.pages[0]))")
   }
 
   /// A row's background fills its cells that have none of their own ("transparent" included); the
