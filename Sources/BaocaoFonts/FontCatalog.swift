@@ -108,16 +108,39 @@ public final class FontCatalog: @unchecked Sendable {
   /// The family of the installed font fontconfig offers for a character that `family` lacks (as
   /// LibreOffice's glyph fallback finds one); nil when none has it.
   public func fallbackFamily(for scalar: UInt32, near family: String, bold: Bool, italic: Bool) -> String? {
-    guard usesSystemFonts, let match = SystemFonts.match(family: family, bold: bold, italic: italic, covering: scalar) else { return nil }
+    guard usesSystemFonts else { return nil }
+    let key = FallbackKey(scalar: scalar, family: family.lowercased(), bold: bold, italic: italic)
+    lock.lock()
+    if let known = fallbacks[key] {
+      lock.unlock()
+      return known
+    }
+    lock.unlock()
+    let match = SystemFonts.match(family: family, bold: bold, italic: italic, covering: scalar)
     lock.lock()
     defer { lock.unlock() }
-    let font = opened[match.path] ?? Font(path: match.path)
-    guard let font, font.isTrueType, font.covers(scalar) else { return nil }
-    if opened[match.path] == nil {
-      opened[match.path] = font
-      entries.append(Entry(path: match.path, family: font.family.lowercased(), bold: font.bold, italic: font.italic))
-    }
-    return font.family
+    let found = match.flatMap { openFile($0.path) }.flatMap { $0.covers(scalar) ? $0.family : nil }
+    fallbacks[key] = found
+    return found
+  }
+
+  private struct FallbackKey: Hashable {
+    var scalar: UInt32
+    var family: String
+    var bold: Bool
+    var italic: Bool
+  }
+  /// fontconfig's fallbacks asked for so far (nil: none has the character).
+  private var fallbacks: [FallbackKey: String?] = [:]
+
+  /// The TrueType font in a file fontconfig gave, opened once and added to the catalog; nil for a
+  /// font with other outlines (the PDF embeds TrueType outlines, FontFile2). Called with the lock held.
+  private func openFile(_ path: String) -> Font? {
+    if let f = opened[path] { return f.isTrueType ? f : nil }
+    guard let f = Font(path: path), f.isTrueType else { return nil }
+    opened[path] = f
+    entries.append(Entry(path: path, family: f.family.lowercased(), bold: f.bold, italic: f.italic))
+    return f
   }
 
   /// The best face of a family in the catalog. Called with the lock held.
@@ -152,12 +175,7 @@ public final class FontCatalog: @unchecked Sendable {
       let family = match.family.lowercased()
       if let e = entries.first(where: { $0.family == family && $0.bold == bold && $0.italic == italic }), let f = opened[e.path] {
         found = f
-      } else if let f = opened[match.path] ?? Font(path: match.path), f.isTrueType {
-        // The PDF embeds TrueType outlines (FontFile2): a font with CFF outlines is not used.
-        if opened[match.path] == nil {
-          opened[match.path] = f
-          entries.append(Entry(path: match.path, family: f.family.lowercased(), bold: f.bold, italic: f.italic))
-        }
+      } else if let f = openFile(match.path) {
         found = f
       }
     }

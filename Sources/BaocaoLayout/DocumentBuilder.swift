@@ -126,14 +126,17 @@ final class DocumentBuilder {
     self.files = parts.files
     self.documentPath = parts.path
     self.documentInfo = Self.info(parts.meta)
+    createdDate = documentInfo.created.flatMap(DateFields.metaDate)
+    modifiedDate = documentInfo.modified.flatMap(DateFields.metaDate)
     if let meta = parts.meta {
-      let needle = Array("OpenOffice.org_project/680".utf8)
       let head = meta.prefix(65536)
-      writtenByOpenOffice2 = head.count >= needle.count
-        && (0...(head.count - needle.count)).contains { k in head[k] == needle[0] && head[k..<(k + needle.count)].elementsEqual(needle) }
-      let mso = Array("<meta:generator>MicrosoftOffice".utf8)
-      writtenByMSO = head.count >= mso.count
-        && (0...(head.count - mso.count)).contains { k in head[k] == mso[0] && head[k..<(k + mso.count)].elementsEqual(mso) }
+      func has(_ text: String) -> Bool {
+        let needle = Array(text.utf8)
+        return head.count >= needle.count
+          && (0...(head.count - needle.count)).contains { k in head[k] == needle[0] && head[k..<(k + needle.count)].elementsEqual(needle) }
+      }
+      writtenByOpenOffice2 = has("OpenOffice.org_project/680")
+      writtenByMSO = has("<meta:generator>MicrosoftOffice")
     }
   }
 
@@ -144,8 +147,10 @@ final class DocumentBuilder {
 
   let files: [String: [UInt8]]
   let documentPath: String?
-  /// meta.xml's dates, which creation and modification date fields show.
+  /// meta.xml's information; its dates, which creation and modification date fields show.
   let documentInfo: DocumentInfo
+  private let createdDate: Date?
+  private let modifiedDate: Date?
   private var images: [String: ImageData] = [:]
   private(set) var defaultTabDistance: Twips = 1134
   private(set) var defaultKerning = false
@@ -371,6 +376,13 @@ final class DocumentBuilder {
     return node
   }
 
+  /// An empty paragraph in a paragraph style (the default one when it is nil or not defined), where
+  /// LibreOffice puts one the document does not write.
+  func emptyParagraph(style: String?, sheet: StyleSheet) throws(LayoutError) -> ParagraphNode {
+    let (props, base) = try paragraphStyle(style.flatMap { sheet.style(family: "paragraph", name: $0) != nil ? $0 : nil }, sheet: sheet)
+    return ParagraphNode(props: props, base: base)
+  }
+
   /// Paragraphs whose text a value cell replaces (see `row`).
   private var cellValueText: [XMLElement.Identity: String] = [:]
 
@@ -501,12 +513,12 @@ final class DocumentBuilder {
           var unpainted = props
           unpainted.unpainted = true
           try inlines(c, props: unpainted, sheet: sheet, into: node, state: &state)
-        case "text:modification-date" where c["text:fixed"] != "true" && documentInfo.modified.flatMap(DateFields.metaDate) != nil,
-          "text:modification-time" where c["text:fixed"] != "true" && documentInfo.modified.flatMap(DateFields.metaDate) != nil,
-          "text:creation-date" where c["text:fixed"] != "true" && documentInfo.created.flatMap(DateFields.metaDate) != nil,
-          "text:creation-time" where c["text:fixed"] != "true" && documentInfo.created.flatMap(DateFields.metaDate) != nil:
+        case "text:modification-date" where c["text:fixed"] != "true" && modifiedDate != nil,
+          "text:modification-time" where c["text:fixed"] != "true" && modifiedDate != nil,
+          "text:creation-date" where c["text:fixed"] != "true" && createdDate != nil,
+          "text:creation-time" where c["text:fixed"] != "true" && createdDate != nil:
           // LibreOffice shows the document's own dates (meta.xml) in the field's format.
-          let date = (c.name.hasPrefix("text:creation") ? documentInfo.created : documentInfo.modified).flatMap(DateFields.metaDate)
+          let date = c.name.hasPrefix("text:creation") ? createdDate : modifiedDate
           let style = c["style:data-style-name"].flatMap { sheet.dataStyles[$0] }
           node.inlines.append(.text(try dates(sheet).text(of: c, style: style, date: date, time: c.name.hasSuffix("-time")), props))
           state.lastWasSpace = false
@@ -569,16 +581,7 @@ final class DocumentBuilder {
           // A note always holds a paragraph (LibreOffice prints an empty note's number alone), in
           // the notes' paragraph style.
           if body.isEmpty {
-            let style = config?["text:default-style-name"] ?? (isEndnote ? "Endnote" : "Footnote")
-            if let empty = try? XMLTree.parse(Array("<text:p xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\"/>".utf8)) {
-              let p = try paragraph(empty, sheet: sheet)
-              if sheet.style(family: "paragraph", name: style) != nil {
-                let (props, base) = try paragraphStyle(style, sheet: sheet)
-                p.props = props
-                p.base = base
-              }
-              body = [.paragraph(p)]
-            }
+            body = [.paragraph(try emptyParagraph(style: config?["text:default-style-name"] ?? (isEndnote ? "Endnote" : "Footnote"), sheet: sheet))]
           }
           // LibreOffice writes the style of the number in the note area as text:citation-style-name
           // ("Footnote Symbol") and that of the anchor in the text as text:citation-body-style-name
@@ -1290,9 +1293,7 @@ final class DocumentBuilder {
           if let value = formattedValue(of: c, sheet: sheet) { cellValueText[value.paragraph.identity] = value.text }
           cell.blocks = try blocks(in: c, sheet: sheet)
           // LibreOffice gives a cell without content one empty paragraph.
-          if cell.blocks.isEmpty, let empty = try? XMLTree.parse(Array("<text:p/>".utf8)) {
-            cell.blocks = [.paragraph(try paragraph(empty, sheet: sheet))]
-          }
+          if cell.blocks.isEmpty { cell.blocks = [.paragraph(try emptyParagraph(style: nil, sheet: sheet))] }
         }
         node.cells.append(cell)
       }

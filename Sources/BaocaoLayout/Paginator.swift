@@ -27,7 +27,7 @@ public enum DocumentLayout {
     builder.bodyParagraphRead = nil
     let pages = try paginator.run(blocks)
     return LaidOutDocument(
-      pages: pages, info: DocumentBuilder.info(parts.meta), fontStandIns: resolver.standIns.list, warnings: builder.warnings.list,
+      pages: pages, info: builder.documentInfo, fontStandIns: resolver.standIns.list, warnings: builder.warnings.list,
       model: .init((builder, paginator, blocks)))
   }
 }
@@ -111,12 +111,10 @@ final class Paginator {
   private var bottom: Twips { page.bodyBottom - page.notesHeight }
   private var bodyWidth: Twips { page.style.bodyWidth }
 
-  /// The master page of a document whose first block names none.
-  private var defaultMasterName: String {
-    // LibreOffice always has its own default page style, "Standard" (A4 with 2 cm margins when the
-    // document does not define it); other master pages apply only where a paragraph names them.
-    PageStyle.defaultName
-  }
+  /// The master page of a document whose first block names none: LibreOffice's own default page
+  /// style, "Standard" (A4 with 2 cm margins when the document does not define it), whatever other
+  /// master pages the document defines; they apply only where a paragraph names them.
+  private let defaultMasterName = PageStyle.defaultName
 
   func run(_ blocks: [Block]) throws(LayoutError) -> [Page] {
     let first: String? = switch blocks.first {

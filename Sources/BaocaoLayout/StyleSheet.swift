@@ -50,11 +50,8 @@ final class StyleSheet {
     var fixedPitch = false
   }
   var fontFamilies: [String: FontFace] = [:]
-  /// Families declared as symbol fonts (style:font-charset="x-symbol"), lower-cased.
-  var symbolFamilies: Set<String> = []
   var pageLayouts: [String: XMLElement] = [:]
   var masterPages: [String: XMLElement] = [:]
-  var masterPageOrder: [String] = []
 
   init() {}
 
@@ -70,10 +67,8 @@ final class StyleSheet {
     s.dataStyles = dataStyles
     s.numbersLines = numbersLines
     s.fontFamilies = fontFamilies
-    s.symbolFamilies = symbolFamilies
     s.pageLayouts = pageLayouts
     s.masterPages = masterPages
-    s.masterPageOrder = masterPageOrder
     if let automaticStyles { s.add(automaticStyles, automatic: true) }
     return s
   }
@@ -84,7 +79,6 @@ final class StyleSheet {
       guard let name = face["style:name"] else { continue }
       let family = Self.firstFamily(face["svg:font-family"] ?? name)
       fontFamilies[name] = FontFace(family: family, fixedPitch: face["style:font-pitch"] == "fixed")
-      if face["style:font-charset"] == "x-symbol" { symbolFamilies.insert(family.lowercased()) }
     }
   }
 
@@ -132,10 +126,7 @@ final class StyleSheet {
       case "style:page-layout":
         if let name = e["style:name"] { pageLayouts[name] = e }
       case "style:master-page":
-        if let name = e["style:name"] {
-          masterPages[name] = e
-          masterPageOrder.append(name)
-        }
+        if let name = e["style:name"] { masterPages[name] = e }
       default:
         continue
       }
