@@ -167,6 +167,7 @@ public enum PDFWriter {
     var fill: RGB? = nil
     var stroke: RGB? = nil
     var lineWidth: Double? = nil
+    var previousRunEnd: (x: Double, baseline: Double)? = nil
     func setFill(_ c: RGB, _ out: inout ByteBuffer) {
       guard fill != c else { return }
       out.number(c.r); out.space(); out.number(c.g); out.space(); out.number(c.b); out.append(" rg\n")
@@ -199,9 +200,23 @@ public enum PDFWriter {
         out.append("BT /F"); out.integer(f + 1); out.space(); out.number(size); out.append(" Tf ")
         // LibreOffice's PDF export sets every text run 3 twips (0.15 pt) right of its layout position
         // (measured on all our documents); doing the same keeps text extraction's geometry identical.
-        out.number((run.x + 3) / 20); out.space(); out.number((height - run.y) / 20); out.append(" Td [(")
+        var startX = ((run.x + 3) * 50).rounded() / 1000  // as written: three decimals
+        let baseline = (height - run.y) / 20
         let widths = run.font.widthsPerMille
         let glyphs = run.glyphs
+        // Text extraction ends a run at its last glyph's width in /W, which can pass the shaped advance
+        // by a hair. A run starting inside that hair on the same baseline (a change of size or font
+        // mid-line) would be read as overlapping and put in another order, so it starts just after.
+        if let previous = previousRunEnd, previous.baseline == baseline, startX < previous.x,
+          previous.x - startX < 0.05
+        {
+          startX = (previous.x * 1000).rounded(.up) / 1000
+        }
+        if let last = glyphs.last {
+          let before = glyphs.dropLast().reduce(0.0) { $0 + $1.advance } / 20
+          previousRunEnd = (startX + before + FontRegistry.width(of: last.id, in: widths) * size / 1000, baseline)
+        }
+        out.number(startX); out.space(); out.number(baseline); out.append(" Td [(")
         let entry = fonts.used[f]
         for k in glyphs.indices {
           let g = glyphs[k].id
