@@ -413,7 +413,7 @@ struct ParagraphLayout {
           if let leader = tabLeaders[g.cluster], let dot = leader.unicodeScalars.first,
             let filled = leaderPiece(dot.value, run: run, from: pen, width: info[g.cluster].advance)
           {
-            // A tab with a leader: as many dots as fit, spread over the whole gap (as LibreOffice draws them).
+            // A tab with a leader: its characters spread over the whole gap.
             piece.unpainted = run.props.unpainted
             if !piece.glyphs.isEmpty { pieces.append(piece) }
             pieces.append(filled)
@@ -478,17 +478,25 @@ struct ParagraphLayout {
     return Int32(start)..<Int32(max(start, end))
   }
 
-  /// Leader characters filling a tab's gap of `width` twips from `x`.
+  /// Leader characters filling a tab's gap of `width` twips from `x`, as LibreOffice paints them: as
+  /// many as the gap holds whole, measuring the character at its reference device's 600 dpi (one more
+  /// for an underscore, so the line has no holes), the first at the gap's start, the last ending at
+  /// its end and the others spread evenly between.
   private func leaderPiece(_ scalar: UInt32, run: Run, from x: Double, width: Double) -> LaidLine.Piece? {
     let shaped = run.font.shape([scalar], range: 0..<1, kerning: false)
     guard let g = shaped.first, g.glyph != 0, g.advance > 0 else { return nil }
     let adv = Double(g.advance) * Double(run.size) / Double(run.font.unitsPerEm)
-    let count = Int((width / adv).rounded(.down))
+    let measured = ((adv * 600 / 1440).rounded() * 1440 / 600).rounded()
+    guard measured > 0 else { return nil }
+    var count = Int((width.rounded() / measured).rounded(.down))
+    if scalar == 0x5F { count += 1 }
     guard count > 0 else { return nil }
+    let step = count > 1 ? (width - adv) / Double(count - 1) : 0
+    var glyphs = Array(repeating: PlacedGlyph(id: g.glyph, cluster: 0..<1, advance: step), count: count)
+    glyphs[count - 1].advance = adv
     return LaidLine.Piece(
-      font: run.font, size: run.size, color: run.props.color, x: x,
-      glyphs: Array(repeating: PlacedGlyph(id: g.glyph, cluster: 0..<1, advance: width / Double(count)), count: count), source: [scalar],
-      underline: false, strike: false)
+      font: run.font, size: run.size, color: run.props.color, x: count > 1 ? x : x + width - adv,
+      glyphs: glyphs, source: [scalar], underline: false, strike: false)
   }
 
   /// The first tab stop after `pos` (positions from the paragraph's left margin), or the next default stop.
