@@ -282,11 +282,16 @@ struct ParagraphLayout {
           following += info[k].advance
           k += 1
         }
+        // LibreOffice aligns to a stop past the line's end at the line's end; a centred text that
+        // would pass it moves left until it ends there.
+        let end = min(stop - indent, lineWidth())
         switch kind {
         case .left: info[i].advance = max(0, stop - pos)
-        case .right: info[i].advance = max(0, stop - pos - following)
-        case .center: info[i].advance = max(0, stop - pos - following / 2)
-        case .char: info[i].advance = max(0, stop - pos - beforeDecimal)
+        case .right: info[i].advance = max(0, end - x - following)
+        case .center:
+          let half = following / 2 > lineWidth() - end ? following - (lineWidth() - end) : following / 2
+          info[i].advance = max(0, end - x - half)
+        case .char: info[i].advance = max(0, end - x - beforeDecimal)
         }
       }
       let w = info[i].advance
