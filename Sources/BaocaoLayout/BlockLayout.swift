@@ -156,6 +156,10 @@ extension ParagraphLayout {
           }
         }
       }
+      if line.pieces.contains(where: \.changed) {
+        // A change bar, drawn in the page's margin once the page is known.
+        items.append(.mark(PlaceMark.changeBar, x: 0, y: Double(top), width: 0, height: Double(line.height)))
+      }
       var height = top + line.height
       if i == lines.count - 1 && !joinedBelow {
         if let bt = b.bottom {

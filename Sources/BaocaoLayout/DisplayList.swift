@@ -82,6 +82,11 @@ public enum PlaceMark {
   /// fills with the signature image.
   public static let signature = "baocao-signature"
 
+  /// A line holding a tracked change: LibreOffice draws a hairline a quarter centimetre left of the
+  /// page's text area beside it.
+  static let changeBar = "baocao-change-bar"
+  static let changeBarDistance: Twips = 141
+
   static func isKnown(_ name: String) -> Bool { name == signature }
 }
 

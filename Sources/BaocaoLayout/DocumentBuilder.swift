@@ -125,6 +125,7 @@ final class DocumentBuilder {
     self.contentBody = body
     self.files = parts.files
     self.documentPath = parts.path
+    self.settings = parts.settings
     self.documentInfo = Self.info(parts.meta)
     createdDate = documentInfo.created.flatMap(DateFields.metaDate)
     modifiedDate = documentInfo.modified.flatMap(DateFields.metaDate)
@@ -147,6 +148,7 @@ final class DocumentBuilder {
 
   let files: [String: [UInt8]]
   let documentPath: String?
+  private let settings: [UInt8]?
   /// meta.xml's information; its dates, which creation and modification date fields show.
   let documentInfo: DocumentInfo
   private let createdDate: Date?
@@ -169,6 +171,7 @@ final class DocumentBuilder {
     }
     if content.numbersLines { throw .unsupported("line numbering") }
     findDefaultedLevels(text, style: nil, setDefaults: false, level: 0)
+    if let changes = text.first("text:tracked-changes") { readTrackedChanges(changes) }
     var out = try blocks(in: text, sheet: content, body: true)
     // Endnotes follow the body from a new page, in the endnote page style (LibreOffice's "Endnote"
     // unless the notes configuration names another; an undefined one is the default page).
@@ -478,6 +481,7 @@ final class DocumentBuilder {
 
   func inlines(_ e: XMLElement, props: TextProps, sheet: StyleSheet, into node: ParagraphNode, state: inout InlineState) throws(LayoutError) {
     for child in e.children {
+      let props = openChanges.isEmpty ? props : marked(props, by: openChanges)
       switch child {
       case .text(let t):
         // Most text needs no collapsing: no white space but single spaces between words.
@@ -567,8 +571,11 @@ final class DocumentBuilder {
         case "text:bookmark", "text:bookmark-start", "text:bookmark-end", "text:reference-mark", "text:reference-mark-start",
           "text:reference-mark-end", "text:soft-page-break", "office:annotation", "office:annotation-end",
           "text:alphabetical-index-mark", "text:alphabetical-index-mark-start", "text:alphabetical-index-mark-end",
-          "text:toc-mark", "text:toc-mark-start", "text:toc-mark-end", "text:change", "text:change-start", "text:change-end",
-          "text:label":  // a drop-down field's choices: only its current text is printed
+          "text:toc-mark", "text:toc-mark-start", "text:toc-mark-end", "text:change-start", "text:change-end", "text:change",
+          "text:label":
+          if let id = c["text:change-id"], trackedChanges[id] != nil {
+            try trackedChange(c.name, id: id, props: props, sheet: sheet, into: node, state: &state)
+          }  // a drop-down field's choices: only its current text is printed
           continue
         case "text:note":
           // Footnotes go to the bottom of the page their citation is on; endnotes are gathered and
@@ -625,6 +632,93 @@ final class DocumentBuilder {
           throw .unsupported("the element <\(c.name)> inside a paragraph")
         }
       }
+    }
+  }
+
+  // MARK: - Tracked changes
+
+  /// A change recorded in the document, shown as LibreOffice prints it while changes are shown
+  /// (settings.xml's ShowRedlineChanges, on unless it says false): insertions underlined, deletions
+  /// struck through, attribute changes bold, each in its author's colour.
+  private struct TrackedChange {
+    enum Kind { case insertion, deletion(XMLElement), attributes }
+    var kind: Kind
+    var color: RGB
+  }
+  private var trackedChanges: [String: TrackedChange] = [:]
+  /// The insertions and attribute changes the text being read lies in.
+  private var openChanges: [String] = []
+
+  /// LibreOffice's author colours, given to authors in the order their first change is listed.
+  private static let authorColors: [(Double, Double, Double)] = [
+    (198, 146, 0), (6, 70, 162), (87, 157, 28), (105, 43, 157), (197, 0, 11), (0, 128, 128), (140, 132, 0),
+    (53, 85, 107), (209, 118, 0),
+  ]
+
+  private func readTrackedChanges(_ list: XMLElement) {
+    if let settings = settings, Self.hidesChanges(settings) { return }
+    var authors: [String: Int] = [:]
+    for region in list.all("text:changed-region") {
+      guard let id = region["text:id"] ?? region["xml:id"], let change = region.elements.first else { continue }
+      let author = change.first("office:change-info")?.first("dc:creator")?.textContent ?? ""
+      let index = authors[author] ?? authors.count
+      authors[author] = index
+      let (r, g, b) = Self.authorColors[index % Self.authorColors.count]
+      let color = RGB(r: r / 255, g: g / 255, b: b / 255)
+      switch change.name {
+      case "text:insertion": trackedChanges[id] = TrackedChange(kind: .insertion, color: color)
+      case "text:deletion": trackedChanges[id] = TrackedChange(kind: .deletion(change), color: color)
+      case "text:format-change": trackedChanges[id] = TrackedChange(kind: .attributes, color: color)
+      default: continue
+      }
+    }
+  }
+
+  /// settings.xml turns the display of changes off.
+  private static func hidesChanges(_ settings: [UInt8]) -> Bool {
+    guard let root = try? XMLTree.parse(settings) else { return false }
+    func find(_ e: XMLElement) -> Bool? {
+      if e.name == "config:config-item", e["config:name"] == "ShowRedlineChanges" { return e.textContent.trimmingCharacters(in: .whitespaces) == "false" }
+      for c in e.elements { if let v = find(c) { return v } }
+      return nil
+    }
+    return find(root) ?? false
+  }
+
+  private func marked(_ props: TextProps, by ids: [String]) -> TextProps {
+    var p = props
+    for id in ids {
+      guard let change = trackedChanges[id] else { continue }
+      switch change.kind {
+      case .insertion: p.underline = true
+      case .attributes: p.bold = true
+      case .deletion: p.strike = true
+      }
+      p.color = change.color
+      p.changed = true
+    }
+    return p
+  }
+
+  /// A change mark in a paragraph: an insertion or attribute change opens or closes; a deletion
+  /// shows its text where it was.
+  private func trackedChange(
+    _ mark: String, id: String, props: TextProps, sheet: StyleSheet, into node: ParagraphNode, state: inout InlineState
+  ) throws(LayoutError) {
+    guard let change = trackedChanges[id] else { return }
+    switch (mark, change.kind) {
+    case ("text:change-start", .insertion), ("text:change-start", .attributes): openChanges.append(id)
+    case ("text:change-end", _): openChanges.removeAll { $0 == id }
+    case ("text:change", .deletion(let deletion)):
+      let removed = deletion.elements.filter { $0.name != "office:change-info" }
+      guard !removed.isEmpty else { return }
+      // Text deleted inside a paragraph is kept as one paragraph; more (a paragraph end, a table)
+      // would split the paragraph it is shown in.
+      guard removed.count == 1, removed[0].name == "text:p" || removed[0].name == "text:h" else {
+        throw .unsupported("tracked deletions of whole paragraphs or tables")
+      }
+      try inlines(removed[0], props: marked(props, by: [id]), sheet: sheet, into: node, state: &state)
+    default: return
     }
   }
 

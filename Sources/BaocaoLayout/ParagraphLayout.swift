@@ -20,6 +20,8 @@ struct LaidLine {
     var highlight: RGB? = nil
     /// Takes its room but is not drawn.
     var unpainted = false
+    /// Holds a tracked change: its line has a change bar in the margin.
+    var changed = false
     var ascent: Twips = 0
     var descent: Twips = 0
     var width: Double { glyphs.reduce(0) { $0 + $1.advance } }
@@ -420,6 +422,7 @@ struct ParagraphLayout {
           {
             // A tab with a leader: its characters spread over the whole gap.
             piece.unpainted = run.props.unpainted
+            piece.changed = run.props.changed
             if !piece.glyphs.isEmpty { pieces.append(piece) }
             pieces.append(filled)
             pen += info[g.cluster].advance
@@ -446,6 +449,7 @@ struct ParagraphLayout {
         }
         if run.ordered { runs[r].cursor = gi }
         piece.unpainted = run.props.unpainted
+        piece.changed = run.props.changed
         if !piece.glyphs.isEmpty { pieces.append(piece) }
         k = segEnd
       }

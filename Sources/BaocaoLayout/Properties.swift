@@ -24,6 +24,8 @@ struct TextProps: Equatable {
   var hidden = false
   /// Laid out but not painted (a placeholder field: LibreOffice does not print placeholders).
   var unpainted = false
+  /// Inserted, deleted or reformatted with changes tracked (its line gets a change bar).
+  var changed = false
   /// fo:language, for hyphenation ("" when the document does not say).
   var language = ""
   /// Superscript (positive) or subscript (negative) raise, in percent of the line height, or automatic.

@@ -47,3 +47,61 @@ import Testing
     #expect(text == "A vào hai ba", "\(text)")
   }
 }
+
+/// Tracked changes, shown as LibreOffice prints them while changes are shown.
+@Suite struct TrackedChangeTests {
+  static func body(_ paragraph: String) -> String {
+    func region(_ id: String, _ kind: String, _ author: String, _ content: String = "") -> String {
+      "<text:changed-region text:id=\"\(id)\"><text:\(kind)><office:change-info><dc:creator>\(author)</dc:creator>"
+        + "<dc:date>2026-12-01T10:00:00</dc:date></office:change-info>\(content)</text:\(kind)></text:changed-region>"
+    }
+    return "<text:tracked-changes>" + region("d", "deletion", "An", "<text:p>bỏ</text:p>") + region("i", "insertion", "Bình")
+      + region("f", "format-change", "An") + "</text:tracked-changes>" + paragraph
+  }
+
+  static func runs(_ laid: LaidOutDocument) -> [(text: String, color: RGB)] {
+    laid.pages[0].items.compactMap { item in
+      guard case .glyphs(let run) = item else { return nil }
+      return (run.glyphs.indices.map { run.text(of: $0) }.joined(), run.color)
+    }
+  }
+
+  @Test func deletionsInsertionsAndAttributeChangesShowInTheirAuthorsColours() throws {
+    let p = "<text:p>Một <text:change text:change-id=\"d\"/>hai <text:change-start text:change-id=\"i\"/>ba<text:change-end text:change-id=\"i\"/>"
+      + " <text:change-start text:change-id=\"f\"/>bốn<text:change-end text:change-id=\"f\"/> năm</text:p><text:p>sáu</text:p>"
+    let laid = try DocumentLayout.layout(LayoutTests.document(Self.body(p)), fonts: LayoutTests.catalog)
+    let runs = Self.runs(laid)
+    let first = RGB(r: 198 / 255, g: 146 / 255, b: 0), second = RGB(r: 6 / 255, g: 70 / 255, b: 162 / 255)
+    // The deleted word is shown where it was, in its author's colour (the first author's).
+    #expect(runs.map(\.text).joined() == "Một bỏhai ba bốn nămsáu", "\(runs.map(\.text))")
+    #expect(runs.first { $0.text.contains("bỏ") }?.color == first)
+    #expect(runs.first { $0.text == "ba" }?.color == second)
+    #expect(runs.first { $0.text.contains("bốn") }?.color == first)
+    // A change bar 141 twips left of the text area (3 cm, 1701 twips), beside the changed line only.
+    let bars = laid.pages[0].items.filter {
+      if case .line(let x1, let y1, let x2, let y2, _, _) = $0 { x1 == 1560 && x2 == 1560 && y2 > y1 } else { false }
+    }
+    #expect(bars.count == 1)
+  }
+
+  @Test func hiddenChangesShowTheTextAsIfAccepted() throws {
+    let p = "<text:p>Một <text:change text:change-id=\"d\"/>hai <text:change-start text:change-id=\"i\"/>ba<text:change-end text:change-id=\"i\"/></text:p>"
+    var parts = LayoutTests.document(Self.body(p))
+    parts.settings = Array("""
+      <office:document-settings xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:config="urn:oasis:names:tc:opendocument:xmlns:config:1.0">
+      <office:settings><config:config-item-set config:name="ooo:view-settings"><config:config-item config:name="ShowRedlineChanges" config:type="boolean">false</config:config-item></config:config-item-set></office:settings></office:document-settings>
+      """.utf8)
+    let runs = Self.runs(try DocumentLayout.layout(parts, fonts: LayoutTests.catalog))
+    #expect(runs.map(\.text).joined() == "Một hai ba")
+    #expect(runs.allSatisfy { $0.color == .black })
+  }
+
+  @Test func deletedParagraphsAreRefusedByName() throws {
+    let body = "<text:tracked-changes><text:changed-region text:id=\"d\"><text:deletion><office:change-info><dc:creator>An</dc:creator>"
+      + "<dc:date>2026-12-01T10:00:00</dc:date></office:change-info><text:p>một</text:p><text:p>hai</text:p></text:deletion>"
+      + "</text:changed-region></text:tracked-changes><text:p>ba<text:change text:change-id=\"d\"/></text:p>"
+    #expect(throws: LayoutError.unsupported("tracked deletions of whole paragraphs or tables")) {
+      try DocumentLayout.layout(LayoutTests.document(body), fonts: LayoutTests.catalog)
+    }
+  }
+}
