@@ -125,7 +125,7 @@ final class DocumentBuilder {
     self.contentBody = body
     self.files = parts.files
     self.documentPath = parts.path
-    self.settings = parts.settings
+    compatibility = parts.settings.map(CompatibilitySettings.init) ?? CompatibilitySettings()
     self.documentInfo = Self.info(parts.meta)
     createdDate = documentInfo.created.flatMap(DateFields.metaDate)
     modifiedDate = documentInfo.modified.flatMap(DateFields.metaDate)
@@ -148,7 +148,8 @@ final class DocumentBuilder {
 
   let files: [String: [UInt8]]
   let documentPath: String?
-  private let settings: [UInt8]?
+  /// settings.xml's switches that change the layout.
+  let compatibility: CompatibilitySettings
   /// meta.xml's information; its dates, which creation and modification date fields show.
   let documentInfo: DocumentInfo
   private let createdDate: Date?
@@ -297,6 +298,7 @@ final class DocumentBuilder {
     if let cached = paragraphCache[key] { return (cached.0, cached.1, false) }
     var props = ParagraphProps()
     props.tabDistance = defaultTabDistance
+    props.tabsRelativeToIndent = compatibility.tabsRelativeToIndent
     var text = TextProps()
     text.kerning = defaultKerning
     var cut = false
@@ -599,7 +601,7 @@ final class DocumentBuilder {
             if let name = config?["text:citation-style-name"], sheet.style(family: "text", name: name) != nil {
               label = try spanProps(name, over: label, sheet: sheet)
             }
-            first.props.tabStops.insert(TabStop(position: 0, kind: .left, leader: nil), at: 0)
+            first.props.tabStops.insert(TabStop(position: first.props.tabPosition(fromIndent: 0), kind: .left, leader: nil), at: 0)
             first.inlines = [.text(citation, label), .tab(first.base)] + first.inlines
           }
           // The citation takes the document's anchor style, or LibreOffice's default one.
@@ -656,7 +658,7 @@ final class DocumentBuilder {
   ]
 
   private func readTrackedChanges(_ list: XMLElement) {
-    if let settings = settings, Self.hidesChanges(settings) { return }
+    guard compatibility.showsChanges else { return }
     var authors: [String: Int] = [:]
     for region in list.all("text:changed-region") {
       guard let id = region["text:id"] ?? region["xml:id"], let change = region.elements.first else { continue }
@@ -672,17 +674,6 @@ final class DocumentBuilder {
       default: continue
       }
     }
-  }
-
-  /// settings.xml turns the display of changes off.
-  private static func hidesChanges(_ settings: [UInt8]) -> Bool {
-    guard let root = try? XMLTree.parse(settings) else { return false }
-    func find(_ e: XMLElement) -> Bool? {
-      if e.name == "config:config-item", e["config:name"] == "ShowRedlineChanges" { return e.textContent.trimmingCharacters(in: .whitespaces) == "false" }
-      for c in e.elements { if let v = find(c) { return v } }
-      return nil
-    }
-    return find(root) ?? false
   }
 
   private func marked(_ props: TextProps, by ids: [String]) -> TextProps {
@@ -1251,7 +1242,7 @@ final class DocumentBuilder {
     switch followedBy {
     case "listtab":
       if let stop = tabStop {
-        p.props.tabStops.insert(TabStop(position: stop - p.props.marginLeft, kind: .left, leader: nil), at: 0)
+        p.props.tabStops.insert(TabStop(position: p.props.tabPosition(fromIndent: stop - p.props.marginLeft), kind: .left, leader: nil), at: 0)
       }
       prefix.append(.tab(p.base, breaks: false))
     case "space": prefix.append(.text(" ", p.base))
@@ -1442,4 +1433,57 @@ final class DocumentBuilder {
 
 extension String {
   var nilIfEmpty: String? { isEmpty ? nil : self }
+}
+
+/// The settings.xml items that change how LibreOffice lays a document out; each keeps LibreOffice's
+/// own default where the file does not say (a document with settings always names these).
+struct CompatibilitySettings {
+  /// The font's line gap is added above each line (Word's documents say false).
+  var addExternalLeading = true
+  /// Tab stops are measured from the paragraph's indent, not from its frame's left edge.
+  var tabsRelativeToIndent = true
+  /// Tracked changes are shown (ShowRedlineChanges).
+  var showsChanges = true
+
+  init() {}
+
+  /// Reads the items from settings.xml (or a flat document, whose settings come first) by their
+  /// names, without parsing the whole file.
+  init(_ settings: [UInt8]) {
+    // LibreOffice knows its settings sets by their qualified names (ooo:configuration-settings):
+    // without the ooo prefix bound to OpenOffice.org's namespace, it reads none of them.
+    guard Self.find(Array("xmlns:ooo=\"http://openoffice.org/2004/office\"".utf8), in: settings) != nil else { return }
+    addExternalLeading = Self.flag("AddExternalLeading", in: settings) ?? true
+    tabsRelativeToIndent = Self.flag("TabsRelativeToIndent", in: settings) ?? true
+    showsChanges = Self.flag("ShowRedlineChanges", in: settings) ?? true
+  }
+
+  /// The value of `<config:config-item config:name="NAME" …>true|false<`.
+  static func flag(_ name: String, in bytes: [UInt8]) -> Bool? {
+    guard let at = find(Array("config:name=\"\(name)\"".utf8), in: bytes) else { return nil }
+    var j = at
+    while j < bytes.count, bytes[j] != UInt8(ascii: ">") { j += 1 }
+    j += 1
+    var value: [UInt8] = []
+    while j < bytes.count, bytes[j] != UInt8(ascii: "<"), value.count < 8 {
+      value.append(bytes[j])
+      j += 1
+    }
+    switch String(decoding: value, as: UTF8.self).trimmingCharacters(in: .whitespaces) {
+    case "true": return true
+    case "false": return false
+    default: return nil
+    }
+  }
+
+  /// The index just past the first occurrence of `needle`.
+  static func find(_ needle: [UInt8], in bytes: [UInt8]) -> Int? {
+    guard let first = needle.first, bytes.count >= needle.count else { return nil }
+    var k = 0
+    while k <= bytes.count - needle.count {
+      if bytes[k] == first, bytes[k..<(k + needle.count)].elementsEqual(needle) { return k + needle.count }
+      k += 1
+    }
+    return nil
+  }
 }

@@ -13,12 +13,13 @@ struct LineMetrics: Equatable {
     self.descent = descent
   }
 
-  init(font: Font, size: Twips) {
+  /// `externalLeading`: the document adds the font's line gap (settings.xml's AddExternalLeading).
+  init(font: Font, size: Twips, externalLeading: Bool = true) {
     let px = Double(size * 6)
     let upem = Double(font.unitsPerEm)
     let asc = (Double(font.ascender) * px / upem).rounded(.toNearestOrAwayFromZero)
     let desc = (Double(font.descender) * px / upem).rounded(.toNearestOrAwayFromZero)
-    let gap = (Double(font.lineGap) * px / upem).rounded(.toNearestOrAwayFromZero)
+    let gap = externalLeading ? (Double(font.lineGap) * px / upem).rounded(.toNearestOrAwayFromZero) : 0
     let height = Int(((asc + desc) / 6).rounded(.toNearestOrAwayFromZero)) + Int((gap / 6).rounded(.toNearestOrAwayFromZero))
     // The external leading sits above the ascent (AddExternalLeading).
     let ascent = Int((asc / 6).rounded(.toNearestOrAwayFromZero)) + Int((gap / 6).rounded(.toNearestOrAwayFromZero))
@@ -89,6 +90,8 @@ final class FontResolver {
   let shaper: WordShaper
   private var cache: [FontKey: Font] = [:]
   private var metricsCache: [MetricsKey: LineMetrics] = [:]
+  /// The document adds fonts' line gaps (set before the first line is measured).
+  var addExternalLeading = true
 
   struct MetricsKey: Hashable {
     var font: ObjectIdentifier
@@ -142,7 +145,7 @@ final class FontResolver {
       lastMetrics = (key, m)
       return m
     }
-    let m = LineMetrics(font: font, size: size)
+    let m = LineMetrics(font: font, size: size, externalLeading: addExternalLeading)
     metricsCache[key] = m
     lastMetrics = (key, m)
     return m

@@ -9,6 +9,7 @@ public enum DocumentLayout {
     let builder = try DocumentBuilder(parts: parts)
     builder.now = now
     let resolver = FontResolver(catalog: fonts, standIns: FontStandIns())
+    resolver.addExternalLeading = builder.compatibility.addExternalLeading
     builder.fontsHave = { props, text in
       guard let font = try? resolver.font(props) else { return false }
       return text.unicodeScalars.allSatisfy { font.covers($0.value) }
@@ -286,6 +287,7 @@ final class Paginator {
 
   private convenience init(helperFor main: Paginator) {
     self.init(builder: main.builder, fonts: FontResolver(catalog: main.paragraphs.fonts.catalog, standIns: main.paragraphs.fonts.standIns))
+    paragraphs.fonts.addExternalLeading = main.paragraphs.fonts.addExternalLeading
     isHelper = true
   }
 

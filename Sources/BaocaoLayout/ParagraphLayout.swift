@@ -512,14 +512,16 @@ struct ParagraphLayout {
   func nextTabStop(after pos: Double, props: ParagraphProps) -> (Double, TabStop.Kind, UInt32?, String?) {
     // A hanging first line (negative indent) has a stop at the paragraph's indent, as in LibreOffice.
     let hanging = props.textIndent < 0 && pos < -0.5
-    for stop in props.tabStops where Double(stop.position) > pos + 0.5 {
-      let at = Double(stop.position)
+    // Stops (and the default grid) count from the indent, or from the frame's left edge.
+    let origin = props.tabsRelativeToIndent ? 0 : -Double(props.marginLeft)
+    for stop in props.tabStops where Double(stop.position) + origin > pos + 0.5 {
+      let at = Double(stop.position) + origin
       if hanging && at > 0 { return (0, .left, nil, nil) }
       return (at, stop.kind, stop.kind == .char ? (stop.decimal ?? 0x2C) : nil, stop.leader)
     }
     if hanging { return (0, .left, nil, nil) }
     let d = Double(props.tabDistance)
-    return (((pos / d).rounded(.down) + 1) * d, .left, nil, nil)
+    return ((((pos - origin) / d).rounded(.down) + 1) * d + origin, .left, nil, nil)
   }
 
   func applySpacing(_ line: inout LaidLine, _ spacing: LineSpacing, first: Bool, extraAbove: Bool = false) {

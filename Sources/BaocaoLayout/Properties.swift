@@ -246,6 +246,12 @@ struct ParagraphProps {
   var background: RGB?
   var tabStops: [TabStop] = []
   var tabDistance: Twips = 1250
+  /// Tab stops count from the indent (margin-left); else from the frame's left edge (settings.xml's
+  /// TabsRelativeToIndent, false in Word's documents).
+  var tabsRelativeToIndent = true
+
+  /// Where a stop `x` twips right of the indent is written among this paragraph's stops.
+  func tabPosition(fromIndent x: Twips) -> Twips { tabsRelativeToIndent ? x : x + marginLeft }
   var pageNumber: Int?
   /// No space between this paragraph and a neighbour of the same paragraph style.
   var contextualSpacing = false

@@ -88,7 +88,7 @@ import Testing
     let p = "<text:p>Một <text:change text:change-id=\"d\"/>hai <text:change-start text:change-id=\"i\"/>ba<text:change-end text:change-id=\"i\"/></text:p>"
     var parts = LayoutTests.document(Self.body(p))
     parts.settings = Array("""
-      <office:document-settings xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:config="urn:oasis:names:tc:opendocument:xmlns:config:1.0">
+      <office:document-settings xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:config="urn:oasis:names:tc:opendocument:xmlns:config:1.0" xmlns:ooo="http://openoffice.org/2004/office">
       <office:settings><config:config-item-set config:name="ooo:view-settings"><config:config-item config:name="ShowRedlineChanges" config:type="boolean">false</config:config-item></config:config-item-set></office:settings></office:document-settings>
       """.utf8)
     let runs = Self.runs(try DocumentLayout.layout(parts, fonts: LayoutTests.catalog))
@@ -103,5 +103,44 @@ import Testing
     #expect(throws: LayoutError.unsupported("tracked deletions of whole paragraphs or tables")) {
       try DocumentLayout.layout(LayoutTests.document(body), fonts: LayoutTests.catalog)
     }
+  }
+}
+
+/// settings.xml's layout switches, read as LibreOffice reads them.
+@Suite struct CompatibilitySettingsTests {
+  static func settings(_ items: String, ooo: Bool = true) -> [UInt8] {
+    Array("""
+      <office:document-settings xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" \(ooo ? "xmlns:ooo=\"http://openoffice.org/2004/office\" " : "")xmlns:config="urn:oasis:names:tc:opendocument:xmlns:config:1.0">
+      <office:settings><config:config-item-set config:name="ooo:configuration-settings">\(items)</config:config-item-set></office:settings></office:document-settings>
+      """.utf8)
+  }
+
+  @Test func wordDocumentsSwitchesAreRead() {
+    let items = "<config:config-item config:name=\"AddExternalLeading\" config:type=\"boolean\">false</config:config-item>"
+      + "<config:config-item config:name=\"TabsRelativeToIndent\" config:type=\"boolean\"> false </config:config-item>"
+    let read = CompatibilitySettings(Self.settings(items))
+    #expect(!read.addExternalLeading && !read.tabsRelativeToIndent && read.showsChanges)
+    // Without the ooo prefix bound, LibreOffice does not know the set, and neither do we.
+    let unbound = CompatibilitySettings(Self.settings(items, ooo: false))
+    #expect(unbound.addExternalLeading && unbound.tabsRelativeToIndent)
+    // A value that is neither true nor false keeps the default.
+    let odd = CompatibilitySettings(Self.settings("<config:config-item config:name=\"AddExternalLeading\" config:type=\"boolean\">maybe</config:config-item>"))
+    #expect(odd.addExternalLeading)
+  }
+
+  @Test func withoutExternalLeadingLinesAreAsTallAsTheFont() throws {
+    let body = "<text:p>" + (1...10).map { "Dòng \($0)" }.joined(separator: "<text:line-break/>") + "</text:p>"
+    func baselines(_ settings: [UInt8]?) throws -> [Double] {
+      var parts = LayoutTests.document(body)
+      parts.settings = settings
+      return try DocumentLayout.layout(parts, fonts: LayoutTests.catalog).pages[0].items.compactMap {
+        if case .glyphs(let run) = $0 { run.y } else { nil }
+      }
+    }
+    let with = try baselines(nil)
+    let without = try baselines(Self.settings("<config:config-item config:name=\"AddExternalLeading\" config:type=\"boolean\">false</config:config-item>"))
+    // Liberation Serif at 12 pt: 276 twips a line with its line gap, 266 without.
+    #expect(with[9] - with[0] == 9 * 276, "\(with)")
+    #expect(without[9] - without[0] == 9 * 266, "\(without)")
   }
 }
