@@ -20,6 +20,8 @@ struct ParagraphBoxes {
   var spaceBefore: Twips
   /// The borders continue into the next paragraph's (no bottom border here).
   var joinedBelow = false
+  /// Its frames the text after it flows beside (or goes below), in its boxes' coordinates.
+  var obstacles: [Obstacle] = []
 }
 
 extension [DisplayItem] {
@@ -54,17 +56,27 @@ extension ParagraphLayout {
   /// `joinedAbove` and `joinedBelow`: the borders continue from the paragraph before or into the one
   /// after (one box), so that side has no border line or padding and the side borders run through.
   /// `lines`: the paragraph's lines at this width when they were made already.
+  /// `beside`: frames of paragraphs above that this one's text flows beside, in its boxes'
+  /// coordinates (x from the column's left edge, y from the top of its first box).
   func boxes(
     _ p: ParagraphNode, width: Twips, spaceBefore: Twips, joinedAbove: Bool = false, joinedBelow: Bool = false,
-    lines made: [LaidLine]? = nil, fieldText: (Field) -> String
+    lines made: [LaidLine]? = nil, beside: [Obstacle] = [], fieldText: (Field) -> String
   ) throws(LayoutError) -> ParagraphBoxes {
-    let lines: [LaidLine]
-    if let made { lines = made } else { lines = try layout(p, width: width, fieldText: fieldText) }
     let props = p.props
     let b = props.borders
     let left = Double(props.marginLeft)
     let right = Double(width - props.marginRight)
     let contentLeft = left + Double(b.leftSpace)
+    let own = try wrappingObstacles(p, width: width, spaceBefore: spaceBefore)
+    let lines: [LaidLine]
+    if let made, beside.isEmpty, own.isEmpty {
+      lines = made
+    } else {
+      let firstLineTop = Double(spaceBefore + (joinedAbove ? 0 : b.topSpace))
+      let above = beside.map { var o = $0; o.fromAbove = true; return o }
+      let inText = (above + own).map { $0.moved(by: -contentLeft, -firstLineTop) }
+      lines = try layout(p, width: width, beside: inText, spaceAbove: Double(spaceBefore), fieldText: fieldText)
+    }
     var boxes: [LineBox] = []
     var spaceBefore = spaceBefore
     // Pictures anchored to the paragraph: those without wrap at its top with the text below them;
@@ -74,17 +86,10 @@ extension ParagraphLayout {
       var items: [DisplayItem] = []
       var bottom: Twips = 0
       for f in p.frames {
-        let areaLeft = props.marginLeft
-        let areaWidth = width - props.marginLeft - props.marginRight
-        let x: Twips = switch f.horizontal {
-        case "center": areaLeft + (areaWidth - f.width) / 2
-        case "right": areaLeft + areaWidth - f.width - f.margins.right
-        case "from-left": areaLeft + f.x
-        default: areaLeft + f.margins.left
-        }
+        let x = Self.frameX(f, props: props, width: width)
         var drawn: [DisplayItem] = []
         var height = f.height
-        let y = spaceBefore + f.y + f.margins.top
+        let y = Self.takesTextAround(f) ? Self.frameY(f, props: props, spaceBefore: spaceBefore) : spaceBefore + f.y + f.margins.top
         if let l = f.line {
           // A line shape: placed from the paragraph's frame (its own space above included, the
           // space below the paragraph before not), from the column's left edge, as LibreOffice does.
@@ -98,8 +103,8 @@ extension ParagraphLayout {
         } else {
           drawn = [.image(f.image, x: Double(x), y: Double(y), width: Double(f.width), height: Double(f.height))]
         }
-        if f.runThrough {
-          if f.inBackground { floating.behind += drawn } else { floating.front += drawn }
+        if f.runThrough || Self.takesTextAround(f) {
+          if f.inBackground && f.runThrough { floating.behind += drawn } else { floating.front += drawn }
         } else {
           items += drawn
           bottom = max(bottom, y + height + f.margins.bottom)
@@ -124,6 +129,7 @@ extension ParagraphLayout {
           top += b.topSpace
         }
       }
+      top += line.gapAbove
       let baseline = Double(top + line.ascent)
       if i == 0 {
         // A marked place: the space above the first line (or the whole line, in an empty paragraph).
@@ -186,6 +192,75 @@ extension ParagraphLayout {
       }
       boxes.append(LineBox(height: height, items: items, slack: line.extraBelow, notes: line.notes))
     }
-    return ParagraphBoxes(boxes: boxes, spaceAfter: props.marginBottom, props: props, spaceBefore: spaceBefore, joinedBelow: joinedBelow)
+    // The paragraphs after flow beside its frames too, unless only the anchor paragraph may.
+    let after = own.enumerated().map { k, o in
+      p.frames.filter(Self.takesTextAround)[k].wrapsAnchorOnly ? Obstacle(left: o.left, right: o.right, top: o.top, bottom: o.bottom, side: .neither) : o
+    }
+    return ParagraphBoxes(
+      boxes: boxes, spaceAfter: props.marginBottom, props: props, spaceBefore: spaceBefore, joinedBelow: joinedBelow, obstacles: after)
+  }
+
+  /// The frame stands among the paragraph's lines: text flows beside it, or (no wrap, placed below
+  /// the paragraph's top) the lines it meets move below it while those above stay.
+  static func takesTextAround(_ f: FrameNode) -> Bool {
+    !f.runThrough && (f.wrap != nil || (f.y > 0 && f.textBox == nil && f.line == nil))
+  }
+
+  /// Where a frame text flows around stands, from the top of the paragraph's first box: from the
+  /// paragraph's frame, whose top takes in its own space above (not the space below the paragraph
+  /// before), by svg:y, or aligned there with its spacing.
+  static func frameY(_ f: FrameNode, props: ParagraphProps, spaceBefore: Twips) -> Twips {
+    max(0, spaceBefore - props.marginTop) + (f.fromTop ? f.y : f.margins.top)
+  }
+
+  /// Where a frame anchored to the paragraph stands, from the column's left edge.
+  static func frameX(_ f: FrameNode, props: ParagraphProps, width: Twips) -> Twips {
+    let areaLeft = props.marginLeft
+    let areaWidth = width - props.marginLeft - props.marginRight
+    return switch f.horizontal {
+    case "center": areaLeft + (areaWidth - f.width) / 2
+    case "right": areaLeft + areaWidth - f.width - f.margins.right
+    case "from-left": areaLeft + f.x
+    default: areaLeft + f.margins.left
+    }
+  }
+
+  /// The paragraph's frames its text flows beside, with their spacing, in its boxes' coordinates,
+  /// on the side LibreOffice gives the text (SwTextFly::GetSurroundForTextWrap).
+  func wrappingObstacles(_ p: ParagraphNode, width: Twips, spaceBefore: Twips) throws(LayoutError) -> [Obstacle] {
+    var out: [Obstacle] = []
+    for f in p.frames where Self.takesTextAround(f) {
+      if f.textBox != nil || f.line != nil { throw .unsupported("text wrapping around a text frame or a line") }
+      let x = Double(Self.frameX(f, props: p.props, width: width))
+      let y = Double(Self.frameY(f, props: p.props, spaceBefore: spaceBefore))
+      var o = Obstacle(
+        left: x - Double(f.margins.left), right: x + Double(f.width + f.margins.right),
+        top: y - Double(f.margins.top), bottom: y + Double(f.height + f.margins.bottom), side: .neither)
+      let areaLeft = Double(p.props.marginLeft), areaRight = Double(width - p.props.marginRight)
+      var leftRoom = o.left - areaLeft, rightRoom = areaRight - o.right
+      func parallel() throws(LayoutError) -> Obstacle.Side {
+        if leftRoom <= 0 { return .right }
+        if rightRoom <= 0 { return .left }
+        throw .unsupported("text flowing on both sides of a picture (style:wrap parallel or dynamic)")
+      }
+      switch f.wrap {
+      case nil: o.side = .neither
+      case .left: o.side = .left
+      case .right: o.side = .right
+      case .parallel: o.side = try parallel()
+      case .dynamic:
+        // Optimal: only sides with 2 cm of room; a frame over 1.5 cm wide keeps text on one side.
+        if o.right < areaLeft || o.left > areaRight {
+          o.side = try parallel()
+        } else {
+          if o.right - o.left > 850 { if leftRoom < rightRoom { leftRoom = 0 } else { rightRoom = 0 } }
+          if leftRoom < 1134 { leftRoom = 0 }
+          if rightRoom < 1134 { rightRoom = 0 }
+          o.side = leftRoom > 0 ? (rightRoom > 0 ? try parallel() : .left) : (rightRoom > 0 ? .right : .neither)
+        }
+      }
+      out.append(o)
+    }
+    return out
   }
 }

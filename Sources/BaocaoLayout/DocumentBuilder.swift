@@ -801,8 +801,18 @@ final class DocumentBuilder {
   /// the text below it or running through it. Other wraps and positions are refused by name.
   private func anchoredFrame(_ f: XMLElement, _ g: [String: String], image: ImageData, width: Twips, height: Twips) throws(LayoutError) -> FrameNode {
     let wrap = g["style:wrap"] ?? "none"
-    guard wrap == "none" || wrap == "run-through" else {
+    let side: WrapSide?
+    switch wrap {
+    case "none", "run-through": side = nil
+    case "left": side = .left
+    case "right": side = .right
+    case "parallel": side = .parallel
+    case "dynamic": side = .dynamic
+    default:
       throw .unsupported("text wrapping around a picture or frame (style:wrap '\(wrap)'); anchor it as a character or set wrap to none")
+    }
+    if side != nil, let contour = g["style:wrap-contour"], contour == "true" {
+      throw .unsupported("text wrapping along a picture's contour (style:wrap-contour)")
     }
     let vertical = g["style:vertical-pos"] ?? "top"
     guard vertical == "top" || vertical == "from-top" else {
@@ -813,8 +823,10 @@ final class DocumentBuilder {
       left: Units.twips(g["fo:margin-left"]) ?? 0, right: Units.twips(g["fo:margin-right"]) ?? 0)
     return FrameNode(
       image: image, width: width, height: height, horizontal: g["style:horizontal-pos"] ?? "center",
-      x: Units.twips(f["svg:x"]) ?? 0, y: vertical == "from-top" ? Units.twips(f["svg:y"]) ?? 0 : 0, margins: margins,
-      runThrough: wrap == "run-through", inBackground: g["style:run-through"] == "background")
+      x: Units.twips(f["svg:x"]) ?? 0, y: vertical == "from-top" ? Units.twips(f["svg:y"]) ?? 0 : 0, fromTop: vertical == "from-top",
+      margins: margins,
+      runThrough: wrap == "run-through", wrap: side, wrapsAnchorOnly: g["style:number-wrapped-paragraphs"] == "1",
+      inBackground: g["style:run-through"] == "background")
   }
 
   /// A text frame: in the line like a picture when anchored as a character; at its paragraph's top

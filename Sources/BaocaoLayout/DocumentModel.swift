@@ -62,9 +62,16 @@ struct FrameNode {
   var horizontal: String
   var x: Twips
   var y: Twips
+  /// Placed by svg:y (from-top) rather than aligned to the top with its spacing.
+  var fromTop = false
   var margins: Box
   /// Text runs through the picture (it takes no room); in the background or in front of the text.
   var runThrough = false
+  /// The side of the frame text flows on (nil: no text beside it, the text goes below).
+  var wrap: WrapSide? = nil
+  /// Only the anchor paragraph flows beside the frame (style:number-wrapped-paragraphs 1); the
+  /// paragraphs after go below it.
+  var wrapsAnchorOnly = false
   var inBackground = false
   /// A text frame instead of a picture (its height follows its content unless fixed).
   var textBox: TextBoxNode? = nil
@@ -157,5 +164,28 @@ extension ParagraphNode {
     props.joinBorder && next.props.joinBorder && !props.borders.isEmpty && props.borders == next.props.borders
       && props.marginLeft == next.props.marginLeft && props.marginRight == next.props.marginRight
       && props.background == next.props.background
+  }
+}
+
+/// Where text flows beside a frame: style:wrap left, right or parallel, and dynamic as LibreOffice
+/// resolves it (SwTextFly::GetSurroundForTextWrap) once the frame's place is known.
+enum WrapSide: Equatable {
+  case left, right, parallel, dynamic
+}
+
+/// A frame text flows beside, with its spacing, in the coordinates of the block being laid out (x
+/// from the column's left edge, y from the block's top): the text takes `side` of it.
+struct Obstacle: Equatable {
+  enum Side: Equatable { case left, right, neither }
+  var left: Double
+  var right: Double
+  var top: Double
+  var bottom: Double
+  var side: Side
+  /// A frame of a paragraph above (not one of the paragraph's own).
+  var fromAbove = false
+
+  func moved(by dx: Double, _ dy: Double) -> Obstacle {
+    Obstacle(left: left + dx, right: right + dx, top: top + dy, bottom: bottom + dy, side: side, fromAbove: fromAbove)
   }
 }

@@ -47,6 +47,8 @@ final class Paginator {
     /// Footnote paragraphs at the bottom of the page, and the room they take with their separator.
     var notes: [LineBox] = []
     var notesHeight: Twips = 0
+    /// Frames in the body the text flows beside (or goes below), in page coordinates.
+    var obstacles: [Obstacle] = []
   }
 
   let builder: DocumentBuilder
@@ -475,25 +477,36 @@ final class Paginator {
     var out: [LineBox] = []
     var pending: Twips = 0
     var previous: ParagraphNode?
+    // Frames the text flows beside, from the stack's top.
+    var obstacles: [Obstacle] = []
+    var top: Twips = 0
     for (index, block) in blocks.enumerated() {
       switch block {
       case .paragraph(let p):
+        let beside = obstacles.filter { $0.bottom > Double(top) }.map { $0.moved(by: 0, -Double(top)) }
         let pb = try paragraphs.boxes(
           p, width: width, spaceBefore: p.spaceAbove(after: previous, below: pending),
           joinedAbove: previous.map { $0.joinsBorders(with: p) } ?? false, joinedBelow: Self.joinsNext(p, blocks[(index + 1)...]),
-          fieldText: fieldText)
+          beside: beside, fieldText: fieldText)
+        obstacles += pb.obstacles.map { $0.moved(by: 0, Double(top)) }
+        top += pb.boxes.reduce(0) { $0 + $1.height }
         out += pb.boxes
         pending = pb.spaceAfter
         previous = p
       case .table(let t):
         // A table inside a header, footer or cell: each row is one box (rows do not split there).
+        if obstacles.contains(where: { $0.bottom > Double(top + pending) }) {
+          throw .unsupported("tables beside a picture or frame the text flows around")
+        }
         let layout = try TableLayout(table: t, width: width, paginator: self, fieldText: fieldText)
         let spaceBefore = pending + t.props.marginTop
         if spaceBefore > 0 { out.append(LineBox(height: spaceBefore, items: [])) }
+        top += spaceBefore
         for row in layout.rows {
           var items: [DisplayItem] = []
           layout.draw(row, x: layout.x, y: 0, into: &items)
           out.append(LineBox(height: row.height, items: items))
+          top += row.height
         }
         pending = t.props.marginBottom
         previous = nil
@@ -595,6 +608,13 @@ final class Paginator {
 
   /// A body paragraph's boxes; cached, since keep-with-next looks at the next paragraph before it is placed.
   private func bodyBoxes(_ p: ParagraphNode, spaceBefore: Twips, joinedAbove: Bool, joinedBelow: Bool) throws(LayoutError) -> ParagraphBoxes {
+    // Beside a frame above, the lines depend on where the paragraph stands: laid out there, not kept.
+    let beside = page.obstacles.filter { $0.bottom > Double(y) }.map { $0.moved(by: -Double(bodyLeft), -Double(y)) }
+    if !beside.isEmpty {
+      return try paragraphs.boxes(
+        p, width: bodyWidth, spaceBefore: spaceBefore, joinedAbove: joinedAbove, joinedBelow: joinedBelow, beside: beside,
+        fieldText: bodyFieldText)
+    }
     let key = BoxesKey(node: ObjectIdentifier(p), width: bodyWidth, spaceBefore: spaceBefore, joinedAbove: joinedAbove, joinedBelow: joinedBelow)
     if let cached = boxesCache[key] { return cached }
     let made = preparedLines[ObjectIdentifier(p)].flatMap { $0.width == bodyWidth ? $0.lines : nil }
@@ -680,6 +700,7 @@ final class Paginator {
         k += 1
       }
       if start + k == n {
+        registerObstacles(pb, start: start)
         for box in pb.boxes[start...] { try emit(box, x: bodyLeft) }
         break
       }
@@ -704,6 +725,7 @@ final class Paginator {
         }
         continue
       }
+      registerObstacles(pb, start: start)
       for box in pb.boxes[start..<(start + take)] { try emit(box, x: bodyLeft) }
       start += take
       try startPage(nil, soft: true)
@@ -713,9 +735,19 @@ final class Paginator {
     lastJoinedBelow = pb.joinedBelow
   }
 
+  /// A paragraph's frames stand on the page its first line goes to, where the text after flows
+  /// beside them.
+  private func registerObstacles(_ pb: ParagraphBoxes, start: Int) {
+    guard start == 0, !pb.obstacles.isEmpty else { return }
+    page.obstacles += pb.obstacles.map { $0.moved(by: Double(bodyLeft), Double(y)) }
+  }
+
   // MARK: - Tables
 
   private func place(_ t: TableNode, following: ArraySlice<Block>) throws(LayoutError) {
+    if page.obstacles.contains(where: { $0.bottom > Double(y) }) {
+      throw .unsupported("tables beside a picture or frame the text flows around")
+    }
     var layout = try bodyTable(t)
     let headerCount = min(t.headerRowCount, layout.rows.count)
     let headers = Array(layout.rows.prefix(headerCount))

@@ -33,6 +33,8 @@ struct LaidLine {
   var notes: [[Block]] = []
   /// Proportional spacing added below the text: it may hang past the bottom of a page.
   var extraBelow: Twips = 0
+  /// Room left above the line, where a frame beside the text left no room for it.
+  var gapAbove: Twips = 0
   var ascent: Twips
   var descent: Twips
   var height: Twips
@@ -83,7 +85,13 @@ struct ParagraphLayout {
     var spacing = 0.0
   }
 
-  func layout(_ p: ParagraphNode, width: Twips, fieldText: (Field) -> String) throws(LayoutError) -> [LaidLine] {
+  /// `beside`: frames the text flows beside, in the text area's coordinates (x from its left edge,
+  /// y from the first line's top).
+  /// `spaceAbove`: the paragraph's space above, given again below a frame above that leaves its
+  /// first line no room (LibreOffice moves the whole paragraph below the frame).
+  func layout(
+    _ p: ParagraphNode, width: Twips, beside: [Obstacle] = [], spaceAbove: Double = 0, fieldText: (Field) -> String
+  ) throws(LayoutError) -> [LaidLine] {
     // 1. Flatten the inlines into one scalar array with runs of equal properties.
     var scalars: [UInt32] = []
     var runs: [Run] = []
@@ -248,28 +256,77 @@ struct ParagraphLayout {
     for i in breakAfterExtra where i < scalars.count { info[i].breakAfter = true }
     for i in noBreakAfter { info[i].breakAfter = false }
 
-    // 4. Greedy first fit.
-    var lines: [(range: Range<Int>, width: Double, ends: Bool)] = []
+    // 4. Greedy first fit, beside the frames the text flows around. Each line's room: where it
+    // starts past the indent (a frame on its left), its width, and how far it moved down to clear a
+    // frame that left no room.
+    var lines: [(range: Range<Int>, width: Double, ends: Bool, inset: Double, room: Double, gap: Double)] = []
     var lineStart = 0
     var i = 0
     let n = scalars.count
     var firstLine = true
-    func lineWidth() -> Double { available - Double(firstLine ? props.textIndent : 0) }
+    var lineInset = 0.0, lineRoom = available - Double(props.textIndent), lineGap = 0.0
+    var lineTop = 0.0
+    var lineBelow: Double? = nil
+    // Lines are measured against the frames at the height of a line of the paragraph's own font.
+    let estimate: Double = {
+      var l = LaidLine(ascent: baseMetrics.ascent, descent: baseMetrics.descent, height: baseMetrics.height)
+      applySpacing(&l, props.lineSpacing, first: false)
+      return Double(l.height)
+    }()
+    /// The room of the line starting at lineTop, moving it down past frames that leave none.
+    func placeLine() {
+      let indent = Double(firstLine ? props.textIndent : 0)
+      lineInset = 0
+      lineRoom = available - indent
+      lineBelow = nil
+      guard !beside.isEmpty else { return }
+      for _ in 0...beside.count {
+        var left = -Double.infinity, right = available
+        var below: Double? = nil
+        var moved = false
+        for o in beside where o.top < lineTop + estimate && o.bottom > lineTop {
+          moved = moved || (o.fromAbove && lines.isEmpty)
+          switch o.side {
+          case .right: left = max(left, o.right)
+          case .left: right = min(right, o.left)
+          case .neither: left = available
+          }
+          below = min(below ?? o.bottom, o.bottom)
+        }
+        let start = max(indent, left)
+        lineBelow = below
+        if right - start > 0 || below == nil {
+          lineInset = start - indent
+          lineRoom = right - start
+          return
+        }
+        lineGap += below! - lineTop + (moved ? spaceAbove : 0)
+        lineTop = below! + (moved ? spaceAbove : 0)
+      }
+    }
+    func endLine(_ range: Range<Int>, _ width: Double, _ ends: Bool) {
+      lines.append((range, width, ends, lineInset, lineRoom, lineGap))
+      lineTop += estimate
+      lineGap = 0
+    }
+    placeLine()
+    func lineWidth() -> Double { lineRoom }
     var x = 0.0
     var lastBreak: Int? = nil  // index after which the line may end
     var widthAtBreak = 0.0
     while i < n {
       if info[i].special == .lineBreak {
-        lines.append((lineStart..<(i + 1), x, true))
+        endLine(lineStart..<(i + 1), x, true)
         i += 1
         lineStart = i
         x = 0
         lastBreak = nil
         firstLine = false
+        placeLine()
         continue
       }
       if info[i].special == .tab {
-        let indent = Double(firstLine ? props.textIndent : 0)
+        let indent = Double(firstLine ? props.textIndent : 0) + lineInset
         let pos = x + indent
         let (stop, kind, decimal, leader) = nextTabStop(after: pos, props: props)
         if let leader, !leader.isEmpty { tabLeaders[i] = leader }
@@ -306,26 +363,38 @@ struct ParagraphLayout {
         i += 1
         continue
       }
-      // Overflow at scalar i.
+      // Overflow at scalar i. Beside a frame, a line that cannot hold its first word moves below it.
+      if lastBreak == nil, let below = lineBelow {
+        let again = lines.isEmpty && beside.contains { $0.fromAbove && $0.bottom == below } ? spaceAbove : 0
+        lineGap += below - lineTop + again
+        lineTop = below + again
+        placeLine()
+        i = lineStart
+        x = 0
+        continue
+      }
       if let b = lastBreak {
-        lines.append((lineStart..<(b + 1), widthAtBreak, false))
+        lines.append((lineStart..<(b + 1), widthAtBreak, false, lineInset, lineRoom, lineGap))
         lineStart = b + 1
         // LibreOffice starts the next line after the whole run of blanks (no-break spaces too).
         while lineStart < n, scalars[lineStart] == 0xA0 || isSpace(scalars[lineStart]) { lineStart += 1 }
       } else if i > lineStart {
-        lines.append((lineStart..<i, x, false))
+        lines.append((lineStart..<i, x, false, lineInset, lineRoom, lineGap))
         lineStart = i
       } else {
-        lines.append((lineStart..<(i + 1), w, false))
+        lines.append((lineStart..<(i + 1), w, false, lineInset, lineRoom, lineGap))
         lineStart = i + 1
       }
+      lineTop += estimate
+      lineGap = 0
       i = lineStart
       x = 0
       lastBreak = nil
       firstLine = false
+      placeLine()
     }
     if lineStart < n || lines.isEmpty || lines.last?.ends == true {
-      lines.append((lineStart..<n, x, true))
+      endLine(lineStart..<n, x, true)
     }
 
     // 5. Position glyphs per line.
@@ -350,8 +419,8 @@ struct ParagraphLayout {
       if let lastTab = visible.last(where: { info[$0].special == .tab }) {
         spaces = visible.filter { $0 > lastTab && isSpace(scalars[$0]) }.count
       }
-      let indent = Double(isFirst ? props.textIndent : 0)
-      let room = available - indent - used
+      let indent = Double(isFirst ? props.textIndent : 0) + line.inset
+      let room = line.room - used
       let align: TextAlign = isLast ? (props.align == .justify ? (props.alignLast == .justify ? .justify : props.alignLast) : props.align) : props.align
       var xStart = indent
       var extraPerSpace = 0.0
@@ -454,8 +523,9 @@ struct ParagraphLayout {
         k = segEnd
       }
       var laid = LaidLine(pieces: pieces, objects: objectsInLine, ascent: ascent, descent: descent, height: ascent + descent)
+      laid.gapAbove = Twips(line.gap.rounded())
       laid.notes = noteAt.filter { line.range.contains($0.index) }.map(\.body)
-      applySpacing(&laid, props.lineSpacing, first: isFirst, extraAbove: isFirst && p.frames.contains { !$0.runThrough })
+      applySpacing(&laid, props.lineSpacing, first: isFirst, extraAbove: isFirst && p.frames.contains { !$0.runThrough && !Self.takesTextAround($0) })
       if isFirst && !p.frames.isEmpty && p.frames.allSatisfy(\.runThrough) && laid.extraBelow > 0 {
         // Measured: with only pictures the text runs through, the first line gets no proportional spacing.
         laid.height -= laid.extraBelow

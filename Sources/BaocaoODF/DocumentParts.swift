@@ -90,9 +90,18 @@ extension TemplateDocument {
     }
   }
 
-  func pictures(_ zip: ZipReader) throws -> [String: [UInt8]] {
+  func pictures(_ zip: ZipReader) throws -> [String: [UInt8]] { try Self.pictures(zip) }
+
+  /// The package's pictures: those under Pictures/, and those other programs store elsewhere
+  /// (Word's converters use media/), by their extension.
+  static func pictures(_ zip: ZipReader) throws -> [String: [UInt8]] {
+    let extensions: Set<String> = ["png", "jpg", "jpeg", "gif", "svg", "bmp", "wmf", "emf", "tif", "tiff", "webp"]
     var files: [String: [UInt8]] = [:]
-    for e in zip.entries where e.name.hasPrefix("Pictures/") { files[e.name] = try zip.read(e) }
+    for e in zip.entries where e.name.hasPrefix("Pictures/")
+      || (!e.name.hasPrefix("Thumbnails/") && extensions.contains((e.name as NSString).pathExtension.lowercased()))
+    {
+      files[e.name] = try zip.read(e)
+    }
     return files
   }
 
@@ -123,10 +132,9 @@ extension TemplateDocument {
         throw DocumentError(file: path, message: "the package has no content.xml; it is not an OpenDocument file",
           hint: "save it again from LibreOffice as .odt")
       }
-      var files: [String: [UInt8]] = [:]
-      for e in zip.entries where e.name.hasPrefix("Pictures/") { files[e.name] = try zip.read(e) }
       return TextDocumentParts(
-        content: content, styles: try part("styles.xml"), meta: try part("meta.xml"), settings: try part("settings.xml"), files: files)
+        content: content, styles: try part("styles.xml"), meta: try part("meta.xml"), settings: try part("settings.xml"),
+        files: try pictures(zip))
     case "fodt":
       let bytes = try readFile(path)
       if let problem = XMLSafety.check(bytes) {

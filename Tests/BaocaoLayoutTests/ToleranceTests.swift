@@ -144,3 +144,63 @@ import Testing
     #expect(without[9] - without[0] == 9 * 266, "\(without)")
   }
 }
+
+/// Text flowing beside pictures anchored to a paragraph (style:wrap), as LibreOffice decides the side.
+@Suite struct TextWrapTests {
+  static func document(wrap: String, position: String, width: String, text: String = "", after: String = "") -> DocumentParts {
+    let style = "<style:style style:name=\"fr\" style:family=\"graphic\"><style:graphic-properties style:wrap=\"\(wrap)\""
+      + " style:horizontal-pos=\"\(position)\" style:horizontal-rel=\"paragraph\" style:vertical-pos=\"top\"/></style:style>"
+    let words = text.isEmpty ? (1...160).map { "chữ\($0)" }.joined(separator: " ") : text
+    let body = "<text:p><draw:frame draw:style-name=\"fr\" text:anchor-type=\"paragraph\" svg:width=\"\(width)\" svg:height=\"3cm\">"
+      + "<draw:image xlink:href=\"Pictures/gone.png\"/></draw:frame>\(words)</text:p>\(after)"
+    var parts = LayoutTests.document(body, styles: style)
+    parts.files = [:]
+    return parts
+  }
+
+  /// Each line's first glyph: (x, baseline).
+  static func lineStarts(_ laid: LaidOutDocument) -> [(x: Double, y: Double)] {
+    var out: [(x: Double, y: Double)] = []
+    for item in laid.pages[0].items {
+      guard case .glyphs(let r) = item, out.last?.y != r.y else { continue }
+      out.append((r.x, r.y))
+    }
+    return out
+  }
+
+  @Test func textFlowsRightOfAPictureOnTheLeftThenReturnsToTheMargin() throws {
+    // A 4 cm picture on the left, text on its right (wrap right): 3 cm tall, then the full width.
+    let laid = try DocumentLayout.layout(Self.document(wrap: "right", position: "left", width: "4cm"), fonts: LayoutTests.catalog)
+    let starts = Self.lineStarts(laid)
+    let margin = 1701.0  // 3 cm
+    let beside = starts.filter { $0.x > margin + 2000 }
+    #expect(!beside.isEmpty && beside.allSatisfy { $0.x >= margin + 2268 }, "\(starts)")  // 4 cm = 2268 twips
+    #expect(starts.contains { abs($0.x - margin) < 1 && $0.y > beside.last!.y })
+  }
+
+  @Test func optimalWrapKeepsTextOnTheRoomierSide() throws {
+    // Dynamic wrap: a 12 cm picture on the right leaves 4 cm on its left (at least 2 cm): text goes there.
+    let laid = try DocumentLayout.layout(Self.document(wrap: "dynamic", position: "right", width: "12cm"), fonts: LayoutTests.catalog)
+    let starts = Self.lineStarts(laid)
+    #expect(starts.allSatisfy { abs($0.x - 1701) < 1 })
+    let glyphRight = laid.pages[0].items.compactMap { item -> Double? in
+      guard case .glyphs(let r) = item else { return nil }
+      return r.x + r.glyphs.reduce(0) { $0 + $1.advance }
+    }
+    // The lines beside the picture end before it (16 cm of room, 12 cm taken).
+    #expect(glyphRight.prefix(2).allSatisfy { $0 <= 1701 + 4 * 567 + 1 }, "\(glyphRight.prefix(3))")
+  }
+
+  @Test func textOnBothSidesIsRefusedByName() {
+    #expect(throws: LayoutError.unsupported("text flowing on both sides of a picture (style:wrap parallel or dynamic)")) {
+      try DocumentLayout.layout(Self.document(wrap: "parallel", position: "center", width: "4cm"), fonts: LayoutTests.catalog)
+    }
+  }
+
+  @Test func aTableBesideAWrappedPictureIsRefusedByName() {
+    let table = "<table:table><table:table-column/><table:table-row><table:table-cell><text:p>ô</text:p></table:table-cell></table:table-row></table:table>"
+    #expect(throws: LayoutError.unsupported("tables beside a picture or frame the text flows around")) {
+      try DocumentLayout.layout(Self.document(wrap: "right", position: "left", width: "4cm", text: "ngắn", after: table), fonts: LayoutTests.catalog)
+    }
+  }
+}
