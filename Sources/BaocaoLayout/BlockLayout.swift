@@ -137,7 +137,7 @@ extension ParagraphLayout {
         for name in p.marks { items.append(.mark(name, x: left, y: 0, width: right - left, height: Double(height))) }
       }
       for object in line.objects {
-        let x = contentLeft + object.x, y = baseline - Double(object.height)
+        let x = contentLeft + object.x, y = baseline - Double(object.height - object.drop)
         switch object.object {
         case .picture(let image): items.append(.image(image, x: x, y: y, width: Double(object.width), height: Double(object.height)))
         case .drawing(let drawn): items.append(drawn, movedBy: x, y)

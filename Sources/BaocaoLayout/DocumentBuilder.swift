@@ -789,7 +789,10 @@ final class DocumentBuilder {
     let g = sheet.merged("style:graphic-properties", family: "graphic", name: f["draw:style-name"])
     switch anchor {
     case "as-char":
-      node.inlines.append(.image(data, width: width, height: height, props))
+      // Without a vertical position (Word's converters write none), LibreOffice hangs the picture
+      // from the baseline (its top there, as measured); else its bottom sits on the baseline.
+      let drop = g["style:vertical-pos"] == nil ? height : 0
+      node.inlines.append(.image(data, width: width, height: height, drop: drop, props))
     case "paragraph", "char":
       node.frames.append(try anchoredFrame(f, g, image: data, width: width, height: height))
     default:
@@ -1246,7 +1249,7 @@ final class DocumentBuilder {
     }
     var prefix: [Inline]
     if let image {
-      prefix = [.image(image.data, width: image.width, height: image.height, labelProps)]
+      prefix = [.image(image.data, width: image.width, height: image.height, drop: 0, labelProps)]
     } else {
       guard !text.isEmpty else { return }
       prefix = [drawAs.map { .symbol(text, drawnAs: $0, labelProps) } ?? .text(text, labelProps)]

@@ -35,7 +35,8 @@ enum Inline {
   /// A character the fonts lack, drawn as another one (a bullet) but still standing for itself.
   case symbol(String, drawnAs: String, TextProps)
   /// An image in the line (anchored as a character), sitting on the baseline.
-  case image(ImageData, width: Twips, height: Twips, TextProps)
+  /// `drop`: how far the picture's bottom hangs below the baseline.
+  case image(ImageData, width: Twips, height: Twips, drop: Twips, TextProps)
   /// A text frame in the line (anchored as a character), sitting on the baseline.
   case textBox(TextBoxNode, TextProps)
 }

@@ -28,7 +28,8 @@ struct LaidLine {
   }
 
   var pieces: [Piece] = []
-  var objects: [(object: LineObject, x: Double, width: Twips, height: Twips)] = []
+  /// What sits in the line like a character; `drop`: how far its bottom hangs below the baseline.
+  var objects: [(object: LineObject, x: Double, width: Twips, height: Twips, drop: Twips)] = []
   /// Footnotes cited in this line.
   var notes: [[Block]] = []
   /// Proportional spacing added below the text: it may hang past the bottom of a page.
@@ -98,7 +99,7 @@ struct ParagraphLayout {
     var specialAt: [Int: Special] = [:]
     var drawnAs: [Int: UInt32] = [:]
     var noteAt: [(index: Int, body: [Block])] = []
-    var objects: [(object: LineObject, width: Twips, height: Twips)] = []
+    var objects: [(object: LineObject, width: Twips, height: Twips, drop: Twips)] = []
     var breakAfterExtra = Set<Int>()
     var noBreakAfter = Set<Int>()
     func append(_ s: String, _ props: TextProps) throws(LayoutError) {
@@ -168,15 +169,15 @@ struct ParagraphLayout {
         specialAt[scalars.count] = .lineBreak
         try append("\u{2028}", props)
       case .field(let f, let props): try append(fieldText(f), props)
-      case .image(let data, let w, let h, let props):
+      case .image(let data, let w, let h, let drop, let props):
         specialAt[scalars.count] = .object(objects.count)
-        objects.append((.picture(data), w, h))
+        objects.append((.picture(data), w, h, drop))
         try append("\u{FFFC}", props)
       case .textBox(let box, let props):
         guard let drawTextBox else { throw .unsupported("text frames in headers, footers or notes") }
         let drawn = try drawTextBox(box, fieldText)
         specialAt[scalars.count] = .object(objects.count)
-        objects.append((.drawing(drawn.items), box.width, drawn.height))
+        objects.append((.drawing(drawn.items), box.width, drawn.height, 0))
         try append("\u{FFFC}", props)
       case .note(let citation, let body, let props):
         noteAt.append((scalars.count, body))
@@ -433,8 +434,9 @@ struct ParagraphLayout {
       }
       var ascent = 0, descent = 0
       var pieces: [LaidLine.Piece] = []
-      var objectsInLine: [(object: LineObject, x: Double, width: Twips, height: Twips)] = []
+      var objectsInLine: [(object: LineObject, x: Double, width: Twips, height: Twips, drop: Twips)] = []
       var objectAscent = 0
+      var objectDescent = 0
       var pen = xStart
       var r = visible.isEmpty ? Int(info[min(line.range.lowerBound, n - 1)].run) : Int(info[visible.lowerBound].run)
       if visible.isEmpty {
@@ -480,8 +482,9 @@ struct ParagraphLayout {
           let current = gi
           gi += 1
           if case .object(let o) = info[g.cluster].special {
-            objectsInLine.append((objects[o].object, pen, objects[o].width, objects[o].height))
-            objectAscent = max(objectAscent, objects[o].height)
+            objectsInLine.append((objects[o].object, pen, objects[o].width, objects[o].height, objects[o].drop))
+            objectAscent = max(objectAscent, objects[o].height - objects[o].drop)
+            objectDescent = max(objectDescent, objects[o].drop)
             if let last = piece.glyphs.indices.last { piece.glyphs[last].advance += info[g.cluster].advance } else { piece.x += info[g.cluster].advance }
             pen += info[g.cluster].advance
             continue
@@ -531,6 +534,11 @@ struct ParagraphLayout {
         laid.height -= laid.extraBelow
         laid.descent -= laid.extraBelow
         laid.extraBelow = 0
+      }
+      if objectDescent > laid.descent {
+        // A picture hanging below the baseline deepens the line.
+        laid.height += objectDescent - laid.descent
+        laid.descent = objectDescent
       }
       if objectAscent > ascent {
         // A picture taller than the text: as measured in LibreOffice, the spacing the text line gets

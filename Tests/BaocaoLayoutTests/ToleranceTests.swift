@@ -204,3 +204,22 @@ import Testing
     }
   }
 }
+
+/// Pictures in the line (anchored as a character).
+@Suite struct CharacterPictureTests {
+  @Test func withoutAVerticalPositionThePictureHangsFromTheBaseline() throws {
+    func baselines(_ graphic: String) throws -> [Double] {
+      let style = "<style:style style:name=\"fr\" style:family=\"graphic\"><style:graphic-properties \(graphic)/></style:style>"
+      let body = "<text:p>một <draw:frame draw:style-name=\"fr\" text:anchor-type=\"as-char\" svg:width=\"1cm\" svg:height=\"2cm\">"
+        + "<draw:image xlink:href=\"Pictures/gone.png\"/></draw:frame> hai<text:line-break/>ba</text:p>"
+      let laid = try DocumentLayout.layout(LayoutTests.document(body, styles: style), fonts: LayoutTests.catalog)
+      return laid.pages[0].items.compactMap { if case .glyphs(let r) = $0 { r.y } else { nil } }
+    }
+    // On the baseline (LibreOffice's own pictures): the first line grows upwards by the picture.
+    let standing = try baselines("style:vertical-pos=\"top\" style:vertical-rel=\"baseline\"")
+    // No position (Word's): the picture hangs below the first line, pushing the second one down.
+    let hanging = try baselines("")
+    #expect(hanging.first! < standing.first!, "\(hanging) \(standing)")
+    #expect(hanging.last! - hanging.first! > 1134, "\(hanging)")  // 2 cm = 1134 twips below the first baseline
+  }
+}
