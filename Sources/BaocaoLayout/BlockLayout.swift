@@ -238,25 +238,25 @@ extension ParagraphLayout {
         top: y - Double(f.margins.top), bottom: y + Double(f.height + f.margins.bottom), side: .neither)
       let areaLeft = Double(p.props.marginLeft), areaRight = Double(width - p.props.marginRight)
       var leftRoom = o.left - areaLeft, rightRoom = areaRight - o.right
-      func parallel() throws(LayoutError) -> Obstacle.Side {
+      func parallel() -> Obstacle.Side {
         if leftRoom <= 0 { return .right }
         if rightRoom <= 0 { return .left }
-        throw .unsupported("text flowing on both sides of a picture (style:wrap parallel or dynamic)")
+        return .both
       }
       switch f.wrap {
       case nil: o.side = .neither
       case .left: o.side = .left
       case .right: o.side = .right
-      case .parallel: o.side = try parallel()
+      case .parallel: o.side = parallel()
       case .dynamic:
         // Optimal: only sides with 2 cm of room; a frame over 1.5 cm wide keeps text on one side.
         if o.right < areaLeft || o.left > areaRight {
-          o.side = try parallel()
+          o.side = parallel()
         } else {
           if o.right - o.left > 850 { if leftRoom < rightRoom { leftRoom = 0 } else { rightRoom = 0 } }
           if leftRoom < 1134 { leftRoom = 0 }
           if rightRoom < 1134 { rightRoom = 0 }
-          o.side = leftRoom > 0 ? (rightRoom > 0 ? try parallel() : .left) : (rightRoom > 0 ? .right : .neither)
+          o.side = leftRoom > 0 ? (rightRoom > 0 ? parallel() : .left) : (rightRoom > 0 ? .right : .neither)
         }
       }
       out.append(o)

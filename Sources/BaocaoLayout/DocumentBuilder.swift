@@ -803,13 +803,15 @@ final class DocumentBuilder {
   /// A picture or text frame anchored to its paragraph or a character: at the paragraph's top, with
   /// the text below it or running through it. Other wraps and positions are refused by name.
   private func anchoredFrame(_ f: XMLElement, _ g: [String: String], image: ImageData, width: Twips, height: Twips) throws(LayoutError) -> FrameNode {
-    let wrap = g["style:wrap"] ?? "none"
+    // A frame whose styles say nothing gets LibreOffice's default, optimal wrap (measured).
+    let wrap = g["style:wrap"] ?? "dynamic"
     let side: WrapSide?
     switch wrap {
     case "none", "run-through": side = nil
     case "left": side = .left
     case "right": side = .right
-    case "parallel": side = .parallel
+    // LibreOffice does not know "biggest" and keeps its frames' default, parallel (measured).
+    case "parallel", "biggest": side = .parallel
     case "dynamic": side = .dynamic
     default:
       throw .unsupported("text wrapping around a picture or frame (style:wrap '\(wrap)'); anchor it as a character or set wrap to none")
@@ -817,7 +819,8 @@ final class DocumentBuilder {
     if side != nil, let contour = g["style:wrap-contour"], contour == "true" {
       throw .unsupported("text wrapping along a picture's contour (style:wrap-contour)")
     }
-    let vertical = g["style:vertical-pos"] ?? "top"
+    // Where the styles say nothing, LibreOffice places the frame by svg:x and svg:y (measured).
+    let vertical = g["style:vertical-pos"] ?? "from-top"
     guard vertical == "top" || vertical == "from-top" else {
       throw .unsupported("pictures and frames positioned '\(vertical)' in their paragraph")
     }
@@ -825,7 +828,7 @@ final class DocumentBuilder {
       top: Units.twips(g["fo:margin-top"]) ?? 0, bottom: Units.twips(g["fo:margin-bottom"]) ?? 0,
       left: Units.twips(g["fo:margin-left"]) ?? 0, right: Units.twips(g["fo:margin-right"]) ?? 0)
     return FrameNode(
-      image: image, width: width, height: height, horizontal: g["style:horizontal-pos"] ?? "center",
+      image: image, width: width, height: height, horizontal: g["style:horizontal-pos"] ?? "from-left",
       x: Units.twips(f["svg:x"]) ?? 0, y: vertical == "from-top" ? Units.twips(f["svg:y"]) ?? 0 : 0, fromTop: vertical == "from-top",
       margins: margins,
       runThrough: wrap == "run-through", wrap: side, wrapsAnchorOnly: g["style:number-wrapped-paragraphs"] == "1",

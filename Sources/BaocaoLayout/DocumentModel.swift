@@ -177,7 +177,8 @@ enum WrapSide: Equatable {
 /// A frame text flows beside, with its spacing, in the coordinates of the block being laid out (x
 /// from the column's left edge, y from the block's top): the text takes `side` of it.
 struct Obstacle: Equatable {
-  enum Side: Equatable { case left, right, neither }
+  /// `both`: text on either side of it in the same line (parallel, with room on both sides).
+  enum Side: Equatable { case left, right, both, neither }
   var left: Double
   var right: Double
   var top: Double

@@ -260,7 +260,12 @@ struct ParagraphLayout {
     // 4. Greedy first fit, beside the frames the text flows around. Each line's room: where it
     // starts past the indent (a frame on its left), its width, and how far it moved down to clear a
     // frame that left no room.
-    var lines: [(range: Range<Int>, width: Double, ends: Bool, inset: Double, room: Double, gap: Double)] = []
+    // A frame with text on both sides splits a line: the words that do not fit left of it
+    // continue right of it (`jump`: from which scalar, and where, from the line's start).
+    var lines: [(range: Range<Int>, width: Double, ends: Bool, inset: Double, room: Double, gap: Double, jump: (at: Int, edge: Double, to: Double)?)] = []
+    var split: (start: Double, end: Double)? = nil
+    var jumpAt: Int? = nil
+    var splitUnsupported = false
     var lineStart = 0
     var i = 0
     let n = scalars.count
@@ -280,33 +285,44 @@ struct ParagraphLayout {
       lineInset = 0
       lineRoom = available - indent
       lineBelow = nil
+      split = nil
       guard !beside.isEmpty else { return }
       for _ in 0...beside.count {
         var left = -Double.infinity, right = available
         var below: Double? = nil
         var moved = false
+        var middle: (start: Double, end: Double)? = nil
         for o in beside where o.top < lineTop + estimate && o.bottom > lineTop {
           moved = moved || (o.fromAbove && lines.isEmpty)
           switch o.side {
           case .right: left = max(left, o.right)
           case .left: right = min(right, o.left)
+          case .both:
+            if middle != nil { splitUnsupported = true }
+            middle = (o.left, o.right)
           case .neither: left = available
           }
           below = min(below ?? o.bottom, o.bottom)
         }
-        let start = max(indent, left)
+        var start = max(indent, left)
+        if let m = middle {
+          // A side with no room leaves the text the other one.
+          if m.start <= start { start = max(start, m.end) } else if m.end >= right { right = min(right, m.start) } else { split = (m.start - start, m.end - start) }
+        }
         lineBelow = below
         if right - start > 0 || below == nil {
           lineInset = start - indent
           lineRoom = right - start
           return
         }
+        split = nil
         lineGap += below! - lineTop + (moved ? spaceAbove : 0)
         lineTop = below! + (moved ? spaceAbove : 0)
       }
     }
     func endLine(_ range: Range<Int>, _ width: Double, _ ends: Bool) {
-      lines.append((range, width, ends, lineInset, lineRoom, lineGap))
+      lines.append((range, width, ends, lineInset, lineRoom, lineGap, jumpAt.map { ($0, split?.start ?? 0, split?.end ?? 0) }))
+      jumpAt = nil
       lineTop += estimate
       lineGap = 0
     }
@@ -355,6 +371,17 @@ struct ParagraphLayout {
         }
       }
       let w = info[i].advance
+      if let g = split, jumpAt == nil, !isSpace(scalars[i]), x + w - info[i].spacing > g.start + 0.5 {
+        // The part left of the frame is full: the words after its last break go right of it.
+        if let b = lastBreak {
+          jumpAt = b + 1
+          x = g.end + (x - widthAtBreak)
+        } else {
+          jumpAt = lineStart
+          x += g.end
+        }
+        continue
+      }
       if isSpace(scalars[i]) || x + w - info[i].spacing <= lineWidth() + 0.5 {
         x += w
         if info[i].breakAfter {
@@ -364,8 +391,23 @@ struct ParagraphLayout {
         i += 1
         continue
       }
-      // Overflow at scalar i. Beside a frame, a line that cannot hold its first word moves below it.
+      // Overflow at scalar i. Right of a frame with no break since: the line ends where it jumped.
+      if lastBreak == nil || (jumpAt != nil && lastBreak! < jumpAt!), let j = jumpAt, j > lineStart {
+        jumpAt = nil
+        lines.append((lineStart..<j, x, false, lineInset, lineRoom, lineGap, nil))
+        lineStart = j
+        lineTop += estimate
+        lineGap = 0
+        i = lineStart
+        x = 0
+        lastBreak = nil
+        firstLine = false
+        placeLine()
+        continue
+      }
+      // Beside a frame, a line that cannot hold its first word moves below it.
       if lastBreak == nil, let below = lineBelow {
+        jumpAt = nil
         let again = lines.isEmpty && beside.contains { $0.fromAbove && $0.bottom == below } ? spaceAbove : 0
         lineGap += below - lineTop + again
         lineTop = below + again
@@ -375,17 +417,18 @@ struct ParagraphLayout {
         continue
       }
       if let b = lastBreak {
-        lines.append((lineStart..<(b + 1), widthAtBreak, false, lineInset, lineRoom, lineGap))
+        lines.append((lineStart..<(b + 1), widthAtBreak, false, lineInset, lineRoom, lineGap, jumpAt.map { ($0, split?.start ?? 0, split?.end ?? 0) }))
         lineStart = b + 1
         // LibreOffice starts the next line after the whole run of blanks (no-break spaces too).
         while lineStart < n, scalars[lineStart] == 0xA0 || isSpace(scalars[lineStart]) { lineStart += 1 }
       } else if i > lineStart {
-        lines.append((lineStart..<i, x, false, lineInset, lineRoom, lineGap))
+        lines.append((lineStart..<i, x, false, lineInset, lineRoom, lineGap, jumpAt.map { ($0, split?.start ?? 0, split?.end ?? 0) }))
         lineStart = i
       } else {
-        lines.append((lineStart..<(i + 1), w, false, lineInset, lineRoom, lineGap))
+        lines.append((lineStart..<(i + 1), w, false, lineInset, lineRoom, lineGap, jumpAt.map { ($0, split?.start ?? 0, split?.end ?? 0) }))
         lineStart = i + 1
       }
+      jumpAt = nil
       lineTop += estimate
       lineGap = 0
       i = lineStart
@@ -397,6 +440,8 @@ struct ParagraphLayout {
     if lineStart < n || lines.isEmpty || lines.last?.ends == true {
       endLine(lineStart..<n, x, true)
     }
+
+    if splitUnsupported { throw .unsupported("text flowing on both sides of two pictures in one line") }
 
     // 5. Position glyphs per line.
     var out: [LaidLine] = []
@@ -421,10 +466,28 @@ struct ParagraphLayout {
         spaces = visible.filter { $0 > lastTab && isSpace(scalars[$0]) }.count
       }
       let indent = Double(isFirst ? props.textIndent : 0) + line.inset
-      let room = line.room - used
+      var room = line.room - used
       let align: TextAlign = isLast ? (props.align == .justify ? (props.alignLast == .justify ? .justify : props.alignLast) : props.align) : props.align
       var xStart = indent
       var extraPerSpace = 0.0
+      // Split by a frame: the part left of it is full (justified to its edge); the part right of it
+      // is aligned alone.
+      var leftExtra = 0.0
+      var leftEnd = visible.upperBound
+      if let jump = line.jump {
+        guard align == .start || align == .justify else {
+          throw .unsupported("centred or right-aligned text on both sides of a picture")
+        }
+        leftEnd = jump.at
+        while leftEnd > visible.lowerBound, isSpace(scalars[leftEnd - 1]) { leftEnd -= 1 }
+        let left = visible.lowerBound..<max(visible.lowerBound, leftEnd)
+        let leftUsed = left.reduce(0.0) { $0 + info[$1].advance }
+        let leftSpaces = left.filter { isSpace(scalars[$0]) }.count
+        let rightPart = jump.at..<max(jump.at, visible.upperBound)
+        room = line.room - jump.to - rightPart.reduce(0.0) { $0 + info[$1].advance }
+        spaces = rightPart.filter { isSpace(scalars[$0]) }.count
+        if align == .justify, leftSpaces > 0 { leftExtra = max(0, (jump.edge - leftUsed) / Double(leftSpaces)) }
+      }
       switch align {
       case .start: break
       case .center: xStart += (room / 2).rounded(.down)
@@ -452,7 +515,11 @@ struct ParagraphLayout {
       while k < drawnEnd {
         r = Int(info[k].run)
         let run = runs[r]
-        let segEnd = min(run.range.upperBound, drawnEnd)
+        var segEnd = min(run.range.upperBound, drawnEnd)
+        if let jump = line.jump {
+          if k == jump.at { pen = indent + jump.to }
+          if k < jump.at { segEnd = min(segEnd, jump.at) }
+        }
         // Text sets the line's height; a picture or frame alone on it sets only its ascent (below).
         if k < visible.upperBound
           && !(k..<min(segEnd, visible.upperBound)).allSatisfy({ if case .object = info[$0].special { true } else { false } })
@@ -512,7 +579,9 @@ struct ParagraphLayout {
             continue
           }
           var adv = Double(g.advance) * scale
-          if isSpace(scalars[g.cluster]) && g.cluster < visible.upperBound { adv += extraPerSpace }
+          if isSpace(scalars[g.cluster]) && g.cluster < visible.upperBound {
+            if let jump = line.jump, g.cluster < jump.at { adv += g.cluster < leftEnd ? leftExtra : 0 } else { adv += extraPerSpace }
+          }
           // The cluster's text goes with its first glyph.
           let repeatGlyph = current > 0 && run.glyphs[current - 1].cluster == g.cluster
           if !repeatGlyph { adv += info[g.cluster].spacing }

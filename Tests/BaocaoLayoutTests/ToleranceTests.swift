@@ -191,9 +191,14 @@ import Testing
     #expect(glyphRight.prefix(2).allSatisfy { $0 <= 1701 + 4 * 567 + 1 }, "\(glyphRight.prefix(3))")
   }
 
-  @Test func textOnBothSidesIsRefusedByName() {
-    #expect(throws: LayoutError.unsupported("text flowing on both sides of a picture (style:wrap parallel or dynamic)")) {
-      try DocumentLayout.layout(Self.document(wrap: "parallel", position: "center", width: "4cm"), fonts: LayoutTests.catalog)
+  @Test func centredTextOnBothSidesIsRefusedByName() {
+    let style = "<style:style style:name=\"fr\" style:family=\"graphic\"><style:graphic-properties style:wrap=\"parallel\""
+      + " style:horizontal-pos=\"center\" style:vertical-pos=\"top\"/></style:style>"
+      + "<style:style style:name=\"C\" style:family=\"paragraph\"><style:paragraph-properties fo:text-align=\"center\"/></style:style>"
+    let body = "<text:p text:style-name=\"C\"><draw:frame draw:style-name=\"fr\" text:anchor-type=\"paragraph\" svg:width=\"4cm\" svg:height=\"3cm\">"
+      + "<draw:image xlink:href=\"Pictures/gone.png\"/></draw:frame>" + (1...160).map { "chữ\($0)" }.joined(separator: " ") + "</text:p>"
+    #expect(throws: LayoutError.unsupported("centred or right-aligned text on both sides of a picture")) {
+      try DocumentLayout.layout(LayoutTests.document(body, styles: style), fonts: LayoutTests.catalog)
     }
   }
 
@@ -221,5 +226,32 @@ import Testing
     let hanging = try baselines("")
     #expect(hanging.first! < standing.first!, "\(hanging) \(standing)")
     #expect(hanging.last! - hanging.first! > 1134, "\(hanging)")  // 2 cm = 1134 twips below the first baseline
+  }
+}
+
+/// Text on both sides of a picture, and frames whose styles say nothing.
+@Suite struct TwoSidedWrapTests {
+  @Test func wordsThatDoNotFitLeftOfACentredPictureContinueRightOfIt() throws {
+    let laid = try DocumentLayout.layout(TextWrapTests.document(wrap: "parallel", position: "center", width: "4cm"), fonts: LayoutTests.catalog)
+    let runs = laid.pages[0].items.compactMap { item -> (x: Double, y: Double, end: Double)? in
+      guard case .glyphs(let r) = item else { return nil }
+      return (r.x, r.y, r.x + r.glyphs.reduce(0) { $0 + $1.advance })
+    }
+    // Body 16 cm from 3 cm (1701 twips): the picture takes 9 cm to 13 cm (5103 to 7371 twips).
+    let beside = runs.filter { $0.x > 5103 }
+    #expect(!beside.isEmpty && beside.allSatisfy { $0.x >= 7371 - 1 }, "\(runs)")
+    #expect(runs.filter { $0.x < 5103 && $0.y <= beside.last!.y }.allSatisfy { $0.end <= 5103 + 1 })
+    // Each such line has its two parts on one baseline.
+    #expect(Set(beside.map(\.y)).isSubset(of: Set(runs.filter { $0.x < 5103 }.map(\.y))))
+  }
+
+  @Test func aFrameWithoutStylesStandsBySvgXAndGetsOptimalWrap() throws {
+    let body = "<text:p><draw:frame text:anchor-type=\"paragraph\" svg:width=\"4cm\" svg:height=\"3cm\" svg:y=\"1cm\">"
+      + "<draw:image xlink:href=\"Pictures/gone.png\"/></draw:frame>" + (1...160).map { "chữ\($0)" }.joined(separator: " ") + "</text:p>"
+    let laid = try DocumentLayout.layout(LayoutTests.document(body), fonts: LayoutTests.catalog)
+    let starts = TextWrapTests.lineStarts(laid)
+    // At the left edge, 1 cm down: the first lines start at the margin, those beside it right of it.
+    #expect(abs(starts[0].x - 1701) < 1)
+    #expect(starts.contains { abs($0.x - (1701 + 2268)) < 1 }, "\(starts)")
   }
 }
