@@ -83,7 +83,7 @@ final class DocumentBuilder {
     if let styles = parts.styles {
       do { stylesRoot = try XMLTree.parse(styles) } catch { throw .badDocument("styles.xml: \(error)") }
       base.addFontFaces(stylesRoot?.first("office:font-face-decls"))
-      base.add(stylesRoot?.first("office:styles"), automatic: false)
+      base.add(stylesRoot?.first("office:styles"), automatic: false, unlinked: stylesRoot?.first("office:master-styles") == nil)
       // Page layouts live among styles.xml's automatic styles; master pages in its master styles.
       for e in stylesRoot?.first("office:automatic-styles")?.all("style:page-layout") ?? [] {
         if let n = e["style:name"] { base.pageLayouts[n] = e }

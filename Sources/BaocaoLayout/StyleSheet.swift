@@ -101,7 +101,10 @@ final class StyleSheet {
     return trimmed.isEmpty ? list : trimmed
   }
 
-  func add(_ container: XMLElement?, automatic isAutomatic: Bool) {
+  /// `unlinked`: the named styles keep none of their parents' properties. LibreOffice links a named
+  /// style to its parent only when it reads the master styles, so a styles part without
+  /// office:master-styles leaves each on the default style alone (measured).
+  func add(_ container: XMLElement?, automatic isAutomatic: Bool, unlinked: Bool = false) {
     guard let container else { return }
     for e in container.elements {
       switch e.name {
@@ -109,6 +112,7 @@ final class StyleSheet {
         guard let name = e["style:name"], let family = e["style:family"] else { continue }
         var s = Self.style(e, name: name, family: family)
         s.automatic = isAutomatic
+        if unlinked && !isAutomatic { s.parent = nil }
         if isAutomatic { automatic[Key(family: family, name: name)] = s } else { common[Key(family: family, name: name)] = s }
       case "style:default-style":
         guard let family = e["style:family"] else { continue }

@@ -255,3 +255,22 @@ import Testing
     #expect(starts.contains { abs($0.x - (1701 + 2268)) < 1 }, "\(starts)")
   }
 }
+
+/// Styles as LibreOffice links them.
+@Suite struct StyleLinkTests {
+  @Test func withoutMasterStylesNamedStylesKeepNoParent() throws {
+    let styles = "<style:style style:name=\"Big\" style:family=\"paragraph\"><style:text-properties fo:font-size=\"20pt\"/></style:style>"
+      + "<style:style style:name=\"Child\" style:family=\"paragraph\" style:parent-style-name=\"Big\"><style:text-properties fo:font-weight=\"bold\"/></style:style>"
+    func size(_ parts: DocumentParts) throws -> Twips? {
+      let laid = try DocumentLayout.layout(parts, fonts: LayoutTests.catalog)
+      return laid.pages[0].items.compactMap { if case .glyphs(let r) = $0 { r.size } else { nil } }.first
+    }
+    let linked = LayoutTests.document("<text:p text:style-name=\"Child\">chữ</text:p>", styles: styles)
+    #expect(try size(linked) == 400)
+    // The same document with no office:master-styles: the child keeps only its own properties.
+    let xml = String(decoding: linked.content, as: UTF8.self).replacingOccurrences(
+      of: "<office:master-styles><style:master-page style:name=\"Standard\" style:page-layout-name=\"pm1\"/></office:master-styles>", with: "")
+    let bytes = Array(xml.utf8)
+    #expect(try size(DocumentParts(content: bytes, styles: bytes, meta: bytes, settings: nil)) == 240)
+  }
+}
