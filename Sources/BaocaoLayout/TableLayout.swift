@@ -20,6 +20,11 @@ struct TableLayout {
     var isLast: Bool
     /// Separated borders (no table:border-model="collapsing"): each row holds its bottom border too.
     var separate = false
+    /// With collapsing borders, the room above every cell's content, the same across the row.
+    var sharedTop: Twips? = nil
+    /// With collapsing borders, the room below: the largest bottom padding, and on the table's last
+    /// row the largest bottom border.
+    var sharedBottom: Twips? = nil
 
     /// The height of the row's first line in every cell: what must fit for the row to start on a page.
     var firstLineHeight: Twips {
@@ -28,13 +33,29 @@ struct TableLayout {
 
     /// Borders as LibreOffice measures them: a row holds its top border; with collapsing borders the
     /// bottom border only on the table's last row (the next row's top border is the shared line).
-    func topSpace(_ c: CellPart) -> Twips { c.cell.borders.topSpace }
-    func bottomSpace(_ c: CellPart) -> Twips { c.cell.borders.padding.bottom + (isLast || separate ? c.cell.borders.bottom?.width ?? 0 : 0) }
+    func topSpace(_ c: CellPart) -> Twips { sharedTop ?? c.cell.borders.topSpace }
+    func bottomSpace(_ c: CellPart) -> Twips {
+      sharedBottom ?? c.cell.borders.padding.bottom + (isLast || separate ? c.cell.borders.bottom?.width ?? 0 : 0)
+    }
 
-    static func measure(_ cells: [CellPart], minHeight: Twips, fixed: Twips?, keepTogether: Bool, isLast: Bool, separate: Bool = false) -> RowPart {
+    /// `above`: the thickest bottom border of the row above (collapsing borders). As LibreOffice
+    /// measures collapsing borders (SwRowFrame::Format): every cell's content starts below the
+    /// thickest of the row's own top borders and paddings, or of the row above's bottom borders
+    /// and the row's paddings; the last row's bottom border comes below its minimum height.
+    static func measure(
+      _ cells: [CellPart], minHeight: Twips, fixed: Twips?, keepTogether: Bool, isLast: Bool, separate: Bool = false, above: Twips = 0
+    ) -> RowPart {
       var row = RowPart(cells: cells, height: 0, minHeight: minHeight, keepTogether: keepTogether, isLast: isLast, separate: separate)
+      var lastBorder: Twips = 0
+      if !separate && !cells.isEmpty {
+        let paddingTop = cells.map(\.cell.borders.padding.top).max() ?? 0
+        row.sharedTop = max(cells.map(\.cell.borders.topSpace).max() ?? 0, above + paddingTop)
+        row.sharedBottom = cells.map(\.cell.borders.padding.bottom).max() ?? 0
+        if isLast { lastBorder = cells.map { $0.cell.borders.bottom?.width ?? 0 }.max() ?? 0 }
+      }
       let content = cells.map { row.topSpace($0) + $0.contentHeight + row.bottomSpace($0) }.max() ?? 0
-      row.height = fixed ?? max(minHeight, content)
+      row.height = fixed ?? max(minHeight, content) + lastBorder
+      if lastBorder > 0 { row.sharedBottom! += lastBorder }
       return row
     }
 
@@ -199,10 +220,11 @@ struct TableLayout {
     var measured: [RowPart] = []
     for (index, row) in t.rows.enumerated() {
       let single = rowCells[index].filter { $0.cell.rowSpan <= 1 }
+      let above = index > 0 ? rowCells[index - 1].map { $0.cell.borders.bottom?.width ?? 0 }.max() ?? 0 : 0
       // A row of fixed height never splits across pages (LibreOffice moves it whole).
       var part = RowPart.measure(
         single, minHeight: row.minHeight, fixed: row.fixedHeight, keepTogether: row.keepTogether || row.fixedHeight != nil, isLast: index == last,
-        separate: !t.props.collapsing)
+        separate: !t.props.collapsing, above: above)
       part.cells = rowCells[index]
       if let fixed = row.fixedHeight {
         // A row of fixed height prints only the lines that start above its cells' print area's
@@ -274,7 +296,7 @@ struct TableLayout {
         items.append(.rect(x: left, y: top, width: Double(c.width), height: Double(frameHeight), color: bg))
       }
       let b = c.cell.borders
-      var contentTop = frameTop + b.topSpace
+      var contentTop = frameTop + row.topSpace(c)
       let free = frameHeight - row.topSpace(c) - row.bottomSpace(c) - c.contentHeight
       if c.cell.verticalAlign == "middle" { contentTop += max(0, free) / 2 } else if c.cell.verticalAlign == "bottom" { contentTop += max(0, free) }
       let contentLeft = Double(x + c.x + (row.separate ? b.leftSpace : b.padding.left))

@@ -274,3 +274,28 @@ import Testing
     #expect(try size(DocumentParts(content: bytes, styles: bytes, meta: bytes, settings: nil)) == 240)
   }
 }
+
+/// Collapsing table borders measured as LibreOffice measures them (SwRowFrame::Format).
+@Suite struct CollapsingBorderTests {
+  @Test func aRowsContentStartsBelowTheThickestBorderAboveIt() throws {
+    // Row 1's cells have a 3 pt bottom border; row 2 has no top border: its text still starts
+    // 3 pt (60 twips) down, in every cell, the same as below a 3 pt top border of its own.
+    let cell = { (style: String, text: String) in
+      "<table:table-cell table:style-name=\"\(style)\" office:value-type=\"string\"><text:p>\(text)</text:p></table:table-cell>"
+    }
+    let styles = "<style:style style:name=\"T\" style:family=\"table\"><style:table-properties style:width=\"10cm\" table:border-model=\"collapsing\"/></style:style>"
+      + "<style:style style:name=\"Thick\" style:family=\"table-cell\"><style:table-cell-properties fo:padding=\"0cm\" fo:border-bottom=\"3pt solid #000000\"/></style:style>"
+      + "<style:style style:name=\"Own\" style:family=\"table-cell\"><style:table-cell-properties fo:padding=\"0cm\" fo:border-top=\"3pt solid #000000\"/></style:style>"
+      + "<style:style style:name=\"None\" style:family=\"table-cell\"><style:table-cell-properties fo:padding=\"0cm\"/></style:style>"
+    let body = "<table:table table:style-name=\"T\"><table:table-column table:number-columns-repeated=\"2\"/>"
+      + "<table:table-row>" + cell("Thick", "một") + cell("Thick", "hai") + "</table:table-row>"
+      + "<table:table-row>" + cell("None", "ba") + cell("None", "bốn") + "</table:table-row>"
+      + "<table:table-row>" + cell("Own", "năm") + cell("None", "sáu") + "</table:table-row></table:table>"
+    let laid = try DocumentLayout.layout(LayoutTests.document(body, styles: styles), fonts: LayoutTests.catalog)
+    let baselines = laid.pages[0].items.compactMap { if case .glyphs(let r) = $0 { r.y } else { nil } }
+    #expect(baselines.count == 6)
+    #expect(baselines[2] == baselines[3] && baselines[4] == baselines[5], "\(baselines)")
+    #expect(baselines[2] - baselines[0] == 276 + 60, "\(baselines)")
+    #expect(baselines[4] - baselines[2] == 276 + 60, "\(baselines)")
+  }
+}
