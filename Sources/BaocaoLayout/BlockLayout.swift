@@ -67,7 +67,7 @@ extension ParagraphLayout {
     let left = Double(props.marginLeft)
     let right = Double(width - props.marginRight)
     let contentLeft = left + Double(b.leftSpace)
-    let own = try wrappingObstacles(p, width: width, spaceBefore: spaceBefore)
+    let own = try wrappingObstacles(p, width: width, spaceBefore: spaceBefore, fieldText: fieldText)
     let lines: [LaidLine]
     if let made, beside.isEmpty, own.isEmpty {
       lines = made
@@ -203,7 +203,7 @@ extension ParagraphLayout {
   /// The frame stands among the paragraph's lines: text flows beside it, or (no wrap, placed below
   /// the paragraph's top) the lines it meets move below it while those above stay.
   static func takesTextAround(_ f: FrameNode) -> Bool {
-    !f.runThrough && (f.wrap != nil || (f.y > 0 && f.textBox == nil && f.line == nil))
+    !f.runThrough && (f.wrap != nil || (f.y > 0 && f.line == nil))
   }
 
   /// Where a frame text flows around stands, from the top of the paragraph's first box: from the
@@ -227,15 +227,23 @@ extension ParagraphLayout {
 
   /// The paragraph's frames its text flows beside, with their spacing, in its boxes' coordinates,
   /// on the side LibreOffice gives the text (SwTextFly::GetSurroundForTextWrap).
-  func wrappingObstacles(_ p: ParagraphNode, width: Twips, spaceBefore: Twips) throws(LayoutError) -> [Obstacle] {
+  func wrappingObstacles(
+    _ p: ParagraphNode, width: Twips, spaceBefore: Twips, fieldText: (Field) -> String
+  ) throws(LayoutError) -> [Obstacle] {
     var out: [Obstacle] = []
     for f in p.frames where Self.takesTextAround(f) {
-      if f.textBox != nil || f.line != nil { throw .unsupported("text wrapping around a text frame or a line") }
+      if f.line != nil { throw .unsupported("text wrapping around a line") }
+      // A text frame is as tall as its content unless its height is fixed.
+      var height = f.height
+      if let box = f.textBox {
+        guard let drawTextBox else { throw .unsupported("text frames in headers, footers or notes") }
+        height = try drawTextBox(box, fieldText).height
+      }
       let x = Double(Self.frameX(f, props: p.props, width: width))
       let y = Double(Self.frameY(f, props: p.props, spaceBefore: spaceBefore))
       var o = Obstacle(
         left: x - Double(f.margins.left), right: x + Double(f.width + f.margins.right),
-        top: y - Double(f.margins.top), bottom: y + Double(f.height + f.margins.bottom), side: .neither)
+        top: y - Double(f.margins.top), bottom: y + Double(height + f.margins.bottom), side: .neither)
       let areaLeft = Double(p.props.marginLeft), areaRight = Double(width - p.props.marginRight)
       var leftRoom = o.left - areaLeft, rightRoom = areaRight - o.right
       func parallel() -> Obstacle.Side {

@@ -843,6 +843,11 @@ final class DocumentBuilder {
       throw .unsupported("text frames anchored to the \(anchor) (draw:text-box; anchor them to the paragraph or as a character)")
     }
     let g = sheet.merged("style:graphic-properties", family: "graphic", name: f["draw:style-name"])
+    // Where a text frame stands and how text goes around it without a style of its own is not
+    // known (LibreOffice's defaults for text frames differ from those for pictures).
+    if anchor != "as-char", f["draw:style-name"].flatMap({ sheet.style(family: "graphic", name: $0) }) == nil {
+      throw .unsupported("text frames without a graphic style (draw:style-name)")
+    }
     guard let width = Units.twips(f["svg:width"]) ?? Units.twips(box["fo:min-width"]) else {
       throw .unsupported("text frames whose width follows their content (draw:text-box without svg:width)")
     }
