@@ -276,7 +276,13 @@ final class DocumentBuilder {
       case "draw:frame", "draw:a", "draw:custom-shape", "draw:rect", "draw:line", "draw:g":
         throw .unsupported("drawings and frames anchored to the page (\(e.name))")
       default:
-        throw .unsupported("the element <\(e.name)> in the document body")
+        // A foreign element's paragraphs are shown; an unknown text: element is left out (measured).
+        if !Self.showsTextOfUnknown(e.name) { throw .unsupported("the element <\(e.name)> in the document body") }
+        if e.name.hasPrefix("text:") || e.name.hasPrefix("loext:") {
+          warnings.add("the element <\(e.name)> is left out, as in LibreOffice")
+          continue
+        }
+        out += try blocks(in: e, sheet: sheet, body: body)
       }
     }
     return out
@@ -630,11 +636,25 @@ final class DocumentBuilder {
           state.lastWasSpace = false
         case "draw:custom-shape", "draw:rect", "draw:g", "draw:ellipse", "draw:polygon", "draw:polyline", "draw:path":
           throw .unsupported("drawing shapes in a paragraph (\(c.name))")
+        case "text:p", "text:h":
+          // A paragraph inside a paragraph: LibreOffice leaves it out, text and all (measured).
+          warnings.add("the paragraph nested inside another paragraph is left out, as in LibreOffice")
         default:
-          throw .unsupported("the element <\(c.name)> inside a paragraph")
+          // Elements of other vocabularies (and text: elements LibreOffice does not know) show their
+          // text, as in LibreOffice; those of ODF's drawing, form and field vocabularies are refused.
+          guard Self.showsTextOfUnknown(c.name) else { throw .unsupported("the element <\(c.name)> inside a paragraph") }
+          try inlines(c, props: props, sheet: sheet, into: node, state: &state)
         }
       }
     }
+  }
+
+  /// An element LibreOffice does not know, whose text it shows: not of ODF's drawing, form, field,
+  /// table, office or presentation vocabularies.
+  static func showsTextOfUnknown(_ name: String) -> Bool {
+    guard let colon = name.firstIndex(of: ":") else { return true }
+    return !["draw", "field", "form", "office", "table", "presentation", "dr3d", "chart", "math", "svg", "style"]
+      .contains(String(name[..<colon]))
   }
 
   // MARK: - Tracked changes

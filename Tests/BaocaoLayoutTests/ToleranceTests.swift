@@ -299,3 +299,27 @@ import Testing
     #expect(baselines[4] - baselines[2] == 276 + 60, "\(baselines)")
   }
 }
+
+/// Elements LibreOffice does not know, shown as it shows them.
+@Suite struct UnknownElementTests {
+  @Test func foreignAndUnknownTextElementsShowTheirTextNestedParagraphsDoNot() throws {
+    let body = "<text:p>A1 <foo:bar xmlns:foo=\"urn:example\">FOREIGN <text:span>SPAN</text:span></foo:bar> A2</text:p>"
+      + "<text:p>B1 <text:p>NESTED</text:p> B2</text:p><text:p>C1 <text:userdefined>USERDEF</text:userdefined> C2</text:p>"
+      + "<text:userdefined>BODY</text:userdefined><foo:block xmlns:foo=\"urn:example\"><text:p>INBLOCK</text:p></foo:block>"
+    let laid = try DocumentLayout.layout(LayoutTests.document(body), fonts: LayoutTests.catalog)
+    let text = laid.pages[0].items.compactMap { item -> String? in
+      guard case .glyphs(let run) = item else { return nil }
+      return run.glyphs.indices.map { run.text(of: $0) }.joined()
+    }.joined(separator: "|")
+    #expect(text.contains("FOREIGN") && text.contains("SPAN") && text.contains("USERDEF") && text.contains("INBLOCK"), "\(text)")
+    #expect(!text.contains("NESTED") && !text.contains("BODY"), "\(text)")
+    #expect(laid.warnings.contains("the paragraph nested inside another paragraph is left out, as in LibreOffice"))
+  }
+
+  @Test func formFieldsStillRefusedByName() {
+    let body = "<text:p>a <field:fieldmark xmlns:field=\"urn:openoffice:names:experimental:ooo-ms-interop:xmlns:field:1.0\" text:name=\"x\"/></text:p>"
+    #expect(throws: LayoutError.unsupported("the element <field:fieldmark> inside a paragraph")) {
+      try DocumentLayout.layout(LayoutTests.document(body), fonts: LayoutTests.catalog)
+    }
+  }
+}
