@@ -18,6 +18,10 @@ struct PageStyle {
   var footer: [Block]? = nil
   var footerMinHeight: Twips = 0
   var footerSpacing: Twips = 0
+  /// style:dynamic-spacing: the spacing is eaten by content that needs the room, as LibreOffice
+  /// does (the frame is then max(min-height, content) tall).
+  var headerDynamicSpacing = false
+  var footerDynamicSpacing = false
   var footerMarginLeft: Twips = 0
   var footerMarginRight: Twips = 0
   var nextStyle: String?
@@ -106,6 +110,7 @@ struct PageStyle {
         if let c = h["fo:background-color"], c != "transparent" { throw .unsupported("a background behind the header") }
         s.headerMinHeight = Units.twips(h["fo:min-height"]) ?? Units.twips(h["svg:height"]) ?? 0
         s.headerSpacing = Units.twips(h["fo:margin-bottom"]) ?? 0
+        s.headerDynamicSpacing = h["style:dynamic-spacing"] == "true"
         s.headerMarginLeft = Units.twips(h["fo:margin-left"]) ?? 0
         s.headerMarginRight = Units.twips(h["fo:margin-right"]) ?? 0
       }
@@ -114,6 +119,7 @@ struct PageStyle {
         if let c = f["fo:background-color"], c != "transparent" { throw .unsupported("a background behind the footer") }
         s.footerMinHeight = Units.twips(f["fo:min-height"]) ?? Units.twips(f["svg:height"]) ?? 0
         s.footerSpacing = Units.twips(f["fo:margin-top"]) ?? 0
+        s.footerDynamicSpacing = f["style:dynamic-spacing"] == "true"
         s.footerMarginLeft = Units.twips(f["fo:margin-left"]) ?? 0
         s.footerMarginRight = Units.twips(f["fo:margin-right"]) ?? 0
       }

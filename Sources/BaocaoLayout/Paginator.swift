@@ -171,15 +171,20 @@ final class Paginator {
   private func frameHeights(_ s: PageStyle, _ variant: PageStyle.Variant) throws(LayoutError) -> (Twips, Twips) {
     let key = FrameKey(style: s.name, variant: variant)
     if let h = headerHeights[key] { return h }
-    func height(_ blocks: [Block]?, minHeight: Twips, spacing: Twips, width: Twips) throws(LayoutError) -> Twips {
+    func height(_ blocks: [Block]?, minHeight: Twips, spacing: Twips, dynamic: Bool, width: Twips) throws(LayoutError) -> Twips {
       guard let blocks else { return 0 }
       let content = try stack(blocks, width: width, fieldText: { _ in "9" }).reduce(0) { $0 + $1.height }
-      // LibreOffice's frame: at least fo:min-height, spacing to the body included (measured).
-      return max(minHeight, content + spacing)
+      // LibreOffice's frame: at least fo:min-height, spacing to the body included, or eaten by the
+      // content with dynamic spacing (measured).
+      return dynamic ? max(minHeight, content) : max(minHeight, content + spacing)
     }
     let h = (
-      try height(s.header(variant), minHeight: s.headerMinHeight, spacing: s.headerSpacing, width: s.bodyWidth - s.headerMarginLeft - s.headerMarginRight),
-      try height(s.footer(variant), minHeight: s.footerMinHeight, spacing: s.footerSpacing, width: s.bodyWidth - s.footerMarginLeft - s.footerMarginRight))
+      try height(
+        s.header(variant), minHeight: s.headerMinHeight, spacing: s.headerSpacing, dynamic: s.headerDynamicSpacing,
+        width: s.bodyWidth - s.headerMarginLeft - s.headerMarginRight),
+      try height(
+        s.footer(variant), minHeight: s.footerMinHeight, spacing: s.footerSpacing, dynamic: s.footerDynamicSpacing,
+        width: s.bodyWidth - s.footerMarginLeft - s.footerMarginRight))
     headerHeights[key] = h
     return h
   }
@@ -239,7 +244,11 @@ final class Paginator {
         let width = s.bodyWidth - s.footerMarginLeft - s.footerMarginRight
         let boxes = try stack(footer, width: width, fieldText: fieldText)
         let content = boxes.reduce(0) { $0 + $1.height }
-        var top = s.height - s.marginBottom - max(s.footerMinHeight, content + s.footerSpacing) + s.footerSpacing
+        // The spacing above the text: all of it, or with dynamic spacing what the content leaves of
+        // the minimum height.
+        let gap = s.footerDynamicSpacing ? min(s.footerSpacing, max(0, s.footerMinHeight - content)) : s.footerSpacing
+        let frame = s.footerDynamicSpacing ? max(s.footerMinHeight, content) : max(s.footerMinHeight, content + s.footerSpacing)
+        var top = s.height - s.marginBottom - frame + gap
         for box in boxes {
           p.items.append(box.items, movedBy: Double(left + s.footerMarginLeft), Double(top))
           top += box.height

@@ -323,3 +323,23 @@ import Testing
     }
   }
 }
+
+/// Header and footer frames as LibreOffice sizes them.
+@Suite struct HeaderSpacingTests {
+  @Test func dynamicSpacingIsEatenByTheContent() throws {
+    func bodyTop(dynamic: Bool) throws -> Double {
+      let layout = LayoutTests.defaultPageLayout + "<style:header-style><style:header-footer-properties fo:min-height=\"0.5cm\""
+        + " fo:margin-bottom=\"1cm\" style:dynamic-spacing=\"\(dynamic)\"/></style:header-style>"
+      var parts = LayoutTests.document("<text:p>Thân</text:p>", pageLayout: layout)
+      let xml = String(decoding: parts.content, as: UTF8.self).replacingOccurrences(
+        of: "<style:master-page style:name=\"Standard\" style:page-layout-name=\"pm1\"/>",
+        with: "<style:master-page style:name=\"Standard\" style:page-layout-name=\"pm1\"><style:header><text:p>Đầu trang</text:p></style:header></style:master-page>")
+      parts = DocumentParts(content: Array(xml.utf8), styles: Array(xml.utf8), meta: Array(xml.utf8), settings: nil)
+      let laid = try DocumentLayout.layout(parts, fonts: LayoutTests.catalog)
+      return laid.pages[0].items.compactMap { if case .glyphs(let r) = $0 { r.y } else { nil } }.max()!
+    }
+    // One 276-twip header line: without dynamic spacing the frame is max(283, 276 + 567) = 843 tall,
+    // with it max(283, 276) = 283: the body starts 560 twips higher.
+    #expect(try bodyTop(dynamic: false) - bodyTop(dynamic: true) == 560)
+  }
+}
