@@ -3,8 +3,8 @@ import Foundation
 
 /// Date and time fields that are not fixed: LibreOffice shows the date and time of loading the
 /// document, formatted by the field's data style (number:date-style, number:time-style) in its
-/// language. Numeric formats are printed in any language; names of months and weekdays, and the
-/// locale's own order, in Vietnamese and English (what our documents use); anything else is refused.
+/// language. Vietnamese and English as measured in LibreOffice; other languages' names of months
+/// and weekdays, order and short date from ICU (CLDR).
 struct DateFields {
   /// The document's language, from the default paragraph style; LibreOffice's own default otherwise.
   var language = "en"
@@ -27,7 +27,13 @@ struct DateFields {
     let parts = Self.calendar.dateComponents([.year, .month, .day, .weekday, .hour, .minute, .second], from: date)
     let lang = style?["number:language"] ?? language
     let ctry = style?["number:country"] ?? (style?["number:language"] == nil ? country : "")
-    // A format "from the language" (number:format-source) is the language's own short format.
+    // A format "from the language" (number:format-source) is the language's own short format; for a
+    // style holding a time, LibreOffice's own time format, which is not known here.
+    if let style, style["number:format-source"] == "language",
+      style.elements.contains(where: { ["number:hours", "number:minutes", "number:seconds", "number:am-pm"].contains($0.name) })
+    {
+      throw .unsupported("times in the language's own format (number:format-source) in date fields")
+    }
     guard let style, style["number:format-source"] != "language" else {
       // No format: the language's short date (or time).
       return time ?? (field.name == "text:time")
@@ -155,8 +161,31 @@ struct DateFields {
     switch (language, country) {
     case ("vi", _), ("en", "GB"): return "\(d)/\(m)/\(y)"
     case ("en", "US"), ("en", ""): return "\(p.month!)/\(p.day!)/\(y)"  // 12/4/26, as LibreOffice shows it
-    default: throw .unsupported("date fields without a format in '\(language)-\(country)'")
+    default:
+      // The locale's short date from ICU (CLDR), with a two-digit year as in LibreOffice's own
+      // short dates ("dd.MM.yy" in German).
+      let f = formatter(language, country)
+      f.dateStyle = .short
+      f.timeStyle = .none
+      var pattern = f.dateFormat ?? ""
+      guard !pattern.isEmpty, let date = Calendar(identifier: .gregorian).date(from: p) else {
+        throw .unsupported("date fields without a format in '\(language)-\(country)'")
+      }
+      if !pattern.contains("yy") { pattern = pattern.replacingOccurrences(of: "y", with: "yy") }
+      pattern = pattern.replacingOccurrences(of: "yyyy", with: "yy")
+      f.dateFormat = pattern
+      return f.string(from: date)
     }
+  }
+
+  /// A formatter for the language's (and country's) ICU locale, in UTC (components are formatted as
+  /// they are).
+  private static func formatter(_ language: String, _ country: String) -> DateFormatter {
+    let f = DateFormatter()
+    f.locale = Locale(identifier: country.isEmpty ? language : language + "_" + country)
+    f.timeZone = TimeZone(identifier: "UTC")
+    f.calendar = Calendar(identifier: .gregorian)
+    return f
   }
 
   private static func monthName(_ m: Int, long: Bool, language: String) throws(LayoutError) -> String {
@@ -165,7 +194,12 @@ struct DateFields {
     case "en":
       let names = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
       return long ? names[m - 1] : String(names[m - 1].prefix(3))
-    default: throw .unsupported("month names in '\(language)' in date fields")
+    default:
+      // Other languages' names from ICU (CLDR), as they stand in a date.
+      let f = formatter(language, "")
+      let names = long ? f.monthSymbols : f.shortMonthSymbols
+      guard names.count >= m, !language.isEmpty else { throw .unsupported("month names in '\(language)' in date fields") }
+      return names[m - 1]
     }
   }
 
@@ -175,7 +209,11 @@ struct DateFields {
     case "en":
       let names = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
       return long ? names[w - 1] : String(names[w - 1].prefix(3))
-    default: throw .unsupported("weekday names in '\(language)' in date fields")
+    default:
+      let f = formatter(language, "")
+      let names = long ? f.weekdaySymbols : f.shortWeekdaySymbols
+      guard names.count >= w, !language.isEmpty else { throw .unsupported("weekday names in '\(language)' in date fields") }
+      return names[w - 1]
     }
   }
 }

@@ -516,6 +516,9 @@ final class DocumentBuilder {
         switch c.name {
         case "text:span":
           try inlines(c, props: try spanProps(c["text:style-name"], over: props, sheet: sheet), sheet: sheet, into: node, state: &state)
+        case "text:time" where c["style:data-style-name"].flatMap({ sheet.dataStyles[$0] })?.name == "number:date-style":
+          // LibreOffice shows such a field its own way (today's date, even when fixed; measured).
+          throw .unsupported("time fields formatted as dates")
         case "text:date" where c["text:fixed"] != "true", "text:time" where c["text:fixed"] != "true":
           let style = c["style:data-style-name"].flatMap { sheet.dataStyles[$0] }
           node.inlines.append(.text(try dates(sheet).text(of: c, style: style), props))

@@ -343,3 +343,21 @@ import Testing
     #expect(try bodyTop(dynamic: false) - bodyTop(dynamic: true) == 560)
   }
 }
+
+/// Date fields in languages measured nowhere here take their names and short dates from ICU.
+@Suite struct DateFieldLocaleTests {
+  @Test func germanNamesAndShortDateComeFromICU() throws {
+    let styles = "<number:date-style style:name=\"Long\" number:language=\"de\" number:country=\"DE\">"
+      + "<number:day/><number:text>. </number:text><number:month number:style=\"long\" number:textual=\"true\"/>"
+      + "<number:text> </number:text><number:year number:style=\"long\"/></number:date-style>"
+      + "<number:date-style style:name=\"Lang\" number:language=\"de\" number:country=\"DE\" number:format-source=\"language\"><number:day/></number:date-style>"
+    let body = "<text:p><text:date style:data-style-name=\"Long\"/>|<text:date style:data-style-name=\"Lang\"/></text:p>"
+    let now = DateComponents(calendar: Calendar(identifier: .gregorian), timeZone: .current, year: 2026, month: 12, day: 4, hour: 9).date!
+    let laid = try DocumentLayout.layout(LayoutTests.document(body, styles: styles), fonts: LayoutTests.catalog, now: now)
+    let text = laid.pages[0].items.compactMap { item -> String? in
+      guard case .glyphs(let run) = item else { return nil }
+      return run.glyphs.indices.map { run.text(of: $0) }.joined()
+    }.joined()
+    #expect(text == "4. Dezember 2026|04.12.26", "\(text)")
+  }
+}
