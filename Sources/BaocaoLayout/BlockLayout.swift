@@ -124,7 +124,7 @@ extension ParagraphLayout {
         if !joinedAbove {
           if let t = b.top {
             let y = Double(top) + Double(t.width) / 2
-            items.append(.line(x1: left, y1: y, x2: right, y2: y, width: Double(t.width), color: t.color))
+            items += t.items(x1: left, y1: y, x2: right, y2: y, outside: -1)
           }
           top += b.topSpace
         }
@@ -170,7 +170,7 @@ extension ParagraphLayout {
       if i == lines.count - 1 && !joinedBelow {
         if let bt = b.bottom {
           let y = Double(height + b.padding.bottom) + Double(bt.width) / 2
-          items.append(.line(x1: left, y1: y, x2: right, y2: y, width: Double(bt.width), color: bt.color))
+          items += bt.items(x1: left, y1: y, x2: right, y2: y, outside: 1)
         }
         height += b.bottomSpace
       }
@@ -178,11 +178,11 @@ extension ParagraphLayout {
       let boxTop = Double(i == 0 && !joinedAbove ? spaceBefore : 0)
       if let l = b.left {
         let x = left + Double(l.width) / 2
-        items.append(.line(x1: x, y1: boxTop, x2: x, y2: Double(height), width: Double(l.width), color: l.color))
+        items += l.items(x1: x, y1: boxTop, x2: x, y2: Double(height), outside: -1)
       }
       if let r = b.right {
         let x = right - Double(r.width) / 2
-        items.append(.line(x1: x, y1: boxTop, x2: x, y2: Double(height), width: Double(r.width), color: r.color))
+        items += r.items(x1: x, y1: boxTop, x2: x, y2: Double(height), outside: 1)
       }
       if let bg = props.background {
         items.insert(.rect(x: left, y: boxTop, width: right - left, height: Double(height) - boxTop, color: bg), at: 0)

@@ -93,13 +93,13 @@ final class Paginator {
       y += line.height
     }
     // Borders inside the frame's edges.
-    if let t = b.top { items.append(.line(x1: 0, y1: Double(t.width) / 2, x2: w, y2: Double(t.width) / 2, width: Double(t.width), color: t.color)) }
+    if let t = b.top { items += t.items(x1: 0, y1: Double(t.width) / 2, x2: w, y2: Double(t.width) / 2, outside: -1) }
     if let bt = b.bottom {
-      items.append(.line(x1: 0, y1: h - Double(bt.width) / 2, x2: w, y2: h - Double(bt.width) / 2, width: Double(bt.width), color: bt.color))
+      items += bt.items(x1: 0, y1: h - Double(bt.width) / 2, x2: w, y2: h - Double(bt.width) / 2, outside: 1)
     }
-    if let l = b.left { items.append(.line(x1: Double(l.width) / 2, y1: 0, x2: Double(l.width) / 2, y2: h, width: Double(l.width), color: l.color)) }
+    if let l = b.left { items += l.items(x1: Double(l.width) / 2, y1: 0, x2: Double(l.width) / 2, y2: h, outside: -1) }
     if let r = b.right {
-      items.append(.line(x1: w - Double(r.width) / 2, y1: 0, x2: w - Double(r.width) / 2, y2: h, width: Double(r.width), color: r.color))
+      items += r.items(x1: w - Double(r.width) / 2, y1: 0, x2: w - Double(r.width) / 2, y2: h, outside: 1)
     }
     return (items, height)
   }
@@ -590,11 +590,11 @@ final class Paginator {
     let top = Double(y)
     let end = Double(y + b.bottomSpace)
     if let bg = prev.props.background { page.items.append(.rect(x: left, y: top, width: right - left, height: end - top, color: bg)) }
-    if let l = b.left { page.items.append(.line(x1: left + Double(l.width) / 2, y1: top, x2: left + Double(l.width) / 2, y2: end, width: Double(l.width), color: l.color)) }
-    if let r = b.right { page.items.append(.line(x1: right - Double(r.width) / 2, y1: top, x2: right - Double(r.width) / 2, y2: end, width: Double(r.width), color: r.color)) }
+    if let l = b.left { page.items += l.items(x1: left + Double(l.width) / 2, y1: top, x2: left + Double(l.width) / 2, y2: end, outside: -1) }
+    if let r = b.right { page.items += r.items(x1: right - Double(r.width) / 2, y1: top, x2: right - Double(r.width) / 2, y2: end, outside: 1) }
     if let bt = b.bottom {
       let ly = top + Double(b.padding.bottom) + Double(bt.width) / 2
-      page.items.append(.line(x1: left, y1: ly, x2: right, y2: ly, width: Double(bt.width), color: bt.color))
+      page.items += bt.items(x1: left, y1: ly, x2: right, y2: ly, outside: 1)
     }
     y += b.bottomSpace
   }

@@ -146,13 +146,45 @@ struct TextProps: Equatable {
 struct BorderLine: Equatable {
   var width: Twips
   var color: RGB
+  var pattern: Pattern = .solid
+
+  /// How the line is drawn: one solid line, or two (the inner, a gap, the outer line, from
+  /// style:border-line-width).
+  enum Pattern: Equatable {
+    case solid
+    case double(inner: Twips, gap: Twips, outer: Twips)
+  }
+
+  /// The items drawing this border centred on the segment from (x1, y1) to (x2, y2), horizontal or
+  /// vertical; `outside`: the side away from the content (-1 above or left, +1 below or right),
+  /// where a double border's outer line goes. Dotted and dashed borders are refused when read.
+  func items(x1: Double, y1: Double, x2: Double, y2: Double, outside: Double) -> [DisplayItem] {
+    let w = Double(width)
+    switch pattern {
+    case .solid:
+      return [.line(x1: x1, y1: y1, x2: x2, y2: y2, width: w, color: color)]
+    case .double(let inner, let gap, let outer):
+      let total = Double(inner + gap + outer)
+      let scale = total > 0 ? w / total : 0
+      let (i, o) = (Double(inner) * scale, Double(outer) * scale)
+      let outerShift = outside * (w - o) / 2, innerShift = -outside * (w - i) / 2
+      if y1 == y2 {
+        return [.line(x1: x1, y1: y1 + outerShift, x2: x2, y2: y2 + outerShift, width: o, color: color),
+          .line(x1: x1, y1: y1 + innerShift, x2: x2, y2: y2 + innerShift, width: i, color: color)]
+      }
+      return [.line(x1: x1 + outerShift, y1: y1, x2: x2 + outerShift, y2: y2, width: o, color: color),
+        .line(x1: x1 + innerShift, y1: y1, x2: x2 + innerShift, y2: y2, width: i, color: color)]
+    }
+  }
 
   /// "0.5pt solid #000000"; nil for "none" or a zero width. Read from the bytes: tables ask for
   /// many borders.
-  static func parse(_ text: String?) throws(LayoutError) -> BorderLine? {
+  /// `lineWidths`: style:border-line-width ("inner gap outer") for a double border.
+  static func parse(_ text: String?, lineWidths: String? = nil) throws(LayoutError) -> BorderLine? {
     guard var text, text != "none", text != "hidden" else { return nil }
     var width: Twips = 0
     var color = RGB.black
+    var pattern = Pattern.solid
     let refused: String? = text.withUTF8 { b -> String? in
       var k = 0
       while k < b.count {
@@ -162,15 +194,20 @@ struct BorderLine: Equatable {
         guard k > start else { break }
         let part = UnsafeBufferPointer(rebasing: b[start..<k])
         if let t = Units.twips(bytes: part) { width = t } else if let c = Units.color(bytes: part) { color = c }
+        else if part.elementsEqual("double".utf8) { pattern = .double(inner: 1, gap: 1, outer: 1) }
         else if refusedStyles.contains(where: { $0.elementsEqual(part) }) { return String(decoding: part, as: UTF8.self) }
       }
       return nil
     }
     if let refused { throw .unsupported("\(refused) borders") }
-    return width > 0 ? BorderLine(width: width, color: color) : nil
+    if case .double = pattern {
+      let parts = (lineWidths ?? "").split(separator: " ").compactMap { Units.twips(String($0)) }
+      pattern = parts.count == 3 ? .double(inner: parts[0], gap: parts[1], outer: parts[2]) : .double(inner: 1, gap: 1, outer: 1)
+    }
+    return width > 0 ? BorderLine(width: width, color: color, pattern: pattern) : nil
   }
 
-  private static let refusedStyles = ["double", "dotted", "dashed", "groove", "ridge", "inset", "outset"].map { Array($0.utf8) }
+  private static let refusedStyles = ["dotted", "dashed", "groove", "ridge", "inset", "outset"].map { Array($0.utf8) }
 }
 
 struct Box: Equatable {
@@ -189,11 +226,14 @@ struct Borders: Equatable {
 
   static func read(_ a: [String: String]) throws(LayoutError) -> Borders {
     var b = Borders()
-    let all = try BorderLine.parse(a["fo:border"])
-    b.top = a["fo:border-top"] != nil ? try BorderLine.parse(a["fo:border-top"]) : all
-    b.bottom = a["fo:border-bottom"] != nil ? try BorderLine.parse(a["fo:border-bottom"]) : all
-    b.left = a["fo:border-left"] != nil ? try BorderLine.parse(a["fo:border-left"]) : all
-    b.right = a["fo:border-right"] != nil ? try BorderLine.parse(a["fo:border-right"]) : all
+    func side(_ name: String) throws(LayoutError) -> BorderLine? {
+      let widths = a["style:border-line-width-" + name] ?? a["style:border-line-width"]
+      return try BorderLine.parse(a["fo:border-" + name] ?? a["fo:border"], lineWidths: widths)
+    }
+    b.top = try side("top")
+    b.bottom = try side("bottom")
+    b.left = try side("left")
+    b.right = try side("right")
     let p = Units.twips(a["fo:padding"]) ?? 0
     b.padding = Box(
       top: Units.twips(a["fo:padding-top"]) ?? p, bottom: Units.twips(a["fo:padding-bottom"]) ?? p,

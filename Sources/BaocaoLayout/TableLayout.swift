@@ -305,22 +305,24 @@ struct TableLayout {
         contentTop += box.height
       }
       // Borders sit on the cell's edges, so that neighbours' borders coincide (collapsing model).
-      if let t = b.top { Segment(x1: left, y1: top, x2: right, y2: top, line: t).add(to: &horizontal) }
-      if let bt = b.bottom { Segment(x1: left, y1: bottom, x2: right, y2: bottom, line: bt).add(to: &horizontal) }
-      if let l = b.left { Segment(x1: left, y1: top, x2: left, y2: bottom, line: l).add(to: &vertical) }
-      if let r = b.right { Segment(x1: right, y1: top, x2: right, y2: bottom, line: r).add(to: &vertical) }
+      if let t = b.top { Segment(x1: left, y1: top, x2: right, y2: top, line: t, outside: -1).add(to: &horizontal) }
+      if let bt = b.bottom { Segment(x1: left, y1: bottom, x2: right, y2: bottom, line: bt, outside: 1).add(to: &horizontal) }
+      if let l = b.left { Segment(x1: left, y1: top, x2: left, y2: bottom, line: l, outside: -1).add(to: &vertical) }
+      if let r = b.right { Segment(x1: right, y1: top, x2: right, y2: bottom, line: r, outside: 1).add(to: &vertical) }
     }
     // After the whole row's backgrounds, as LibreOffice paints them: a neighbour's background no
     // longer hides half of a shared border, which can then be drawn once, and a row's top and
     // bottom edges as one line each where the cells' borders continue one another.
     for segment in horizontal + vertical {
-      items.append(.line(x1: segment.x1, y1: segment.y1, x2: segment.x2, y2: segment.y2, width: Double(segment.line.width), color: segment.line.color))
+      items += segment.line.items(x1: segment.x1, y1: segment.y1, x2: segment.x2, y2: segment.y2, outside: segment.outside)
     }
   }
 
   private struct Segment {
     var x1, y1, x2, y2: Double
     var line: BorderLine
+    /// The side away from the cell it was drawn for (a double border's outer line goes there).
+    var outside: Double
 
     /// Added to a row's segments: dropped if drawn already, or joined to the one it continues.
     func add(to segments: inout [Segment]) {

@@ -361,3 +361,19 @@ import Testing
     #expect(text == "4. Dezember 2026|04.12.26", "\(text)")
   }
 }
+
+/// Double borders: two lines in the border's width, the outer one away from the content.
+@Suite struct DoubleBorderTests {
+  @Test func aDoubleBorderIsTwoLinesWithTheOuterOneOutside() throws {
+    let border = try #require(try BorderLine.parse("0.3cm double #000000", lineWidths: "0.05cm 0.15cm 0.1cm"))
+    // 0.3 cm is 170 twips: the outer line (0.1 cm of 0.3) on top for a top border, the inner below.
+    let items = border.items(x1: 0, y1: 1000, x2: 500, y2: 1000, outside: -1)
+    let lines = items.compactMap { item -> (y: Double, width: Double)? in
+      if case .line(_, let y1, _, _, let w, _) = item { (y1, w) } else { nil }
+    }
+    #expect(lines.count == 2)
+    #expect(lines[0].y < 1000 && lines[1].y > 1000, "\(lines)")
+    #expect(abs(lines[0].width - 170.0 / 3 * 1) < 1 && abs(lines[1].width - 170.0 / 6) < 1, "\(lines)")
+    #expect(throws: LayoutError.unsupported("dotted borders")) { try BorderLine.parse("0.05pt dotted #000000") }
+  }
+}
