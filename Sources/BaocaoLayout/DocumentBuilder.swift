@@ -1503,7 +1503,9 @@ struct CompatibilitySettings {
 
   /// Reads the items from settings.xml (or a flat document, whose settings come first) by their
   /// names, without parsing the whole file.
-  init(_ settings: [UInt8]) {
+  init(_ whole: [UInt8]) {
+    // A flat document's settings come before its styles and body: its first 2 MB are enough.
+    let settings = whole.count > 2_000_000 ? Array(whole.prefix(2_000_000)) : whole
     // LibreOffice knows its settings sets by their qualified names (ooo:configuration-settings):
     // without the ooo prefix bound to OpenOffice.org's namespace, it reads none of them.
     guard Self.find(Array("xmlns:ooo=\"http://openoffice.org/2004/office\"".utf8), in: settings) != nil else { return }
