@@ -193,8 +193,8 @@ extension ParagraphLayout {
       boxes.append(LineBox(height: height, items: items, slack: line.extraBelow, notes: line.notes))
     }
     // The paragraphs after flow beside its frames too, unless only the anchor paragraph may.
-    let after = own.enumerated().map { k, o in
-      p.frames.filter(Self.takesTextAround)[k].wrapsAnchorOnly ? Obstacle(left: o.left, right: o.right, top: o.top, bottom: o.bottom, side: .neither) : o
+    let after = zip(own, p.frames.filter(Self.takesTextAround)).map { o, f in
+      f.wrapsAnchorOnly ? Obstacle(left: o.left, right: o.right, top: o.top, bottom: o.bottom, side: .neither) : o
     }
     return ParagraphBoxes(
       boxes: boxes, spaceAfter: props.marginBottom, props: props, spaceBefore: spaceBefore, joinedBelow: joinedBelow, obstacles: after)

@@ -679,6 +679,7 @@ final class DocumentBuilder {
     var color: RGB
   }
   private var trackedChanges: [String: TrackedChange] = [:]
+  var showsTrackedChanges: Bool { !trackedChanges.isEmpty }
   /// The insertions and attribute changes the text being read lies in.
   private var openChanges: [String] = []
 

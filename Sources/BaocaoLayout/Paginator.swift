@@ -269,10 +269,13 @@ final class Paginator {
         }
       }
       p.items += state.items
-      for k in p.items.indices {
-        guard case .mark(PlaceMark.changeBar, _, let y, _, let height) = p.items[k] else { continue }
-        let x = Double(left - PlaceMark.changeBarDistance)
-        p.items[k] = .line(x1: x, y1: y, x2: x, y2: y + height, width: 2, color: .black)
+      // Change bars, only where the document shows tracked changes.
+      if builder.showsTrackedChanges {
+        for k in p.items.indices {
+          guard case .mark(PlaceMark.changeBar, _, let y, _, let height) = p.items[k] else { continue }
+          let x = Double(left - PlaceMark.changeBarDistance)
+          p.items[k] = .line(x1: x, y1: y, x2: x, y2: y + height, width: 2, color: .black)
+        }
       }
       out.append(p)
     }

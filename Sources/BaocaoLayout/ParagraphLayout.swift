@@ -273,6 +273,9 @@ struct ParagraphLayout {
     var lineInset = 0.0, lineRoom = available - Double(props.textIndent), lineGap = 0.0
     var lineTop = 0.0
     var lineBelow: Double? = nil
+    var x = 0.0
+    var lastBreak: Int? = nil  // index after which the line may end
+    var widthAtBreak = 0.0
     // Lines are measured against the frames at the height of a line of the paragraph's own font.
     let estimate: Double = {
       var l = LaidLine(ascent: baseMetrics.ascent, descent: baseMetrics.descent, height: baseMetrics.height)
@@ -320,26 +323,28 @@ struct ParagraphLayout {
         lineTop = below! + (moved ? spaceAbove : 0)
       }
     }
+    /// Ends a line with the room and jump it was laid out with; the next one starts below it.
     func endLine(_ range: Range<Int>, _ width: Double, _ ends: Bool) {
       lines.append((range, width, ends, lineInset, lineRoom, lineGap, jumpAt.map { ($0, split?.start ?? 0, split?.end ?? 0) }))
       jumpAt = nil
       lineTop += estimate
       lineGap = 0
     }
+    /// Starts the next line at lineStart.
+    func startLine() {
+      i = lineStart
+      x = 0
+      lastBreak = nil
+      firstLine = false
+      placeLine()
+    }
     placeLine()
     func lineWidth() -> Double { lineRoom }
-    var x = 0.0
-    var lastBreak: Int? = nil  // index after which the line may end
-    var widthAtBreak = 0.0
     while i < n {
       if info[i].special == .lineBreak {
         endLine(lineStart..<(i + 1), x, true)
-        i += 1
-        lineStart = i
-        x = 0
-        lastBreak = nil
-        firstLine = false
-        placeLine()
+        lineStart = i + 1
+        startLine()
         continue
       }
       if info[i].special == .tab {
@@ -394,15 +399,9 @@ struct ParagraphLayout {
       // Overflow at scalar i. Right of a frame with no break since: the line ends where it jumped.
       if lastBreak == nil || (jumpAt != nil && lastBreak! < jumpAt!), let j = jumpAt, j > lineStart {
         jumpAt = nil
-        lines.append((lineStart..<j, x, false, lineInset, lineRoom, lineGap, nil))
+        endLine(lineStart..<j, x, false)
         lineStart = j
-        lineTop += estimate
-        lineGap = 0
-        i = lineStart
-        x = 0
-        lastBreak = nil
-        firstLine = false
-        placeLine()
+        startLine()
         continue
       }
       // Beside a frame, a line that cannot hold its first word moves below it.
@@ -417,25 +416,18 @@ struct ParagraphLayout {
         continue
       }
       if let b = lastBreak {
-        lines.append((lineStart..<(b + 1), widthAtBreak, false, lineInset, lineRoom, lineGap, jumpAt.map { ($0, split?.start ?? 0, split?.end ?? 0) }))
+        endLine(lineStart..<(b + 1), widthAtBreak, false)
         lineStart = b + 1
         // LibreOffice starts the next line after the whole run of blanks (no-break spaces too).
         while lineStart < n, scalars[lineStart] == 0xA0 || isSpace(scalars[lineStart]) { lineStart += 1 }
       } else if i > lineStart {
-        lines.append((lineStart..<i, x, false, lineInset, lineRoom, lineGap, jumpAt.map { ($0, split?.start ?? 0, split?.end ?? 0) }))
+        endLine(lineStart..<i, x, false)
         lineStart = i
       } else {
-        lines.append((lineStart..<(i + 1), w, false, lineInset, lineRoom, lineGap, jumpAt.map { ($0, split?.start ?? 0, split?.end ?? 0) }))
+        endLine(lineStart..<(i + 1), w, false)
         lineStart = i + 1
       }
-      jumpAt = nil
-      lineTop += estimate
-      lineGap = 0
-      i = lineStart
-      x = 0
-      lastBreak = nil
-      firstLine = false
-      placeLine()
+      startLine()
     }
     if lineStart < n || lines.isEmpty || lines.last?.ends == true {
       endLine(lineStart..<n, x, true)

@@ -212,12 +212,10 @@ public enum PDFWriter {
         {
           startX = (previous.x * 1000).rounded(.up) / 1000
         }
-        if let last = glyphs.last {
-          let before = glyphs.dropLast().reduce(0.0) { $0 + $1.advance } / 20
-          previousRunEnd = (startX + before + FontRegistry.width(of: last.id, in: widths) * size / 1000, baseline)
-        }
         out.number(startX); out.space(); out.number(baseline); out.append(" Td [(")
         let entry = fonts.used[f]
+        // Where text extraction will end this run: the shaped advances, then the last glyph's width.
+        var advanced = 0.0, lastWidth = 0.0
         for k in glyphs.indices {
           let g = glyphs[k].id
           // A glyph whose ToUnicode entry says other text: this place says its own.
@@ -231,6 +229,7 @@ public enum PDFWriter {
           if ownText { out.append(")] TJ EMC [(") }
           // TJ moves by the font's own width; the difference to the shaped advance is an adjustment.
           let natural = FontRegistry.width(of: g, in: widths) * size / 1000
+          if k < glyphs.count - 1 { advanced += glyphs[k].advance } else { lastWidth = natural }
           let adjust = (natural - glyphs[k].advance / 20) * 1000 / size
           if abs(adjust) >= 0.001 && k < glyphs.count - 1 {
             out.append(") ")
@@ -239,6 +238,7 @@ public enum PDFWriter {
           }
         }
         out.append(")] TJ ET\n")
+        if !glyphs.isEmpty { previousRunEnd = (startX + advanced / 20 + lastWidth, baseline) }
       }
     }
     return out.bytes

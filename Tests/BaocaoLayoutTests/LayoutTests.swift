@@ -109,6 +109,14 @@ import Testing
 
   static let defaultPageLayout = "<style:page-layout-properties fo:page-width=\"21cm\" fo:page-height=\"29.7cm\" fo:margin-top=\"2cm\" fo:margin-bottom=\"2cm\" fo:margin-left=\"3cm\" fo:margin-right=\"2cm\"/>"
 
+  /// The text of each glyph run on the document's pages, in drawing order.
+  static func runTexts(_ laid: LaidOutDocument) -> [String] {
+    laid.pages.flatMap(\.items).compactMap { item -> String? in
+      guard case .glyphs(let run) = item else { return nil }
+      return run.glyphs.indices.map { run.text(of: $0) }.joined()
+    }
+  }
+
   static func document(_ body: String, styles: String = "", pageLayout: String = defaultPageLayout) -> DocumentParts {
     let xml = """
       <?xml version="1.0" encoding="UTF-8"?>
@@ -448,10 +456,7 @@ import Testing
     }
     // Other languages' names come from ICU (CLDR): French abbreviates September "sept.".
     let french = try DocumentLayout.layout(Self.document("<text:p><text:date style:data-style-name=\"French\">x</text:date></text:p>", styles: styles), fonts: Self.catalog, now: now)
-    let frenchText = french.pages.flatMap(\.items).compactMap { item -> String? in
-      guard case .glyphs(let run) = item else { return nil }
-      return run.glyphs.indices.map { run.text(of: $0) }.joined()
-    }.joined()
+    let frenchText = Self.runTexts(french).joined()
     #expect(frenchText == "sept.", "\(frenchText)")
   }
 

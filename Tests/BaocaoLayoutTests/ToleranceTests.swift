@@ -40,10 +40,7 @@ import Testing
       + "<text:label text:value=\"một\"/><text:label text:value=\"hai\" text:current-selected=\"true\"/>hai</text:drop-down>"
       + " <text:user-field-input text:name=\"u\">ba</text:user-field-input></text:p>"
     let laid = try DocumentLayout.layout(LayoutTests.document(body), fonts: LayoutTests.catalog)
-    let text = laid.pages[0].items.compactMap { item -> String? in
-      guard case .glyphs(let run) = item else { return nil }
-      return run.glyphs.indices.map { run.text(of: $0) }.joined()
-    }.joined()
+    let text = LayoutTests.runTexts(laid).joined()
     #expect(text == "A vào hai ba", "\(text)")
   }
 }
@@ -307,10 +304,7 @@ import Testing
       + "<text:p>B1 <text:p>NESTED</text:p> B2</text:p><text:p>C1 <text:userdefined>USERDEF</text:userdefined> C2</text:p>"
       + "<text:userdefined>BODY</text:userdefined><foo:block xmlns:foo=\"urn:example\"><text:p>INBLOCK</text:p></foo:block>"
     let laid = try DocumentLayout.layout(LayoutTests.document(body), fonts: LayoutTests.catalog)
-    let text = laid.pages[0].items.compactMap { item -> String? in
-      guard case .glyphs(let run) = item else { return nil }
-      return run.glyphs.indices.map { run.text(of: $0) }.joined()
-    }.joined(separator: "|")
+    let text = LayoutTests.runTexts(laid).joined(separator: "|")
     #expect(text.contains("FOREIGN") && text.contains("SPAN") && text.contains("USERDEF") && text.contains("INBLOCK"), "\(text)")
     #expect(!text.contains("NESTED") && !text.contains("BODY"), "\(text)")
     #expect(laid.warnings.contains("the paragraph nested inside another paragraph is left out, as in LibreOffice"))
@@ -354,10 +348,7 @@ import Testing
     let body = "<text:p><text:date style:data-style-name=\"Long\"/>|<text:date style:data-style-name=\"Lang\"/></text:p>"
     let now = DateComponents(calendar: Calendar(identifier: .gregorian), timeZone: .current, year: 2026, month: 12, day: 4, hour: 9).date!
     let laid = try DocumentLayout.layout(LayoutTests.document(body, styles: styles), fonts: LayoutTests.catalog, now: now)
-    let text = laid.pages[0].items.compactMap { item -> String? in
-      guard case .glyphs(let run) = item else { return nil }
-      return run.glyphs.indices.map { run.text(of: $0) }.joined()
-    }.joined()
+    let text = LayoutTests.runTexts(laid).joined()
     #expect(text == "4. Dezember 2026|04.12.26", "\(text)")
   }
 }
