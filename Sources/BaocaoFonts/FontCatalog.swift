@@ -35,6 +35,8 @@ public final class FontCatalog: @unchecked Sendable {
     var family: String
     var bold: Bool
     var italic: Bool
+    /// Opened on demand from a file fontconfig named (not found scanning the folders).
+    var onDemand = false
   }
 
   public let directories: [String]
@@ -139,13 +141,18 @@ public final class FontCatalog: @unchecked Sendable {
     if let f = opened[path] { return f.isTrueType ? f : nil }
     guard let f = Font(path: path), f.isTrueType else { return nil }
     opened[path] = f
-    entries.append(Entry(path: path, family: f.family.lowercased(), bold: f.bold, italic: f.italic))
+    entries.append(Entry(path: path, family: f.family.lowercased(), bold: f.bold, italic: f.italic, onDemand: true))
     return f
   }
 
-  /// The best face of a family in the catalog. Called with the lock held.
+  /// The best face of a family in the catalog. Faces opened on demand count only in their own style:
+  /// which of them were opened depends on the order fonts were asked for (both cores ask), so a
+  /// closest face is chosen among the folders' fonts alone, or left to fontconfig. Called with the
+  /// lock held.
   private func face(of family: String, bold: Bool, italic: Bool) -> Font? {
-    let faces = entries.filter { $0.family == family }
+    var faces = entries.filter { $0.family == family }
+    if let exact = faces.first(where: { $0.bold == bold && $0.italic == italic }) { return opened[exact.path] }
+    faces.removeAll(where: \.onDemand)
     guard !faces.isEmpty else { return nil }
     let best = faces.first { $0.bold == bold && $0.italic == italic }
       ?? faces.first { $0.bold == bold } ?? faces.first { !$0.bold && !$0.italic } ?? faces[0]
