@@ -192,9 +192,12 @@ public final class Font: @unchecked Sendable {
   }
 
   /// True when the font maps the scalar to a glyph.
-  public func covers(_ scalar: UInt32) -> Bool {
+  public func covers(_ scalar: UInt32) -> Bool { glyph(for: scalar) != nil }
+
+  /// The font's own glyph for the scalar, unshaped.
+  public func glyph(for scalar: UInt32) -> UInt32? {
     var g: hb_codepoint_t = 0
-    return hb_font_get_nominal_glyph(hbFont, scalar, &g) != 0
+    return hb_font_get_nominal_glyph(hbFont, scalar, &g) != 0 ? g : nil
   }
 
   /// The unshaped advance of a glyph, in font units (what a PDF widths array holds).

@@ -148,9 +148,11 @@ extension ParagraphLayout {
           let top = baseline - Double(piece.rise + piece.ascent)
           items.append(.rect(x: contentLeft + piece.x, y: top, width: piece.width, height: Double(piece.ascent + piece.descent), color: h))
         }
-        items.append(.glyphs(GlyphRun(
+        var run = GlyphRun(
           font: piece.font, size: piece.size, color: piece.color, x: contentLeft + piece.x, y: baseline - Double(piece.rise),
-          glyphs: piece.glyphs, source: piece.source)))
+          glyphs: piece.glyphs, source: piece.source)
+        run.endsWord = piece.endsWord
+        items.append(.glyphs(run))
         for (on, double, dy) in [
           (piece.underline, piece.doubleUnderline, Double(piece.size) / 8), (piece.strike, piece.doubleStrike, -Double(piece.size) / 4),
         ] where on {

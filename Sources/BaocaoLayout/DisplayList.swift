@@ -32,6 +32,11 @@ public struct GlyphRun: Sendable {
   /// The baseline origin of the first glyph.
   public var x: Double
   public var y: Double
+  /// Text extraction sees a word end after the run. LibreOffice paints an underline by drawing
+  /// blanks across the underlined portion after its text, so a word in its PDFs ends wherever an
+  /// underlined portion does ("Em|p|ty" with only "p" underlined reads "Emp ty"); doing the same
+  /// keeps search and copy of our PDFs word for word the same as of LibreOffice's.
+  public var endsWord = false
 
   public var font: Font { shaped.font }
   public var glyphs: [PlacedGlyph] { shaped.glyphs }

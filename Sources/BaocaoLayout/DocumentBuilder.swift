@@ -473,17 +473,70 @@ final class DocumentBuilder {
 
   struct InlineState {
     var lastWasSpace = true
+    /// Inside a hyperlink: its character style's layers (see linkLayers).
+    var link: [[String: String]]? = nil
+    /// What LibreOffice's text portions would tell apart here: the spans, links and fields around
+    /// (ParagraphNode.portionKeys).
+    var portion: [String] = []
+    var portions = 0
   }
 
-  func spanProps(_ name: String?, over base: TextProps, sheet: StyleSheet) throws(LayoutError) -> TextProps {
+  /// Enters a span, link or field that LibreOffice keeps as an attribute of its own (nil: one it
+  /// does not); returns what to restore on leaving.
+  func enterPortion(_ key: String?, node: ParagraphNode, state: inout InlineState) -> [String] {
+    let outer = state.portion
+    if let key { state.portion.append(key) }
+    node.portionKeys[node.inlines.count] = state.portion.joined(separator: "\u{1}")
+    return outer
+  }
+
+  func leavePortion(_ outer: [String], node: ParagraphNode, state: inout InlineState) {
+    state.portion = outer
+    node.portionKeys[node.inlines.count] = outer.joined(separator: "\u{1}")
+  }
+
+  /// What tells a span's attribute apart, as LibreOffice loads an .odt: a named style by its name,
+  /// an automatic one by its properties (documents may repeat them under several names), leaving
+  /// out the revision ids LibreOffice stores (they never split text). Nil for a span that sets nothing.
+  func portionKey(of name: String?, sheet: StyleSheet) -> String? {
+    guard let name, let style = sheet.style(family: "text", name: name) else { return nil }
+    guard style.automatic else { return "style:" + name }
+    let props = (style.properties["style:text-properties"] ?? [:]).filter { !$0.key.hasPrefix("officeooo:") }
+    if props.isEmpty && style.parent == nil { return nil }
+    return (style.parent ?? "") + props.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ";")
+  }
+
+  /// LibreOffice's own "Internet Link" character style, for documents that do not define it.
+  static let builtInLinkStyle = ["fo:color": "#000080", "style:text-underline-style": "solid"]
+
+  /// The character style a hyperlink's text gets: its own text:style-name, else the document's
+  /// "Internet link" style, else LibreOffice's built-in one (navy, underlined).
+  func linkLayers(_ link: XMLElement, sheet: StyleSheet) -> [[String: String]] {
+    for name in [link["text:style-name"], "Internet_20_link"] {
+      if let name, sheet.style(family: "text", name: name) != nil {
+        return sheet.chain(family: "text", name: name).compactMap { $0.properties["style:text-properties"] }
+      }
+    }
+    return [Self.builtInLinkStyle]
+  }
+
+  /// The properties of text in a span of style `name`. Inside a hyperlink, as LibreOffice shows
+  /// it, the link's style wins over the span's named styles, and the span's automatic (hard)
+  /// formatting wins over the link's.
+  func spanProps(_ name: String?, over base: TextProps, sheet: StyleSheet, link: [[String: String]]? = nil) throws(LayoutError) -> TextProps {
     guard let name else { return base }
     var p = base
-    for style in sheet.chain(family: "text", name: name) {
-      guard var layer = style.properties["style:text-properties"], !layer.isEmpty else { continue }
+    func apply(_ style: StyleSheet.Style) throws(LayoutError) {
+      guard var layer = style.properties["style:text-properties"], !layer.isEmpty else { return }
       // LibreOffice ignores a relative size in an automatic (hard) character style; a named style's applies.
       if style.automatic, let v = layer["fo:font-size"], v.hasSuffix("%") { layer["fo:font-size"] = nil }
       try p.apply(layer, fonts: sheet.fontFamilies)
     }
+    let chain = sheet.chain(family: "text", name: name)
+    for style in chain where link == nil || !style.automatic { try apply(style) }
+    guard let link else { return p }
+    for layer in link { try p.apply(layer, fonts: sheet.fontFamilies) }
+    for style in chain where style.automatic { try apply(style) }
     return p
   }
 
@@ -515,7 +568,9 @@ final class DocumentBuilder {
       case .element(let c):
         switch c.name {
         case "text:span":
-          try inlines(c, props: try spanProps(c["text:style-name"], over: props, sheet: sheet), sheet: sheet, into: node, state: &state)
+          let outer = enterPortion(portionKey(of: c["text:style-name"], sheet: sheet), node: node, state: &state)
+          defer { leavePortion(outer, node: node, state: &state) }
+          try inlines(c, props: try spanProps(c["text:style-name"], over: props, sheet: sheet, link: state.link), sheet: sheet, into: node, state: &state)
         case "text:time" where c["style:data-style-name"].flatMap({ sheet.dataStyles[$0] })?.name == "number:date-style":
           // LibreOffice shows such a field its own way (today's date, even when fixed; measured).
           throw .unsupported("time fields formatted as dates")
@@ -555,8 +610,21 @@ final class DocumentBuilder {
           "text:editing-cycles", "text:editing-duration", "text:table-count", "text:image-count", "text:object-count",
           "text:page-count-range":
           // Other fields keep their last displayed value in the document, and LibreOffice prints that too.
-          try inlines(c, props: c.name == "text:a" ? try spanProps(c["text:style-name"], over: props, sheet: sheet) : props,
-            sheet: sheet, into: node, state: &state)
+          // A hyperlink or a field is a portion of its own.
+          state.portions += 1
+          let outer = enterPortion("\(c.name)\(state.portions)", node: node, state: &state)
+          defer { leavePortion(outer, node: node, state: &state) }
+          if c.name == "text:a" && state.link == nil {
+            // Its style wins over the styles of the text around it.
+            let link = linkLayers(c, sheet: sheet)
+            var inside = props
+            for layer in link { try inside.apply(layer, fonts: sheet.fontFamilies) }
+            state.link = link
+            defer { state.link = nil }
+            try inlines(c, props: inside, sheet: sheet, into: node, state: &state)
+          } else {
+            try inlines(c, props: props, sheet: sheet, into: node, state: &state)
+          }
         case "text:s":
           let n = Int(c["text:c"] ?? "1") ?? 1
           node.inlines.append(.text(String(repeating: " ", count: max(1, n)), props))
@@ -611,7 +679,7 @@ final class DocumentBuilder {
               label = try spanProps(name, over: label, sheet: sheet)
             }
             first.props.tabStops.insert(TabStop(position: first.props.tabPosition(fromIndent: 0), kind: .left, leader: nil), at: 0)
-            first.inlines = [.text(citation, label), .tab(first.base)] + first.inlines
+            first.prepend([.text(citation, label), .tab(first.base)])
           }
           // The citation takes the document's anchor style, or LibreOffice's default one.
           var mark = props
@@ -1303,7 +1371,7 @@ final class DocumentBuilder {
     case "space": prefix.append(.text(" ", p.base))
     default: break
     }
-    p.inlines = prefix + p.inlines
+    p.prepend(prefix)
   }
 
   /// Set by the layout: whether a font for these properties has every character of `text`.

@@ -90,9 +90,19 @@ final class ParagraphNode {
   var styleName: String?
   /// Bookmarks that mark a place for a later step (PlaceMark).
   var marks: [String] = []
+  /// From which index in `inlines` on LibreOffice's text attributes change: spans, hyperlinks and
+  /// fields, keyed by what tells them apart. Where the key changes, LibreOffice starts a new text
+  /// portion though the text may look the same on both sides (see LaidLine.Piece.endsWord).
+  var portionKeys: [Int: String] = [:]
   init(props: ParagraphProps, base: TextProps) {
     self.props = props
     self.base = base
+  }
+
+  /// Puts `items` (a list label, a note's number) before the paragraph's text.
+  func prepend(_ items: [Inline]) {
+    inlines = items + inlines
+    portionKeys = Dictionary(uniqueKeysWithValues: portionKeys.map { ($0.key + items.count, $0.value) })
   }
 }
 

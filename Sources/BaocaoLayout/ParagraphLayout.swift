@@ -13,6 +13,9 @@ struct LaidLine {
     var source: [UInt32]
     var underline: Bool
     var strike: Bool
+    /// Text extraction sees a word end after the piece (GlyphRun.endsWord): LibreOffice paints the
+    /// underline of several portions in a row with one common font, by drawing blanks after each.
+    var endsWord = false
     var rise: Twips = 0
     var doubleUnderline = false
     var doubleStrike = false
@@ -158,9 +161,23 @@ struct ParagraphLayout {
     var expected = 0
     for case .text(let s, _) in p.inlines { expected += s.utf8.count }
     scalars.reserveCapacity(expected + 8)
-    for item in p.inlines {
+    // Where LibreOffice starts a text portion inside text of the same look (ascending).
+    var portionStarts: [Int] = []
+    func portionEdge() { if portionStarts.last != scalars.count { portionStarts.append(scalars.count) } }
+    var portionKey = ""
+    for (i, item) in p.inlines.enumerated() {
+      if let key = p.portionKeys[i], key != portionKey {
+        portionEdge()
+        portionKey = key
+      }
+      if case .text(let s, let props) = item {
+        try append(s, props)
+        continue
+      }
+      portionEdge()
+      defer { portionEdge() }
       switch item {
-      case .text(let s, let props): try append(s, props)
+      case .text: break
       case .tab(let props, let breaks):
         if !breaks { noBreakAfter.insert(scalars.count) }
         specialAt[scalars.count] = .tab
@@ -508,6 +525,12 @@ struct ParagraphLayout {
         r = Int(info[k].run)
         let run = runs[r]
         var segEnd = min(run.range.upperBound, drawnEnd)
+        if run.props.underline {
+          // Underlined text is drawn portion by portion (see LaidLine.Piece.endsWord).
+          var lo = 0, hi = portionStarts.count
+          while lo < hi { let mid = (lo + hi) / 2; if portionStarts[mid] <= k { lo = mid + 1 } else { hi = mid } }
+          if lo < portionStarts.count { segEnd = min(segEnd, portionStarts[lo]) }
+        }
         if let jump = line.jump {
           if k == jump.at { pen = indent + jump.to }
           if k < jump.at { segEnd = min(segEnd, jump.at) }
@@ -586,6 +609,7 @@ struct ParagraphLayout {
         if !piece.glyphs.isEmpty { pieces.append(piece) }
         k = segEnd
       }
+      Self.markCommonUnderlines(&pieces)
       var laid = LaidLine(pieces: pieces, objects: objectsInLine, ascent: ascent, descent: descent, height: ascent + descent)
       laid.gapAbove = Twips(line.gap.rounded())
       laid.notes = noteAt.filter { line.range.contains($0.index) }.map(\.body)
@@ -612,6 +636,27 @@ struct ParagraphLayout {
       out.append(laid)
     }
     return out
+  }
+
+  /// LibreOffice underlines several portions in a row with one common font when at least two of
+  /// them sit on the baseline (a subscript ends the count), and draws that underline as blanks after
+  /// each portion's text: text extraction then ends a word at each of those portions' ends.
+  static func markCommonUnderlines(_ pieces: inout [LaidLine.Piece]) {
+    var i = 0
+    while i < pieces.count {
+      guard pieces[i].underline else {
+        i += 1
+        continue
+      }
+      var j = i, counted = 0, lowered = false
+      while j < pieces.count, pieces[j].underline, pieces[j].doubleUnderline == pieces[i].doubleUnderline {
+        if pieces[j].rise < 0 { lowered = true }
+        if !lowered && pieces[j].rise == 0 { counted += 1 }
+        j += 1
+      }
+      if counted > 1 { for m in i..<j { pieces[m].endsWord = true } }
+      i = j
+    }
   }
 
   /// The scalars of the cluster that starts at glyphs[index]: up to the next cluster's start.

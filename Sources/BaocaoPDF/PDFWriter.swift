@@ -237,6 +237,13 @@ public enum PDFWriter {
             out.append(" (")
           }
         }
+        if run.endsWord, let blank = entry.blank {
+          // A blank after the run's last glyph: the pen's place no longer matters.
+          let plain = entry.standsForBlank(blank)
+          if !plain { out.append(")] TJ /Span<</ActualText<FEFF0020>>> BDC [(") }
+          out.glyph(UInt16(truncatingIfNeeded: blank))
+          if !plain { out.append(")] TJ EMC [(") }
+        }
         out.append(")] TJ ET\n")
         if !glyphs.isEmpty { previousRunEnd = (startX + advanced / 20 + lastWidth, baseline) }
       }
@@ -426,6 +433,8 @@ struct FontRegistry {
     /// carry their own text (ActualText), as LibreOffice's PDFs do.
     var firstScalar: [UInt32]
     var standsForOthers: [Bool]
+    /// The font's space glyph, where a run ends a word (GlyphRun.endsWord).
+    var blank: UInt32? = nil
 
     init(font: Font) {
       self.font = font
@@ -445,12 +454,16 @@ struct FontRegistry {
       return !sa[Int(a.lowerBound)..<Int(a.upperBound)].elementsEqual(sb[Int(b.lowerBound)..<Int(b.upperBound)])
     }
 
+    /// Whether the space glyph's ToUnicode entry says a space (it may first have stood for another
+    /// blank, such as a no-break space).
+    func standsForBlank(_ g: UInt32) -> Bool { firstUse[Int(g)] == 0 || firstScalar[Int(g)] == 0x20 }
+
     /// The glyphs used, ascending, each with the text it first stood for ("" for none).
     var glyphs: [(id: UInt32, text: String)] {
       var out: [(id: UInt32, text: String)] = []
-      for g in firstUse.indices where firstUse[g] != 0 {
+      for g in firstUse.indices where firstUse[g] != 0 || UInt32(g) == blank {
         let use = firstUse[g]
-        out.append((UInt32(g), use < 0 ? "" : uses[Int(use) - 1].run.text(of: uses[Int(use) - 1].index)))
+        out.append((UInt32(g), use == 0 ? " " : use < 0 ? "" : uses[Int(use) - 1].run.text(of: uses[Int(use) - 1].index)))
       }
       return out
     }
@@ -469,6 +482,9 @@ struct FontRegistry {
   /// is read later, on whichever core prepares the font).
   mutating func use(_ run: GlyphRun) {
     let f = index(of: run.font)
+    if run.endsWord && used[f].blank == nil, let g = run.font.glyph(for: 0x20), Int(g) < used[f].firstUse.count {
+      used[f].blank = g
+    }
     let glyphs = run.glyphs
     for k in glyphs.indices {
       let g = Int(glyphs[k].id)

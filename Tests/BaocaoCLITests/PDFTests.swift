@@ -71,7 +71,7 @@ import Testing
     #expect(r.status == 0, "\(r.stderr)")
     // spacing/: character spacing (fo:letter-spacing), over whole paragraphs and over spans: 0.05 cm,
     // 2 pt, 0.1 cm and −0.0185 cm, left-aligned and justified. text/: file-name fields, invisible
-    // characters, a master page no paragraph names.
+    // characters, a master page no paragraph names, hyperlinks and underlines (words as pdftotext reads them).
     for folder in ["spacing", "text"] {
       let fixtures = root.appendingPathComponent("Tests/Fixtures/" + folder)
       for name in try FileManager.default.contentsOfDirectory(atPath: fixtures.path).filter({ $0.hasSuffix(".fodt") }).sorted() {

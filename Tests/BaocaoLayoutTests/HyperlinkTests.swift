@@ -1,0 +1,78 @@
+import BaocaoFonts
+import Testing
+
+@testable import BaocaoLayout
+
+/// Hyperlinks and underlined text as LibreOffice prints them (measured on its PDFs: the colours
+/// each case gets, and where pdftotext ends words).
+@Suite struct HyperlinkTests {
+  static let styles = """
+    <style:style style:name="Red" style:family="text"><style:text-properties fo:color="#ff0000"/></style:style>
+    <style:style style:name="Green" style:family="text"><style:text-properties fo:color="#00ff00" style:text-underline-style="none"/></style:style>
+    <style:style style:name="Under" style:family="text"><style:text-properties style:text-underline-style="solid"/></style:style>
+    """
+  static let automatic = """
+    <style:style style:name="T1" style:family="text"><style:text-properties fo:color="#ff00ff"/></style:style>
+    """
+
+  static func layout(_ body: String, styles: String = styles) throws -> LaidOutDocument {
+    let doc = LayoutTests.document(body, styles: styles).content
+    let bytes = Array(String(decoding: doc, as: UTF8.self)
+      .replacingOccurrences(of: "<office:automatic-styles>", with: "<office:automatic-styles>" + automatic).utf8)
+    return try DocumentLayout.layout(DocumentParts(content: bytes, styles: bytes, meta: bytes, settings: nil), fonts: LayoutTests.catalog)
+  }
+
+  static func runs(_ laid: LaidOutDocument) -> [(text: String, color: RGB, endsWord: Bool)] {
+    laid.pages.flatMap(\.items).compactMap { item in
+      guard case .glyphs(let run) = item else { return nil }
+      return (run.glyphs.indices.map { run.text(of: $0) }.joined(), run.color, run.endsWord)
+    }
+  }
+
+  static func underlines(_ laid: LaidOutDocument) -> Int {
+    laid.pages.flatMap(\.items).filter { if case .line = $0 { true } else { false } }.count
+  }
+
+  @Test func linkTextTakesTheLinkStyleOverNamedStylesButNotOverHardFormatting() throws {
+    let navy = RGB(r: 0, g: 0, b: 128.0 / 255)
+    let a = "<text:a xlink:href=\"http://a\""
+    let cases: [(body: String, color: RGB, underlined: Bool)] = [
+      // No style of its own and none in the document: LibreOffice's built-in Internet Link.
+      ("\(a)>plain</text:a>", navy, true),
+      // A named character style inside (or around) the link loses to it, underline included.
+      ("\(a)><text:span text:style-name=\"Red\">red</text:span></text:a>", navy, true),
+      ("<text:span text:style-name=\"Red\">\(a)>outer</text:a></text:span>", navy, true),
+      ("\(a)><text:span text:style-name=\"Green\">green</text:span></text:a>", navy, true),
+      // Hard formatting inside the link wins.
+      ("\(a)><text:span text:style-name=\"T1\">hard</text:span></text:a>", RGB(r: 1, g: 0, b: 1), true),
+      // The link's own style replaces Internet Link.
+      ("\(a) text:style-name=\"Green\">own</text:a>", RGB(r: 0, g: 1, b: 0), false),
+    ]
+    for c in cases {
+      let laid = try Self.layout("<text:p>\(c.body)</text:p>")
+      let runs = Self.runs(laid)
+      #expect(runs.count == 1 && runs[0].color == c.color, "\(c.body): \(runs)")
+      #expect((Self.underlines(laid) == 1) == c.underlined, "\(c.body)")
+    }
+    // The document's own Internet link style.
+    let own = Self.styles + "<style:style style:name=\"Internet_20_link\" style:family=\"text\"><style:text-properties fo:color=\"#0000ff\"/></style:style>"
+    let laid = try Self.layout("<text:p>\(a)>doc</text:a></text:p>", styles: own)
+    #expect(Self.runs(laid).first?.color == RGB(r: 0, g: 0, b: 1) && Self.underlines(laid) == 0)
+  }
+
+  @Test func underlinedPortionsInARowEndWordsForTextExtraction() throws {
+    // Two underlined portions in a row ("p" and "ty Docu", two links): LibreOffice draws their
+    // underline with blanks after each, and pdftotext reads "Emp ty Docu ment".
+    let two = Self.runs(try Self.layout(
+      "<text:p>Em<text:a xlink:href=\"http://a\">p</text:a><text:a xlink:href=\"http://b\">ty Docu</text:a>ment</text:p>"))
+    #expect(two.map(\.text) == ["Em", "p", "ty Docu", "ment"])
+    #expect(two.map(\.endsWord) == [false, true, true, false])
+    // One underlined portion alone is drawn with its own font's underline: no word end.
+    let one = Self.runs(try Self.layout("<text:p><text:a xlink:href=\"http://a\">http://www.sueddeuts</text:a>che.de/</text:p>"))
+    #expect(one.map(\.endsWord) == [false, false])
+    // Spans of the same style in a row are one portion to LibreOffice.
+    let merged = Self.runs(try Self.layout(
+      "<text:p>x <text:span text:style-name=\"Under\">Kapi</text:span><text:span text:style-name=\"Under\">tel</text:span> y</text:p>"))
+    #expect(merged.map(\.text) == ["x ", "Kapitel", " y"] && merged.allSatisfy { !$0.endsWord }, "\(merged)")
+  }
+}
