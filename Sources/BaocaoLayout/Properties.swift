@@ -108,7 +108,8 @@ struct TextProps: Equatable {
       case let v?: escapement = Units.percent(v) ?? 0
       case nil: escapement = 0
       }
-      escapementSize = parts.count > 1 ? (Units.percent(parts[1]) ?? 100) : 100
+      // Without a size, LibreOffice gives raised or lowered text 58 % (its default).
+      escapementSize = parts.count > 1 ? (Units.percent(parts[1]) ?? 100) : 58
       if escapement == 0 { escapementSize = 100 }
     }
     if let s = letterSpacingValue {

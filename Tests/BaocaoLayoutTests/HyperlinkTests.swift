@@ -75,4 +75,13 @@ import Testing
       "<text:p>x <text:span text:style-name=\"Under\">Kapi</text:span><text:span text:style-name=\"Under\">tel</text:span> y</text:p>"))
     #expect(merged.map(\.text) == ["x ", "Kapitel", " y"] && merged.allSatisfy { !$0.endsWord }, "\(merged)")
   }
+
+  @Test func raisedOrLoweredTextWithoutASizeGetsLibreOfficesDefault() throws {
+    // "sub" alone: lowered automatically at 58 % (LibreOffice's default); a position of 0 % keeps 100 %.
+    for (position, escapement, size) in [("sub", TextProps.autoSub, 58), ("super", TextProps.autoSuper, 58), ("33%", 33, 58), ("0%", 0, 100), ("sub 70%", TextProps.autoSub, 70)] {
+      var p = TextProps()
+      try p.apply(["style:text-position": position], fonts: [:])
+      #expect(p.escapement == escapement && p.escapementSize == size, "\(position): \(p.escapement) \(p.escapementSize)")
+    }
+  }
 }
