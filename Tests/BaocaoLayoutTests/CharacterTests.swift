@@ -3,9 +3,9 @@ import Testing
 
 @testable import BaocaoLayout
 
-/// Hyperlinks and underlined text as LibreOffice prints them (measured on its PDFs: the colours
-/// each case gets, and where pdftotext ends words).
-@Suite struct HyperlinkTests {
+/// Character formatting as LibreOffice prints it: hyperlinks, underlines, raised text, italics (measured
+/// on its PDFs: the colours each case gets, where pdftotext ends words, where lines break).
+@Suite struct CharacterTests {
   static let styles = """
     <style:style style:name="Red" style:family="text"><style:text-properties fo:color="#ff0000"/></style:style>
     <style:style style:name="Green" style:family="text"><style:text-properties fo:color="#00ff00" style:text-underline-style="none"/></style:style>
@@ -83,5 +83,23 @@ import Testing
       try p.apply(["style:text-position": position], fonts: [:])
       #expect(p.escapement == escapement && p.escapementSize == size, "\(position): \(p.escapement) \(p.escapementSize)")
     }
+  }
+
+  @Test func italicTextEndsATwelfthOfItsHeightBeforeTheLinesEnd() throws {
+    let italic = "<style:style style:name=\"I\" style:family=\"text\"><style:text-properties fo:font-style=\"italic\"/></style:style>"
+    func baselines(_ width: Int) throws -> Int {
+      // Page width in twips, no margins: the line is `width` twips long.
+      let layout = "<style:page-layout-properties fo:page-width=\"\(Double(width) / 1440)in\" fo:page-height=\"5in\" fo:margin-top=\"0in\" fo:margin-bottom=\"0in\" fo:margin-left=\"0in\" fo:margin-right=\"0in\"/>"
+      let laid = try DocumentLayout.layout(LayoutTests.document(
+        "<text:p><text:span text:style-name=\"I\">Lorem ipsum</text:span></text:p>", styles: italic, pageLayout: layout), fonts: LayoutTests.catalog)
+      return Set(laid.pages[0].items.compactMap { if case .glyphs(let r) = $0 { r.y } else { nil } }).count
+    }
+    // The words' width, on a wide line.
+    let wide = try DocumentLayout.layout(LayoutTests.document(
+      "<text:p><text:span text:style-name=\"I\">Lorem ipsum</text:span></text:p>", styles: italic), fonts: LayoutTests.catalog)
+    let width = wide.pages[0].items.compactMap { if case .glyphs(let r) = $0 { r.glyphs.reduce(0) { $0 + $1.advance } } else { nil } }.reduce(0, +)
+    // 12 pt Liberation Serif Italic is 276 twips high: its text keeps 23 twips from the line's end.
+    #expect(try baselines(Int(width.rounded(.up)) + 30) == 1)
+    #expect(try baselines(Int(width.rounded(.up)) + 10) == 2)
   }
 }
