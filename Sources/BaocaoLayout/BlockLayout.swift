@@ -89,7 +89,8 @@ extension ParagraphLayout {
         let x = Self.frameX(f, props: props, width: width)
         var drawn: [DisplayItem] = []
         var height = f.height
-        let y = Self.takesTextAround(f) ? Self.frameY(f, props: props, spaceBefore: spaceBefore) : spaceBefore + f.y + f.margins.top
+        // A frame placed by svg:y stands there, its margin aside (measured); one at the top keeps it.
+        let y = Self.takesTextAround(f) ? Self.frameY(f, props: props, spaceBefore: spaceBefore) : spaceBefore + f.y + (f.fromTop ? 0 : f.margins.top)
         if let l = f.line {
           // A line shape: placed from the paragraph's frame (its own space above included, the
           // space below the paragraph before not), from the column's left edge, as LibreOffice does.

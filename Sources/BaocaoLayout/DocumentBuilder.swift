@@ -942,12 +942,7 @@ final class DocumentBuilder {
     guard ["as-char", "paragraph", "char"].contains(anchor) else {
       throw .unsupported("text frames anchored to the \(anchor) (draw:text-box; anchor them to the paragraph or as a character)")
     }
-    let g = sheet.merged("style:graphic-properties", family: "graphic", name: f["draw:style-name"])
-    // Where a text frame stands and how text goes around it without a style of its own is not
-    // known (LibreOffice's defaults for text frames differ from those for pictures).
-    if anchor != "as-char", f["draw:style-name"].flatMap({ sheet.style(family: "graphic", name: $0) }) == nil {
-      throw .unsupported("text frames without a graphic style (draw:style-name)")
-    }
+    let g = try textFrameProperties(f, sheet: sheet)
     guard let width = Units.twips(f["svg:width"]) ?? Units.twips(box["fo:min-width"]) else {
       throw .unsupported("text frames whose width follows their content (draw:text-box without svg:width)")
     }
@@ -983,6 +978,29 @@ final class DocumentBuilder {
       frame.textBox = t
       node.frames.append(frame)
     }
+  }
+
+  /// LibreOffice's own "Frame" style (as it writes it when saving): what a text frame gets where the
+  /// document's styles do not reach a style of their own.
+  static let builtInFrameStyle = [
+    "fo:margin-left": "0.201cm", "fo:margin-right": "0.201cm", "fo:margin-top": "0.201cm", "fo:margin-bottom": "0.201cm",
+    "style:wrap": "parallel", "style:number-wrapped-paragraphs": "no-limit", "style:vertical-pos": "top",
+    "style:vertical-rel": "paragraph-content", "style:horizontal-pos": "center", "style:horizontal-rel": "paragraph-content",
+    "fo:padding": "0.15cm", "fo:border": "0.06pt solid #000000",
+  ]
+
+  /// A text frame's graphic properties. LibreOffice puts its built-in "Frame" style under a frame
+  /// with no style, or whose style's parent is missing (measured: border, padding, centred, parallel
+  /// wrap); a style without a parent gets the drawing shapes' defaults instead (a filled box), which
+  /// is not drawn here.
+  func textFrameProperties(_ f: XMLElement, sheet: StyleSheet) throws(LayoutError) -> [String: String] {
+    let name = f["draw:style-name"]
+    let chain = sheet.chain(family: "graphic", name: name).filter { $0.element.name != "style:default-style" }
+    let merged = sheet.merged("style:graphic-properties", family: "graphic", name: name)
+    guard let root = chain.first else { return Self.builtInFrameStyle.merging(merged) { _, own in own } }
+    if root.parent == nil && root.automatic { throw .unsupported("text frames whose style has no parent style (LibreOffice fills them as drawing shapes)") }
+    guard let parent = root.parent, sheet.style(family: "graphic", name: parent) == nil else { return merged }
+    return Self.builtInFrameStyle.merging(merged) { _, own in own }
   }
 
   // MARK: - Lists

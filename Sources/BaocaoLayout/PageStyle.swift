@@ -124,20 +124,22 @@ struct PageStyle {
         s.footerMarginRight = Units.twips(f["fo:margin-right"]) ?? 0
       }
     }
-    func blocks(_ part: String) throws(LayoutError) -> [Block]? {
-      guard let e = master.first(part), e["style:display"] != "false" else { return nil }
+    func blocks(_ part: String, displayed: Bool = true) throws(LayoutError) -> [Block]? {
+      guard let e = master.first(part), !displayed || e["style:display"] != "false" else { return nil }
       return try builder.blocks(in: e, sheet: sheet)
     }
     s.header = try blocks("style:header")
     s.footer = try blocks("style:footer")
-    // Left and first-page variants exist only where the main header or footer does.
+    // Left and first-page variants exist only where the main header or footer does. LibreOffice
+    // reads their content even when style:display says false (measured: a footer-first hidden so
+    // leaves the first page without the footer's page number).
     if s.header != nil {
-      s.headerLeft = try blocks("style:header-left")
-      s.headerFirst = try blocks("style:header-first")
+      s.headerLeft = try blocks("style:header-left", displayed: false)
+      s.headerFirst = try blocks("style:header-first", displayed: false)
     }
     if s.footer != nil {
-      s.footerLeft = try blocks("style:footer-left")
-      s.footerFirst = try blocks("style:footer-first")
+      s.footerLeft = try blocks("style:footer-left", displayed: false)
+      s.footerFirst = try blocks("style:footer-first", displayed: false)
     }
     return s
   }
