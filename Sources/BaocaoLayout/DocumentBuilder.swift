@@ -1318,6 +1318,7 @@ final class DocumentBuilder {
     let text: String
     var drawAs: String? = nil
     var image: (data: ImageData, width: Twips, height: Twips)? = nil
+    var splitLabel: [(text: String, props: TextProps)]? = nil
     switch levelStyle.name {
     case "text:list-level-style-bullet":
       var bullet = levelStyle["text:bullet-char"] ?? "•"
@@ -1361,8 +1362,26 @@ final class DocumentBuilder {
       let body = format.isEmpty ? "" : numbers.joined(separator: ".")
       text = (levelStyle["style:num-prefix"] ?? "") + body + (levelStyle["style:num-suffix"] ?? "")
       // A number in a symbol font (a character style made for bullets): its digits and letters
-      // come from the paragraph's font, as LibreOffice's glyph fallback gives them.
-      if !fontsHave(labelProps, text) { labelProps.fontName = p.base.fontName }
+      // come from the paragraph's font, as LibreOffice's glyph fallback gives them; where the font
+      // has some of the label's characters (OpenSymbol has digits and punctuation, not letters),
+      // those stay in it and the others come from the font fontconfig offers for them.
+      if !fontsHave(labelProps, text) {
+        var pieces: [(text: String, props: TextProps)] = []
+        for u in text.unicodeScalars {
+          var props = labelProps
+          if !fontsHave(labelProps, String(u)) { props.fontName = fallbackFamily(labelProps, u.value) ?? p.base.fontName }
+          if let last = pieces.last, last.props == props {
+            pieces[pieces.count - 1].text.unicodeScalars.append(u)
+          } else {
+            pieces.append((String(u), props))
+          }
+        }
+        if pieces.contains(where: { $0.props.fontName == labelProps.fontName }) {
+          splitLabel = pieces
+        } else {
+          labelProps.fontName = p.base.fontName
+        }
+      }
     case "text:list-level-style-image":
       // A picture as the bullet, at the size the level gives it (LibreOffice's default 0.2 in when
       // it gives none), standing on the baseline like a picture anchored as a character.
@@ -1378,7 +1397,7 @@ final class DocumentBuilder {
       prefix = [.image(image.data, width: image.width, height: image.height, drop: 0, labelProps)]
     } else {
       guard !text.isEmpty else { return }
-      prefix = [drawAs.map { .symbol(text, drawnAs: $0, labelProps) } ?? .text(text, labelProps)]
+      prefix = splitLabel?.map { .text($0.text, $0.props) } ?? [drawAs.map { .symbol(text, drawnAs: $0, labelProps) } ?? .text(text, labelProps)]
     }
     switch followedBy {
     case "listtab":

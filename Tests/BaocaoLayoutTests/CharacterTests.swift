@@ -102,4 +102,25 @@ import Testing
     #expect(try baselines(Int(width.rounded(.up)) + 30) == 1)
     #expect(try baselines(Int(width.rounded(.up)) + 10) == 2)
   }
+
+  @Test func aListLabelKeepsTheCharactersItsSymbolFontHas() throws {
+    guard let symbols = LayoutTests.catalog.font(family: "OpenSymbol", bold: false, italic: false), symbols.family == "OpenSymbol" else {
+      print("skipped: OpenSymbol is not installed (LibreOffice installs it)")
+      return
+    }
+    // OpenSymbol has digits and "_", not letters: as LibreOffice's glyph fallback draws it, the
+    // label "b_2_a" keeps "_2_" in OpenSymbol, and its letters come from another font.
+    let styles = """
+      <style:style style:name="Symbols" style:family="text"><style:text-properties style:font-name="OpenSymbol"/></style:style>
+      <text:list-style style:name="L"><text:list-level-style-number text:level="1" text:style-name="Symbols" style:num-prefix="b_" style:num-suffix="_a" style:num-format="1" text:start-value="2"/></text:list-style>
+      """
+    let laid = try DocumentLayout.layout(LayoutTests.document(
+      "<text:list text:style-name=\"L\"><text:list-item><text:p>Mục</text:p></text:list-item></text:list>", styles: styles), fonts: LayoutTests.catalog)
+    let runs = laid.pages[0].items.compactMap { item -> (String, String)? in
+      guard case .glyphs(let r) = item else { return nil }
+      return (r.glyphs.indices.map { r.text(of: $0) }.joined(), r.font.family)
+    }
+    #expect(runs.map(\.0) == ["b", "_2_", "a", "Mục"], "\(runs)")
+    #expect(runs[1].1 == "OpenSymbol" && runs[0].1 != "OpenSymbol" && runs[2].1 == runs[0].1, "\(runs)")
+  }
 }
