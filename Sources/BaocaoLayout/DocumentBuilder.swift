@@ -123,6 +123,7 @@ final class DocumentBuilder {
       do { body = try parsingBody.value.get() } catch { body = try Self.whole(content).first("office:body") }
     }
     self.contentBody = body
+    referenceTargets = Self.referenceTargets(in: body)
     self.files = parts.files
     self.documentPath = parts.path
     compatibility = parts.settings.map(CompatibilitySettings.init) ?? CompatibilitySettings()
@@ -164,6 +165,26 @@ final class DocumentBuilder {
   private(set) var writtenByMSO = false
 
   let contentBody: XMLElement?
+
+  /// The names references may point to: bookmarks, reference marks and numbered sequences (read
+  /// with the body, before its paragraphs are built on either core).
+  let referenceTargets: Set<String>
+
+  static func referenceTargets(in body: XMLElement?) -> Set<String> {
+    var names = Set<String>()
+    func scan(_ e: XMLElement) {
+      switch e.name {
+      case "text:bookmark", "text:bookmark-start", "text:reference-mark", "text:reference-mark-start":
+        if let n = e["text:name"] { names.insert(n) }
+      case "text:sequence":
+        if let n = e["text:ref-name"] { names.insert(n) }
+      default: break
+      }
+      for c in e.elements { scan(c) }
+    }
+    if let body { scan(body) }
+    return names
+  }
 
   func bodyBlocks() throws(LayoutError) -> [Block] {
     guard let body = contentBody else { throw .badDocument("content.xml has no office:body") }
@@ -272,7 +293,13 @@ final class DocumentBuilder {
         continue
       case "text:table-of-content", "text:illustration-index", "text:table-index", "text:object-index",
         "text:user-index", "text:alphabetical-index", "text:bibliography":
-        throw .unsupported("indexes and tables of contents (\(e.name))")
+        // LibreOffice prints the index as the document stores it (it does not regenerate it on
+        // converting): its body is a section of ordinary paragraphs, the title one more section.
+        try checkSection(e, sheet: sheet)
+        if let indexBody = e.first("text:index-body") { out += try blocks(in: indexBody, sheet: sheet, body: body) }
+      case "text:index-title":
+        try checkSection(e, sheet: sheet)
+        out += try blocks(in: e, sheet: sheet, body: body)
       case "draw:frame", "draw:a", "draw:custom-shape", "draw:rect", "draw:line", "draw:g":
         throw .unsupported("drawings and frames anchored to the page (\(e.name))")
       default:
@@ -305,6 +332,7 @@ final class DocumentBuilder {
     var props = ParagraphProps()
     props.tabDistance = defaultTabDistance
     props.tabsRelativeToIndent = compatibility.tabsRelativeToIndent
+    props.justifiesManualBreaks = compatibility.justifiesManualBreaks
     var text = TextProps()
     text.kerning = defaultKerning
     var cut = false
@@ -591,6 +619,13 @@ final class DocumentBuilder {
           let date = c.name.hasPrefix("text:creation") ? createdDate : modifiedDate
           let style = c["style:data-style-name"].flatMap { sheet.dataStyles[$0] }
           node.inlines.append(.text(try dates(sheet).text(of: c, style: style, date: date, time: c.name.hasSuffix("-time")), props))
+          state.lastWasSpace = false
+        case "text:reference-ref" where !referenceTargets.contains(c["text:ref-name"] ?? ""),
+          "text:bookmark-ref" where !referenceTargets.contains(c["text:ref-name"] ?? ""),
+          "text:sequence-ref" where !referenceTargets.contains(c["text:ref-name"] ?? ""):
+          // LibreOffice recomputes a reference on loading: one to a target the document lacks
+          // prints its error, whatever text was stored (measured, English user interface).
+          node.inlines.append(.text("Error: Reference source not found", props))
           state.lastWasSpace = false
         case "text:file-name" where documentPath != nil:
           node.inlines.append(.text(Self.fileNameField(documentPath ?? "", display: c["text:display"]), props))
@@ -1604,6 +1639,8 @@ struct CompatibilitySettings {
   var tabsRelativeToIndent = true
   /// Tracked changes are shown (ShowRedlineChanges).
   var showsChanges = true
+  /// Justified lines ended by a manual line break are justified (DoNotJustifyLinesWithManualBreak false).
+  var justifiesManualBreaks = true
 
   init() {}
 
@@ -1618,6 +1655,7 @@ struct CompatibilitySettings {
     addExternalLeading = Self.flag("AddExternalLeading", in: settings) ?? true
     tabsRelativeToIndent = Self.flag("TabsRelativeToIndent", in: settings) ?? true
     showsChanges = Self.flag("ShowRedlineChanges", in: settings) ?? true
+    justifiesManualBreaks = !(Self.flag("DoNotJustifyLinesWithManualBreak", in: settings) ?? false)
   }
 
   /// The value of `<config:config-item config:name="NAME" …>true|false<`.

@@ -105,7 +105,9 @@ struct ParagraphLayout {
     var objects: [(object: LineObject, width: Twips, height: Twips, drop: Twips)] = []
     var breakAfterExtra = Set<Int>()
     var noBreakAfter = Set<Int>()
-    func append(_ s: String, _ props: TextProps) throws(LayoutError) {
+    /// `fallback`: whether characters the font lacks may come from another font (not for a
+    /// symbol drawn as another character: its own font draws that one).
+    func append(_ s: String, _ props: TextProps, fallback: Bool = true) throws(LayoutError) {
       guard !props.hidden else { return }
       let start = scalars.count
       // NFC, as LibreOffice shows it; most text needs no work (no combining marks), and is copied
@@ -140,8 +142,26 @@ struct ParagraphLayout {
         }
         if scalars.count == start { return }
       }
+      // LibreOffice's glyph fallback: characters the font lacks come from the font fontconfig
+      // offers for them, the rest stays in the run's own font.
+      let font = try fonts.font(props)
+      var from = start
+      for k in start..<scalars.count where fallback && !Self.drawable(scalars[k], in: font) {
+        guard let family = fonts.catalog.fallbackFamily(for: scalars[k], near: props.fontName, bold: props.bold, italic: props.italic),
+          family != font.family
+        else { continue }
+        var fallback = props
+        fallback.fontName = family
+        if from < k { try addRun(from..<k, props) }
+        try addRun(k..<(k + 1), fallback)
+        from = k + 1
+      }
+      if from < scalars.count { try addRun(from..<scalars.count, props) }
+    }
+    func addRun(_ range: Range<Int>, _ props: TextProps) throws(LayoutError) {
+      let start = range.lowerBound
       if let last = runs.last, last.props == props, last.range.upperBound == start {
-        runs[runs.count - 1].range = last.range.lowerBound..<scalars.count
+        runs[runs.count - 1].range = last.range.lowerBound..<range.upperBound
       } else {
         let font = try fonts.font(props)
         let size = props.size * props.escapementSize / 100
@@ -155,7 +175,7 @@ struct ParagraphLayout {
         case TextProps.autoSub: -(normal.descent - small.descent)
         default: normal.height * props.escapement / 100
         }
-        runs.append(Run(range: start..<scalars.count, props: props, font: font, metrics: small, size: size, rise: rise))
+        runs.append(Run(range: range, props: props, font: font, metrics: small, size: size, rise: rise))
       }
     }
     var expected = 0
@@ -201,7 +221,7 @@ struct ParagraphLayout {
         try append(citation, props)
       case .symbol(let text, let drawn, let props):
         let start = scalars.count
-        try append(text, props)
+        try append(text, props, fallback: false)
         if let d = drawn.unicodeScalars.first { for k in start..<scalars.count { drawnAs[k] = d.value } }
       }
     }
@@ -460,7 +480,10 @@ struct ParagraphLayout {
     out.reserveCapacity(lines.count)
     for (li, line) in lines.enumerated() {
       let isFirst = li == 0
-      let isLast = li == lines.count - 1 || line.ends
+      // A line ended by a manual break is justified like any other, as LibreOffice does unless
+      // settings.xml says otherwise (DoNotJustifyLinesWithManualBreak, in Word's documents).
+      let manualBreak = line.range.last.map { info[$0].special == .lineBreak } ?? false
+      let isLast = li == lines.count - 1 || (line.ends && !(manualBreak && props.justifiesManualBreaks))
       // Drop trailing spaces and the line-break marker from what is drawn and measured.
       var end = line.range.upperBound
       while end > line.range.lowerBound, isSpace(scalars[end - 1]) || info[end - 1].special == .lineBreak { end -= 1 }
@@ -660,6 +683,17 @@ struct ParagraphLayout {
       if counted > 1 { for m in i..<j { pieces[m].endsWord = true } }
       i = j
     }
+  }
+
+  /// Whether the font draws the scalar, or it needs no glyph (white space, controls, private use,
+  /// which LibreOffice leaves to the font), or its canonical parts are all in the font (HarfBuzz
+  /// composes them).
+  static func drawable(_ scalar: UInt32, in font: Font) -> Bool {
+    if font.covers(scalar) { return true }
+    guard let u = Unicode.Scalar(scalar) else { return true }
+    if scalar < 0x20 || u.properties.isWhitespace || (0xE000...0xF8FF).contains(scalar) || (0x200B...0x200F).contains(scalar) { return true }
+    let parts = String(Character(u)).decomposedStringWithCanonicalMapping.unicodeScalars
+    return parts.count > 1 && parts.allSatisfy { font.covers($0.value) }
   }
 
   /// The scalars of the cluster that starts at glyphs[index]: up to the next cluster's start.

@@ -290,6 +290,9 @@ struct ParagraphProps {
   /// Tab stops count from the indent (margin-left); else from the frame's left edge (settings.xml's
   /// TabsRelativeToIndent, false in Word's documents).
   var tabsRelativeToIndent = true
+  /// A justified line ended by a manual line break is justified too (settings.xml's
+  /// DoNotJustifyLinesWithManualBreak, true in Word's documents, turns it off).
+  var justifiesManualBreaks = true
 
   /// Where a stop `x` twips right of the indent is written among this paragraph's stops.
   func tabPosition(fromIndent x: Twips) -> Twips { tabsRelativeToIndent ? x : x + marginLeft }
