@@ -660,6 +660,9 @@ final class DocumentBuilder {
           } else {
             try inlines(c, props: props, sheet: sheet, into: node, state: &state)
           }
+        case "field:fieldmark-start" where c["field:type"] == "vnd.oasis.opendocument.field.FORMTEXT", "field:fieldmark-end":
+          // A text form field (Word's): LibreOffice prints the text between its marks as it is.
+          continue
         case "text:s":
           let n = Int(c["text:c"] ?? "1") ?? 1
           node.inlines.append(.text(String(repeating: " ", count: max(1, n)), props))
