@@ -243,7 +243,8 @@ final class Paginator {
       if let footer = s.footer(state.variant) {
         let width = s.bodyWidth - s.footerMarginLeft - s.footerMarginRight
         let boxes = try stack(footer, width: width, fieldText: fieldText)
-        let content = boxes.reduce(0) { $0 + $1.height }
+        // The last line's proportional spacing may hang below the footer (measured).
+        let content = boxes.reduce(0) { $0 + $1.height } - (boxes.last?.slack ?? 0)
         // The spacing above the text: all of it, or with dynamic spacing what the content leaves of
         // the minimum height.
         let gap = s.footerDynamicSpacing ? min(s.footerSpacing, max(0, s.footerMinHeight - content)) : s.footerSpacing
