@@ -9,6 +9,9 @@ struct LineBox {
   var slack: Twips = 0
   /// Footnotes cited in the box: they go to the bottom of the page the box lands on.
   var notes: [[Block]] = []
+  /// Frames over the text: in the body, painted after the page's text; elsewhere after the box's.
+  var front: [DisplayItem] = []
+  var drawn: [DisplayItem] { front.isEmpty ? items : items + front }
 }
 
 /// A paragraph cut into line boxes, plus what pagination needs to know about it.
@@ -112,7 +115,7 @@ extension ParagraphLayout {
         }
       }
       if !items.isEmpty {
-        boxes.append(LineBox(height: bottom, items: floating.behind + items + floating.front))
+        boxes.append(LineBox(height: bottom, items: floating.behind + items, front: floating.front))
         floating = ([], [])
         spaceBefore = 0
       }
@@ -190,10 +193,12 @@ extension ParagraphLayout {
       if let bg = props.background {
         items.insert(.rect(x: left, y: boxTop, width: right - left, height: Double(height) - boxTop, color: bg), at: 0)
       }
+      var front: [DisplayItem] = []
       if i == 0 && !(floating.behind.isEmpty && floating.front.isEmpty) {
-        items = floating.behind + items + floating.front
+        items = floating.behind + items
+        front = floating.front
       }
-      boxes.append(LineBox(height: height, items: items, slack: line.extraBelow, notes: line.notes))
+      boxes.append(LineBox(height: height, items: items, slack: line.extraBelow, notes: line.notes, front: front))
     }
     // The paragraphs after flow beside its frames too, unless only the anchor paragraph may.
     let after = zip(own, p.frames.filter(Self.takesTextAround)).map { o, f in

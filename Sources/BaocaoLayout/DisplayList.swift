@@ -90,6 +90,9 @@ public enum PlaceMark {
   /// A line holding a tracked change: LibreOffice draws a hairline a quarter centimetre left of the
   /// page's text area beside it.
   static let changeBar = "baocao-change-bar"
+  /// A text frame with no background of its own: LibreOffice paints it opaque, in the page's
+  /// background colour (white without one), hiding the text it runs over (measured).
+  static let pageFill = "baocao-page-fill"
   static let changeBarDistance: Twips = 141
 
   static func isKnown(_ name: String) -> Bool { name == signature }

@@ -42,6 +42,8 @@ final class Paginator {
     /// The number page-number fields show (a paragraph or table may restart the numbering).
     var number: Int
     var items: [DisplayItem] = []
+    /// Frames painted over the body's text (LibreOffice paints them after the page's text).
+    var front: [DisplayItem] = []
     var bodyTop: Twips
     var bodyBottom: Twips
     /// Footnote paragraphs at the bottom of the page, and the room they take with their separator.
@@ -85,11 +87,15 @@ final class Paginator {
     let height = box.fixedHeight ?? max(box.minHeight, contentHeight + b.topSpace + b.bottomSpace)
     var items: [DisplayItem] = []
     let w = Double(box.width), h = Double(height)
-    if let bg = box.background { items.append(.rect(x: 0, y: 0, width: w, height: h, color: bg)) }
+    if let bg = box.background {
+      items.append(.rect(x: 0, y: 0, width: w, height: h, color: bg))
+    } else {
+      items.append(.mark(PlaceMark.pageFill, x: 0, y: 0, width: w, height: h))
+    }
     let free = height - b.topSpace - b.bottomSpace - contentHeight
     var y = b.topSpace + (box.verticalAlign == "middle" ? max(0, free) / 2 : box.verticalAlign == "bottom" ? max(0, free) : 0)
     for line in content {
-      items.append(line.items, movedBy: Double(b.leftSpace), Double(y))
+      items.append(line.drawn, movedBy: Double(b.leftSpace), Double(y))
       y += line.height
     }
     // Borders inside the frame's edges.
@@ -236,7 +242,7 @@ final class Paginator {
         let width = s.bodyWidth - s.headerMarginLeft - s.headerMarginRight
         var top = s.marginTop
         for box in try stack(header, width: width, fieldText: fieldText) {
-          p.items.append(box.items, movedBy: Double(left + s.headerMarginLeft), Double(top))
+          p.items.append(box.drawn, movedBy: Double(left + s.headerMarginLeft), Double(top))
           top += box.height
         }
       }
@@ -251,7 +257,7 @@ final class Paginator {
         let frame = s.footerDynamicSpacing ? max(s.footerMinHeight, content) : max(s.footerMinHeight, content + s.footerSpacing)
         var top = s.height - s.marginBottom - frame + gap
         for box in boxes {
-          p.items.append(box.items, movedBy: Double(left + s.footerMarginLeft), Double(top))
+          p.items.append(box.drawn, movedBy: Double(left + s.footerMarginLeft), Double(top))
           top += box.height
         }
       }
@@ -265,15 +271,19 @@ final class Paginator {
         }
         var y = top + s.noteLineWidth + s.noteSpaceAfter
         for box in state.notes {
-          p.items.append(box.items, movedBy: Double(left), Double(y))
+          p.items.append(box.drawn, movedBy: Double(left), Double(y))
           y += box.height
         }
       }
       p.items += state.items
-      // Change bars, only where the document shows tracked changes.
-      if builder.showsTrackedChanges {
-        for k in p.items.indices {
-          guard case .mark(PlaceMark.changeBar, _, let y, _, let height) = p.items[k] else { continue }
+      p.items += state.front
+      // Change bars (only where the document shows tracked changes), and the fill of text frames.
+      let showsChanges = builder.showsTrackedChanges
+      for k in p.items.indices {
+        guard case .mark(let name, let x, let y, let width, let height) = p.items[k] else { continue }
+        if name == PlaceMark.pageFill {
+          p.items[k] = .rect(x: x, y: y, width: width, height: height, color: state.style.background ?? RGB(r: 1, g: 1, b: 1))
+        } else if showsChanges && name == PlaceMark.changeBar {
           let x = Double(left - PlaceMark.changeBarDistance)
           p.items[k] = .line(x1: x, y1: y, x2: x, y2: y + height, width: 2, color: .black)
         }
@@ -541,6 +551,7 @@ final class Paginator {
 
   private func emit(_ box: LineBox, x: Twips) throws(LayoutError) {
     page.items.append(box.items, movedBy: Double(x), Double(y))
+    if !box.front.isEmpty { page.front.append(box.front, movedBy: Double(x), Double(y)) }
     y += box.height
     atTop = false
     softTop = false

@@ -301,7 +301,7 @@ struct TableLayout {
       if c.cell.verticalAlign == "middle" { contentTop += max(0, free) / 2 } else if c.cell.verticalAlign == "bottom" { contentTop += max(0, free) }
       let contentLeft = Double(x + c.x + (row.separate ? b.leftSpace : b.padding.left))
       for box in c.boxes {
-        items.append(box.items, movedBy: contentLeft, Double(contentTop))
+        items.append(box.drawn, movedBy: contentLeft, Double(contentTop))
         contentTop += box.height
       }
       // Borders sit on the cell's edges, so that neighbours' borders coincide (collapsing model).
