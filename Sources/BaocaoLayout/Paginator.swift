@@ -184,13 +184,17 @@ final class Paginator {
       // content with dynamic spacing (measured).
       return dynamic ? max(minHeight, content) : max(minHeight, content + spacing)
     }
-    let h = (
-      try height(
-        s.header(variant), minHeight: s.headerMinHeight, spacing: s.headerSpacing, dynamic: s.headerDynamicSpacing,
-        width: s.bodyWidth - s.headerMarginLeft - s.headerMarginRight),
-      try height(
-        s.footer(variant), minHeight: s.footerMinHeight, spacing: s.footerSpacing, dynamic: s.footerDynamicSpacing,
-        width: s.bodyWidth - s.footerMarginLeft - s.footerMarginRight))
+    let footer = try height(
+      s.footer(variant), minHeight: s.footerMinHeight, spacing: s.footerSpacing, dynamic: s.footerDynamicSpacing,
+      width: s.bodyWidth - s.footerMarginLeft - s.footerMarginRight)
+    let header = try height(
+      s.header(variant), minHeight: s.headerMinHeight, spacing: s.headerSpacing, dynamic: s.headerDynamicSpacing,
+      width: s.bodyWidth - s.headerMarginLeft - s.headerMarginRight)
+    // LibreOffice keeps a fifth of the page's printable height for the body: a taller header (its
+    // spacing included) is cut there, the footer keeping its own height (measured on Letter and A4
+    // pages, several margins, spacings and footers).
+    let printable = s.height - s.marginTop - s.marginBottom
+    let h = (min(header, max(0, printable * 4 / 5 - footer)), footer)
     headerHeights[key] = h
     return h
   }
@@ -238,7 +242,10 @@ final class Paginator {
       }
       let s = state.style
       let left = s.left(state.isLeft)
-      if let header = s.header(state.variant) {
+      // A first page of its own (a header-first or footer-first) has its own header and footer: the
+      // one the document does not give stays empty there, its room kept (measured).
+      let ownFirst = state.variant == .first
+      if let header = s.header(state.variant), !(ownFirst && s.headerFirst == nil) {
         let width = s.bodyWidth - s.headerMarginLeft - s.headerMarginRight
         var top = s.marginTop
         for box in try stack(header, width: width, fieldText: fieldText) {
@@ -246,7 +253,7 @@ final class Paginator {
           top += box.height
         }
       }
-      if let footer = s.footer(state.variant) {
+      if let footer = s.footer(state.variant), !(ownFirst && s.footerFirst == nil) {
         let width = s.bodyWidth - s.footerMarginLeft - s.footerMarginRight
         let boxes = try stack(footer, width: width, fieldText: fieldText)
         // The last line's proportional spacing may hang below the footer (measured).
