@@ -43,6 +43,10 @@ extension DisplayItem {
       return .glyphs(run)
     case .line(let x1, let y1, let x2, let y2, let w, let c):
       return .line(x1: x1 + dx, y1: y1 + dy, x2: x2 + dx, y2: y2 + dy, width: w, color: c)
+    case .dashedLine(let x1, let y1, let x2, let y2, let w, let c, let dash):
+      return .dashedLine(x1: x1 + dx, y1: y1 + dy, x2: x2 + dx, y2: y2 + dy, width: w, color: c, dash: dash)
+    case .wave(let x1, let y, let x2, let w, let c, let step, let amplitude):
+      return .wave(x1: x1 + dx, y: y + dy, x2: x2 + dx, width: w, color: c, step: step, amplitude: amplitude)
     case .rect(let x, let y, let w, let h, let c):
       return .rect(x: x + dx, y: y + dy, width: w, height: h, color: c)
     case .image(let data, let x, let y, let w, let h):
@@ -157,16 +161,10 @@ extension ParagraphLayout {
           glyphs: piece.glyphs, source: piece.source)
         run.endsWord = piece.endsWord
         items.append(.glyphs(run))
-        for (on, double, dy) in [
-          (piece.underline, piece.doubleUnderline, Double(piece.size) / 8), (piece.strike, piece.doubleStrike, -Double(piece.size) / 4),
-        ] where on {
-          let thickness = Double(piece.size) / 20
-          // A double line: two thinner lines a thickness apart either side of the single one's place.
-          let lines = double ? [(dy - thickness * 0.6, thickness * 0.6), (dy + thickness * 0.6, thickness * 0.6)] : [(dy, thickness)]
-          for (y, width) in lines {
-            items.append(.line(x1: contentLeft + piece.x, y1: baseline + y, x2: contentLeft + piece.x + piece.width, y2: baseline + y, width: width, color: piece.color))
-          }
-        }
+        let x1 = contentLeft + piece.x, x2 = contentLeft + piece.x + piece.width
+        let size = Double(piece.size)
+        items += piece.underline.items(x1: x1, x2: x2, baseline: baseline, offset: size / 8, size: size, color: piece.color)
+        items += piece.strike.items(x1: x1, x2: x2, baseline: baseline, offset: -size / 4, size: size, color: piece.color)
       }
       if line.pieces.contains(where: \.changed) {
         // A change bar, drawn in the page's margin once the page is known.

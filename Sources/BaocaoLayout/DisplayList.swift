@@ -74,6 +74,11 @@ public enum DisplayItem: Sendable {
   case glyphs(GlyphRun)
   case image(ImageData, x: Double, y: Double, width: Double, height: Double)
   case line(x1: Double, y1: Double, x2: Double, y2: Double, width: Double, color: RGB)
+  /// A straight line drawn in dashes: `dash` holds the lengths on and off, in turn.
+  case dashedLine(x1: Double, y1: Double, x2: Double, y2: Double, width: Double, color: RGB, dash: [Double])
+  /// A horizontal wave about y from x1 to x2: one bow up or down every `step`, `amplitude` the
+  /// curve's control point's distance from y (as LibreOffice draws a wavy underline).
+  case wave(x1: Double, y: Double, x2: Double, width: Double, color: RGB, step: Double, amplitude: Double)
   case rect(x: Double, y: Double, width: Double, height: Double, color: RGB)
   /// A place a template marked with a bookmark (PlaceMark); nothing is drawn.
   case mark(String, x: Double, y: Double, width: Double, height: Double)

@@ -819,9 +819,9 @@ final class DocumentBuilder {
     for id in ids {
       guard let change = trackedChanges[id] else { continue }
       switch change.kind {
-      case .insertion: p.underline = true
+      case .insertion: p.underline = TextLine(pattern: .solid)
       case .attributes: p.bold = true
-      case .deletion: p.strike = true
+      case .deletion: p.strike = TextLine(pattern: .solid)
       }
       p.color = change.color
       p.changed = true

@@ -11,14 +11,12 @@ struct LaidLine {
     var x: Double
     var glyphs: [PlacedGlyph]
     var source: [UInt32]
-    var underline: Bool
-    var strike: Bool
+    var underline: TextLine
+    var strike: TextLine
     /// Text extraction sees a word end after the piece (GlyphRun.endsWord): LibreOffice paints the
     /// underline of several portions in a row with one common font, by drawing blanks after each.
     var endsWord = false
     var rise: Twips = 0
-    var doubleUnderline = false
-    var doubleStrike = false
     /// Highlighting behind the text, and the font's extent above and below the baseline it covers.
     var highlight: RGB? = nil
     /// Takes its room but is not drawn.
@@ -551,7 +549,7 @@ struct ParagraphLayout {
         r = Int(info[k].run)
         let run = runs[r]
         var segEnd = min(run.range.upperBound, drawnEnd)
-        if run.props.underline {
+        if run.props.underline.isDrawn {
           // Underlined text is drawn portion by portion (see LaidLine.Piece.endsWord).
           var lo = 0, hi = portionStarts.count
           while lo < hi { let mid = (lo + hi) / 2; if portionStarts[mid] <= k { lo = mid + 1 } else { hi = mid } }
@@ -571,8 +569,7 @@ struct ParagraphLayout {
         let scale = Double(run.size) / Double(run.font.unitsPerEm)
         var piece = LaidLine.Piece(
           font: run.font, size: run.size, color: run.props.color, x: pen, glyphs: [], source: scalars,
-          underline: run.props.underline, strike: run.props.strike, rise: run.rise,
-              doubleUnderline: run.props.doubleUnderline, doubleStrike: run.props.doubleStrike, highlight: run.props.highlight,
+          underline: run.props.underline, strike: run.props.strike, rise: run.rise, highlight: run.props.highlight,
           ascent: run.metrics.ascent, descent: run.metrics.descent)
         let segment = k..<segEnd
         // The run's glyphs in this segment: from a cursor when clusters only grow (left-to-right
@@ -608,9 +605,7 @@ struct ParagraphLayout {
             pen += info[g.cluster].advance
             piece = LaidLine.Piece(
               font: run.font, size: run.size, color: run.props.color, x: pen, glyphs: [], source: scalars,
-              underline: run.props.underline, strike: run.props.strike, rise: run.rise,
-              doubleUnderline: run.props.doubleUnderline, doubleStrike: run.props.doubleStrike,
-              highlight: run.props.highlight, ascent: run.metrics.ascent, descent: run.metrics.descent)
+              underline: run.props.underline, strike: run.props.strike, rise: run.rise, highlight: run.props.highlight, ascent: run.metrics.ascent, descent: run.metrics.descent)
             continue
           }
           if info[g.cluster].special != nil {
@@ -670,12 +665,12 @@ struct ParagraphLayout {
   static func markCommonUnderlines(_ pieces: inout [LaidLine.Piece]) {
     var i = 0
     while i < pieces.count {
-      guard pieces[i].underline else {
+      guard pieces[i].underline.isDrawn else {
         i += 1
         continue
       }
       var j = i, counted = 0, lowered = false
-      while j < pieces.count, pieces[j].underline, pieces[j].doubleUnderline == pieces[i].doubleUnderline {
+      while j < pieces.count, pieces[j].underline.isDrawn, pieces[j].underline == pieces[i].underline {
         if pieces[j].rise < 0 { lowered = true }
         if !lowered && pieces[j].rise == 0 { counted += 1 }
         j += 1
@@ -726,7 +721,7 @@ struct ParagraphLayout {
     glyphs[count - 1].advance = adv
     return LaidLine.Piece(
       font: run.font, size: run.size, color: run.props.color, x: count > 1 ? x : x + width - adv,
-      glyphs: glyphs, source: [scalar], underline: false, strike: false)
+      glyphs: glyphs, source: [scalar], underline: TextLine(), strike: TextLine())
   }
 
   /// The first tab stop after `pos` (positions from the paragraph's left margin), or the next default stop.

@@ -8,11 +8,8 @@ struct TextProps: Equatable {
   var size: Twips = 240
   var bold = false
   var italic = false
-  var underline = false
-  /// Drawn as two lines (style:text-underline-type, style:text-line-through-type "double").
-  var doubleUnderline = false
-  var doubleStrike = false
-  var strike = false
+  var underline = TextLine()
+  var strike = TextLine()
   var color = RGB.black
   /// Character background (highlighting).
   var highlight: RGB? = nil
@@ -42,7 +39,7 @@ struct TextProps: Equatable {
     var colorValue, backgroundValue, kerningValue, transformValue, displayValue, variantValue, positionValue: String?
     var letterSpacingValue, scaleValue, hyphenateValue, rotationValue, underlineTypeValue, strikeTypeValue: String?
     var underlineWidthValue, shadowValue, outlineValue, reliefValue, emphasisValue, combineValue, sizeRelativeValue: String?
-    var languageValue: String?
+    var languageValue, underlineColorValue, strikeWidthValue, overlineValue, underlineModeValue, strikeTextValue: String?
     for (key, value) in a {
       switch key {
       case "style:font-name": fontNameValue = value
@@ -66,6 +63,11 @@ struct TextProps: Equatable {
       case "style:text-underline-type": underlineTypeValue = value
       case "style:text-line-through-type": strikeTypeValue = value
       case "style:text-underline-width": underlineWidthValue = value
+      case "style:text-underline-color": underlineColorValue = value
+      case "style:text-line-through-width": strikeWidthValue = value
+      case "style:text-line-through-text": strikeTextValue = value
+      case "style:text-overline-style": overlineValue = value
+      case "style:text-underline-mode": underlineModeValue = value
       case "fo:text-shadow": shadowValue = value
       case "style:text-outline": outlineValue = value
       case "style:font-relief": reliefValue = value
@@ -89,8 +91,6 @@ struct TextProps: Equatable {
     }
     if let w = weightValue { bold = w == "bold" || (Int(w) ?? 400) >= 600 }
     if let s = styleValue { italic = s == "italic" || s == "oblique" }
-    if let u = underlineValue { underline = u != "none" }
-    if let u = strikeValue { strike = u != "none" }
     if let c = colorValue, let rgb = Units.color(c) { color = rgb }
     if let c = backgroundValue { highlight = c == "transparent" ? nil : Units.color(c) }
     if let k = kerningValue { kerning = k == "true" }
@@ -130,11 +130,20 @@ struct TextProps: Equatable {
     // Effects that change how text is drawn or placed and that are not drawn here: refused by name
     // rather than printed plainly.
     if let r = rotationValue, r != "0", r != "0deg" { throw .unsupported("rotated text") }
-    if let v = underlineValue, v != "none", v != "solid" { throw .unsupported("\(v) underlines or strike-throughs") }
-    if let v = strikeValue, v != "none", v != "solid" { throw .unsupported("\(v) underlines or strike-throughs") }
-    if let t = underlineTypeValue { doubleUnderline = t == "double" }
-    if let t = strikeTypeValue { doubleStrike = t == "double" }
-    if let v = underlineWidthValue, v != "auto", v != "normal" { throw .unsupported("thick underlines") }
+    if let line = TextLine.read(style: underlineValue, type: underlineTypeValue, width: underlineWidthValue) {
+      underline.pattern = line.pattern
+      (underline.double, underline.bold) = (line.double, line.bold)
+    }
+    if let c = underlineColorValue { underline.color = c == "font-color" ? nil : Units.color(c) }
+    // LibreOffice strikes through with a solid line whatever the style (measured).
+    let strikeStyle = strikeValue.map { $0 == "none" || TextLine.Pattern(rawValue: $0) == nil ? $0 : "solid" }
+    if let line = TextLine.read(style: strikeStyle, type: strikeTypeValue, width: strikeWidthValue) { strike = line }
+    if let v = overlineValue, v != "none" { throw .unsupported("overlines") }
+    if let v = underlineModeValue, v == "skip-white-space", underline.isDrawn {
+      throw .unsupported("underlines that skip spaces (style:text-underline-mode)")
+    }
+    // LibreOffice strikes through with "/" or "X" characters drawn over the text.
+    if let v = strikeTextValue, !v.isEmpty { throw .unsupported("strike-throughs with the characters '\(v)'") }
     if let v = shadowValue, v != "none" { throw .unsupported("text shadows") }
     if outlineValue == "true" { throw .unsupported("outlined text") }
     if let v = reliefValue, v != "none" { throw .unsupported("\(v) text") }
@@ -144,26 +153,106 @@ struct TextProps: Equatable {
   }
 }
 
+/// An underline or a strike-through: its pattern (nil: none), whether it is doubled or bold, and its
+/// colour (nil: the text's).
+struct TextLine: Equatable {
+  enum Pattern: String {
+    case solid, dotted, dash, wave
+    case longDash = "long-dash", dotDash = "dot-dash", dotDotDash = "dot-dot-dash"
+  }
+
+  var pattern: Pattern? = nil
+  /// Only a solid line or a wave is doubled.
+  var double = false
+  /// Never with `double`.
+  var bold = false
+  var color: RGB? = nil
+
+  var isDrawn: Bool { pattern != nil }
+
+  /// One style's style, type and width attributes, as LibreOffice reads them: together they make one
+  /// value that replaces the inherited one, whichever of them the style gives (measured: a type
+  /// "double" alone gives a solid double line even under a wave; a width "auto" alone removes the
+  /// line; a style "none" with a type "single" underlines). A value it does not know is left
+  /// unread. nil when the style gives none of them.
+  static func read(style: String?, type: String?, width: String?) -> TextLine? {
+    let pattern: Pattern?? = style.flatMap { $0 == "none" ? .some(nil) : Pattern(rawValue: $0).map { .some($0) } }
+    let double: Bool? = type.flatMap { ["none": false, "single": false, "double": true][$0] }
+    let typeDraws = type == "single" || type == "double"
+    let bold: Bool? = width.flatMap { ["auto": false, "thin": false, "medium": false, "bold": true, "thick": true][$0] }
+    guard pattern != nil || double != nil || bold != nil else { return nil }
+    var line = TextLine()
+    line.pattern = pattern.flatMap { $0 } ?? (typeDraws || bold == true ? .solid : nil)
+    guard line.isDrawn else { return line }
+    line.double = double == true && (line.pattern == .solid || line.pattern == .wave)
+    line.bold = bold == true && !line.double
+    return line
+  }
+
+  /// The items drawing this line under (offset > 0) or through (offset < 0) text of `size` from x1
+  /// to x2, `offset` being a single line's distance from the baseline. A single line is a twentieth
+  /// of the size thick; the others are scaled on it as LibreOffice scales its own (measured in its
+  /// PDFs): bold twice as thick and moved away from the baseline by half a thickness; dashes and
+  /// gaps in multiples of the thickness; waves hairline thin (a quarter of the thickness when
+  /// bold), two smaller ones when doubled.
+  func items(x1: Double, x2: Double, baseline: Double, offset: Double, size: Double, color text: RGB) -> [DisplayItem] {
+    guard let pattern, x2 > x1 else { return [] }
+    let color = color ?? text
+    let t = size / 20
+    let away = offset < 0 ? -1.0 : 1.0
+    if pattern == .wave {
+      if double {
+        let a = t * 1.3
+        return [0.8, 1.75].map { .wave(x1: x1, y: baseline + offset + away * t * $0, x2: x2, width: t / 12, color: color, step: 2 * a, amplitude: a) }
+      }
+      let a = t * 2
+      return [.wave(x1: x1, y: baseline + offset + away * t / 2, x2: x2, width: bold ? t / 4 : t / 12, color: color, step: 2 * a, amplitude: a)]
+    }
+    if double {
+      // Two thinner lines a thickness apart either side of the single one's place.
+      return [-0.6, 0.6].map { .line(x1: x1, y1: baseline + offset + t * $0, x2: x2, y2: baseline + offset + t * $0, width: t * 0.6, color: color) }
+    }
+    let w = bold ? 2 * t : t
+    let y = baseline + offset + (bold ? away * t / 2 : 0)
+    let dash: [Double]
+    switch pattern {
+    case .solid, .wave: return [.line(x1: x1, y1: y, x2: x2, y2: y, width: w, color: color)]
+    case .dotted: dash = [w, w]
+    case .dash: dash = [4 * w, 2 * w]
+    case .longDash: dash = [8 * w, 2 * w]
+    case .dotDash: dash = [4 * w, 2 * w, w, 2 * w]
+    case .dotDotDash: dash = [4 * w, 2 * w, w, 2 * w, w, 2 * w]
+    }
+    return [.dashedLine(x1: x1, y1: y, x2: x2, y2: y, width: w, color: color, dash: dash)]
+  }
+}
+
 struct BorderLine: Equatable {
   var width: Twips
   var color: RGB
   var pattern: Pattern = .solid
 
-  /// How the line is drawn: one solid line, or two (the inner, a gap, the outer line, from
-  /// style:border-line-width).
+  /// How the line is drawn: one solid line, dots or dashes, or two lines (the inner, a gap, the
+  /// outer line, from style:border-line-width).
   enum Pattern: Equatable {
-    case solid
+    case solid, dotted, dashed
     case double(inner: Twips, gap: Twips, outer: Twips)
   }
 
   /// The items drawing this border centred on the segment from (x1, y1) to (x2, y2), horizontal or
   /// vertical; `outside`: the side away from the content (-1 above or left, +1 below or right),
-  /// where a double border's outer line goes. Dotted and dashed borders are refused when read.
+  /// where a double border's outer line goes.
   func items(x1: Double, y1: Double, x2: Double, y2: Double, outside: Double) -> [DisplayItem] {
     let w = Double(width)
     switch pattern {
     case .solid:
       return [.line(x1: x1, y1: y1, x2: x2, y2: y2, width: w, color: color)]
+    // LibreOffice's dots and dashes keep their lengths whatever the border's width (measured from
+    // 0.5 to 2.5 pt): dots 0.5 pt with 1 pt gaps, dashes 8 pt with 2.5 pt gaps.
+    case .dotted:
+      return [.dashedLine(x1: x1, y1: y1, x2: x2, y2: y2, width: w, color: color, dash: [10, 20])]
+    case .dashed:
+      return [.dashedLine(x1: x1, y1: y1, x2: x2, y2: y2, width: w, color: color, dash: [160, 50])]
     case .double(let inner, let gap, let outer):
       let total = Double(inner + gap + outer)
       let scale = total > 0 ? w / total : 0
@@ -196,6 +285,8 @@ struct BorderLine: Equatable {
         let part = UnsafeBufferPointer(rebasing: b[start..<k])
         if let t = Units.twips(bytes: part) { width = t } else if let c = Units.color(bytes: part) { color = c }
         else if part.elementsEqual("double".utf8) { pattern = .double(inner: 1, gap: 1, outer: 1) }
+        else if part.elementsEqual("dotted".utf8) { pattern = .dotted }
+        else if part.elementsEqual("dashed".utf8) { pattern = .dashed }
         else if refusedStyles.contains(where: { $0.elementsEqual(part) }) { return String(decoding: part, as: UTF8.self) }
       }
       return nil
@@ -208,7 +299,7 @@ struct BorderLine: Equatable {
     return width > 0 ? BorderLine(width: width, color: color, pattern: pattern) : nil
   }
 
-  private static let refusedStyles = ["dotted", "dashed", "groove", "ridge", "inset", "outset"].map { Array($0.utf8) }
+  private static let refusedStyles = ["groove", "ridge", "inset", "outset"].map { Array($0.utf8) }
 }
 
 struct Box: Equatable {

@@ -193,6 +193,29 @@ public enum PDFWriter {
         if lineWidth != width { out.number(width / 20); out.append(" w\n"); lineWidth = width }
         out.number(x1 / 20); out.space(); out.number((height - y1) / 20); out.append(" m ")
         out.number(x2 / 20); out.space(); out.number((height - y2) / 20); out.append(" l S\n")
+      case .dashedLine(let x1, let y1, let x2, let y2, let width, let c, let dash):
+        // In a saved state, so that the dash pattern (and colour and width) end with it.
+        out.append("q "); out.number(c.r); out.space(); out.number(c.g); out.space(); out.number(c.b); out.append(" RG ")
+        out.number(width / 20); out.append(" w [")
+        for d in dash { out.number(d / 20); out.space() }
+        out.append("] 0 d\n")
+        out.number(x1 / 20); out.space(); out.number((height - y1) / 20); out.append(" m ")
+        out.number(x2 / 20); out.space(); out.number((height - y2) / 20); out.append(" l S Q\n")
+      case .wave(let x1, let y, let x2, let width, let c, let step, let amplitude):
+        // Bows of `step` each, as LibreOffice draws them: each a curve whose second control point
+        // stands `amplitude` above or below the middle, alternately.
+        guard step > 0 else { continue }
+        out.append("q "); out.number(c.r); out.space(); out.number(c.g); out.space(); out.number(c.b); out.append(" RG ")
+        out.number(width / 20); out.append(" w\n")
+        let baseline = (height - y) / 20
+        out.number(x1 / 20); out.space(); out.number(baseline); out.append(" m\n")
+        let bows = min(Int(((x2 - x1) / step).rounded(.down)), 100_000)
+        for k in 0..<bows {
+          let start = x1 + Double(k) * step
+          out.number((start + step / 2) / 20); out.space(); out.number(baseline + (k % 2 == 0 ? amplitude : -amplitude) / 20); out.space()
+          out.number((start + step) / 20); out.space(); out.number(baseline); out.append(" v\n")
+        }
+        out.append("S Q\n")
       case .glyphs(let run):
         let f = fonts.used.firstIndex { $0.font === run.font } ?? 0
         setFill(run.color, &out)

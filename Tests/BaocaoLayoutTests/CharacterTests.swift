@@ -123,4 +123,52 @@ import Testing
     #expect(runs.map(\.0) == ["b", "_2_", "a", "Mục"], "\(runs)")
     #expect(runs[1].1 == "OpenSymbol" && runs[0].1 != "OpenSymbol" && runs[2].1 == runs[0].1, "\(runs)")
   }
+
+  @Test func underlineAttributesMakeOneValuePerStyleAsLibreOfficeReadsThem() {
+    // (style, type, width) of one style, and the line LibreOffice drew (measured in its PDFs).
+    let cases: [(String?, String?, String?, TextLine?)] = [
+      ("dotted", "double", nil, TextLine(pattern: .dotted)),
+      ("dash", nil, "bold", TextLine(pattern: .dash, bold: true)),
+      ("wave", "double", "bold", TextLine(pattern: .wave, double: true)),
+      ("solid", "double", "bold", TextLine(pattern: .solid, double: true)),
+      ("none", "single", nil, TextLine(pattern: .solid)),
+      ("solid", "none", nil, TextLine(pattern: .solid)),
+      (nil, "double", nil, TextLine(pattern: .solid, double: true)),
+      (nil, nil, "auto", TextLine()),
+      ("solid", nil, "thick", TextLine(pattern: .solid, bold: true)),
+      ("solid", nil, "1pt", TextLine(pattern: .solid)),
+      ("ImSoInvalid", nil, nil, nil),
+    ]
+    for (style, type, width, expected) in cases {
+      #expect(TextLine.read(style: style, type: type, width: width) == expected, "\(style ?? "-") \(type ?? "-") \(width ?? "-")")
+    }
+  }
+
+  @Test func dottedDashedAndWavyLinesAreDrawnInTheirPatterns() throws {
+    let styles = Self.styles + """
+      <style:style style:name="Wave" style:family="text"><style:text-properties style:text-underline-style="wave"/></style:style>
+      <style:style style:name="BoldDots" style:family="text"><style:text-properties style:text-underline-style="dotted" style:text-underline-width="bold"/></style:style>
+      <style:style style:name="DottedStrike" style:family="text"><style:text-properties style:text-line-through-style="dotted"/></style:style>
+      <style:style style:name="X" style:family="text"><style:text-properties style:text-line-through-style="solid" style:text-line-through-text="X"/></style:style>
+      <style:style style:name="Boxed" style:family="paragraph"><style:paragraph-properties fo:border="1pt dashed #000000"/></style:style>
+      """
+    func items(_ body: String) throws -> [DisplayItem] { try Self.layout(body, styles: styles).pages.flatMap(\.items) }
+    // 12 pt text: a single line is 0.6 pt thick; bold, 1.2 pt, in dots as long as it is thick.
+    let dots = try items("<text:p><text:span text:style-name=\"BoldDots\">dots</text:span></text:p>").compactMap { item -> [Double]? in
+      if case .dashedLine(_, _, _, _, let width, _, let dash) = item { [width] + dash } else { nil }
+    }
+    #expect(dots == [[24, 24, 24]])
+    let waves = try items("<text:p><text:span text:style-name=\"Wave\">wave</text:span></text:p>").filter { if case .wave = $0 { true } else { false } }
+    #expect(waves.count == 1)
+    // A dotted strike-through is solid, as LibreOffice draws it.
+    let strike = try items("<text:p><text:span text:style-name=\"DottedStrike\">struck</text:span></text:p>")
+    #expect(strike.filter { if case .line = $0 { true } else { false } }.count == 1)
+    // LibreOffice draws a dashed border's dashes 8 pt long with 2.5 pt gaps, whatever its width.
+    let box = try items("<text:p text:style-name=\"Boxed\">boxed</text:p>").compactMap { item -> [Double]? in
+      if case .dashedLine(_, _, _, _, _, _, let dash) = item { dash } else { nil }
+    }
+    #expect(box.count == 4 && box.allSatisfy { $0 == [160, 50] })
+    // Characters struck over the text would change its words: refused by name.
+    #expect(throws: LayoutError.self) { try items("<text:p><text:span text:style-name=\"X\">x</text:span></text:p>") }
+  }
 }

@@ -55,7 +55,8 @@ import Testing
     #expect(Units.color("#FfA000") == RGB(r: 1, g: 160.0 / 255, b: 0) && Units.color("#12345") == nil && Units.color("#12345g") == nil)
     #expect(try BorderLine.parse("0.5pt  solid #ff0000") == BorderLine(width: 10, color: RGB(r: 1, g: 0, b: 0)))
     #expect(try BorderLine.parse("none") == nil && BorderLine.parse("0pt solid #000000") == nil)
-    #expect(throws: LayoutError.unsupported("dotted borders")) { try BorderLine.parse("0.5pt dotted #000000") }
+    #expect(try BorderLine.parse("0.5pt dotted #000000")?.pattern == .dotted)
+    #expect(throws: LayoutError.unsupported("ridge borders")) { try BorderLine.parse("0.5pt ridge #000000") }
     var generator = SystemRandomNumberGenerator()
     for _ in 0..<20_000 {
       let digits = Int.random(in: 1...15, using: &generator)
@@ -483,6 +484,8 @@ import Testing
           switch item {
           case .glyphs(let run): "g \(run.x) \(run.y) \(run.glyphs.map(\.id)) \(run.glyphs.map(\.advance))"
           case .line(let x1, let y1, let x2, let y2, let w, _): "l \(x1) \(y1) \(x2) \(y2) \(w)"
+          case .dashedLine(let x1, let y1, let x2, let y2, let w, _, let dash): "d \(x1) \(y1) \(x2) \(y2) \(w) \(dash)"
+          case .wave(let x1, let y, let x2, let w, _, let step, let a): "w \(x1) \(y) \(x2) \(w) \(step) \(a)"
           case .rect(let x, let y, let w, let h, _): "r \(x) \(y) \(w) \(h)"
           case .image(_, let x, let y, let w, let h): "i \(x) \(y) \(w) \(h)"
           case .mark(let n, let x, let y, let w, let h): "m \(n) \(x) \(y) \(w) \(h)"

@@ -365,6 +365,6 @@ import Testing
     #expect(lines.count == 2)
     #expect(lines[0].y < 1000 && lines[1].y > 1000, "\(lines)")
     #expect(abs(lines[0].width - 170.0 / 3 * 1) < 1 && abs(lines[1].width - 170.0 / 6) < 1, "\(lines)")
-    #expect(throws: LayoutError.unsupported("dotted borders")) { try BorderLine.parse("0.05pt dotted #000000") }
+    #expect(throws: LayoutError.unsupported("groove borders")) { try BorderLine.parse("0.05pt groove #000000") }
   }
 }
