@@ -12,6 +12,11 @@ struct LineBox {
   /// Frames over the text: in the body, painted after the page's text; elsewhere after the box's.
   var front: [DisplayItem] = []
   var drawn: [DisplayItem] { front.isEmpty ? items : items + front }
+  /// In a stack (a cell, a header): the box starts a paragraph or a table, and holds this space
+  /// above it; nil for the lines after its first.
+  var spaceAbove: Twips? = nil
+  /// In a stack: the space below its last paragraph or table, on its own.
+  var isSpaceBelow = false
 }
 
 /// A paragraph cut into line boxes, plus what pagination needs to know about it.
@@ -53,6 +58,10 @@ extension DisplayItem {
       return .image(data, x: x + dx, y: y + dy, width: w, height: h)
     case .mark(let name, let x, let y, let w, let h):
       return .mark(name, x: x + dx, y: y + dy, width: w, height: h)
+    case .clip(let x, let y, let w, let h):
+      return .clip(x: x + dx, y: y + dy, width: w, height: h)
+    case .endClip:
+      return .endClip
     }
   }
 }

@@ -80,6 +80,9 @@ public enum DisplayItem: Sendable {
   /// curve's control point's distance from y (as LibreOffice draws a wavy underline).
   case wave(x1: Double, y: Double, x2: Double, width: Double, color: RGB, step: Double, amplitude: Double)
   case rect(x: Double, y: Double, width: Double, height: Double, color: RGB)
+  /// What follows, up to the matching endClip, shows only inside this rectangle.
+  case clip(x: Double, y: Double, width: Double, height: Double)
+  case endClip
   /// A place a template marked with a bookmark (PlaceMark); nothing is drawn.
   case mark(String, x: Double, y: Double, width: Double, height: Double)
 }

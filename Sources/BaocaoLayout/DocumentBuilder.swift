@@ -318,8 +318,15 @@ final class DocumentBuilder {
   /// A paragraph style's properties over its parents' and the default style's. Each style is
   /// resolved once, on top of its parent's resolved properties (automatic styles share a few parents).
   func paragraphStyle(_ name: String?, sheet: StyleSheet) throws(LayoutError) -> (ParagraphProps, TextProps) {
+    // A paragraph without a style, or naming one the document lacks, is in LibreOffice's Default
+    // Paragraph Style, "Standard" (measured).
+    let name = name.flatMap { sheet.style(family: "paragraph", name: $0) != nil ? $0 : nil } ?? Self.standard(in: sheet)
     let resolved = try paragraphStyle(name, sheet: sheet, visiting: [])
     return (resolved.props, resolved.text)
+  }
+
+  static func standard(in sheet: StyleSheet) -> String? {
+    sheet.style(family: "paragraph", name: "Standard") != nil ? "Standard" : nil
   }
 
   /// `cut`: a parent chain that came back on itself was cut on the way; the result then depends on
@@ -337,7 +344,10 @@ final class DocumentBuilder {
     text.kerning = defaultKerning
     var cut = false
     if let name, let style = sheet.style(family: "paragraph", name: name) {
-      if let parent = style.parent, !visiting.contains(parent), parent != name {
+      // An automatic style without a parent adds to Standard; a named one, to the defaults (measured).
+      if style.parent == nil, style.automatic, let standard = Self.standard(in: sheet), standard != name {
+        (props, text, cut) = try paragraphStyle(standard, sheet: sheet, visiting: visiting.union([name]))
+      } else if let parent = style.parent, !visiting.contains(parent), parent != name {
         (props, text, cut) = try paragraphStyle(parent, sheet: sheet, visiting: visiting.union([name]))
       } else {
         // No parent (or a parent chain that comes back here, cut where it does): the default style.

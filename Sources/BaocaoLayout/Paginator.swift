@@ -520,7 +520,8 @@ final class Paginator {
           beside: beside, fieldText: fieldText)
         obstacles += pb.obstacles.map { $0.moved(by: 0, Double(top)) }
         top += pb.boxes.reduce(0) { $0 + $1.height }
-        out += pb.boxes
+        if !pb.boxes.isEmpty { out.append(pb.boxes[0]); out[out.count - 1].spaceAbove = pb.spaceBefore }
+        out += pb.boxes.dropFirst()
         pending = pb.spaceAfter
         previous = p
       case .table(let t):
@@ -530,19 +531,19 @@ final class Paginator {
         }
         let layout = try TableLayout(table: t, width: width, paginator: self, fieldText: fieldText)
         let spaceBefore = pending + t.props.marginTop
-        if spaceBefore > 0 { out.append(LineBox(height: spaceBefore, items: [])) }
+        if spaceBefore > 0 { out.append(LineBox(height: spaceBefore, items: [], spaceAbove: spaceBefore)) }
         top += spaceBefore
-        for row in layout.rows {
+        for (r, row) in layout.rows.enumerated() {
           var items: [DisplayItem] = []
           layout.draw(row, x: layout.x, y: 0, into: &items)
-          out.append(LineBox(height: row.height, items: items))
+          out.append(LineBox(height: row.height, items: items, spaceAbove: r == 0 && spaceBefore == 0 ? 0 : nil))
           top += row.height
         }
         pending = t.props.marginBottom
         previous = nil
       }
     }
-    if pending > 0 { out.append(LineBox(height: pending, items: [])) }
+    if pending > 0 { out.append(LineBox(height: pending, items: [], isSpaceBelow: true)) }
     if out.contains(where: { !$0.notes.isEmpty }) { throw .unsupported("footnotes in tables, headers or footers") }
     return out
   }

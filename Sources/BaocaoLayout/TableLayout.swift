@@ -9,7 +9,47 @@ struct TableLayout {
     /// row's (cells of merged rows drawn as one part).
     var yOffset: Twips = 0
     var frameHeight: Twips? = nil
+    /// In a row of fixed height its content overflows: what is drawn is cut this far below the
+    /// frame's top.
+    var clipBottom: Twips? = nil
     var contentHeight: Twips { boxes.reduce(0) { $0 + $1.height } }
+  }
+
+  /// What LibreOffice prints of a cell's content in a row of fixed height whose print area runs
+  /// from `top` to `bottom` (measured by a helper over some 3,000 cases; SwTextFrame::PaintSwFrame
+  /// paints a paragraph only while its print area has room): paragraphs that fit; then, of the
+  /// first that does not, its first line and the lines that start above the bottom, provided the
+  /// paragraph's space above and, for the cell's last paragraph, its space below start above the
+  /// bottom too (without space above, only its top must); nothing after it.
+  static func printed(_ boxes: [LineBox], from top: Twips, above bottom: Twips) -> [LineBox] {
+    let spaceBelow = boxes.last?.isSpaceBelow == true ? boxes.last : nil
+    let end = boxes.count - (spaceBelow == nil ? 0 : 1)
+    var kept: [LineBox] = []
+    var y = top
+    var k = 0
+    while k < end {
+      var next = k + 1
+      while next < end, boxes[next].spaceAbove == nil { next += 1 }
+      let upper = boxes[k].spaceAbove ?? 0
+      let lower = next == end ? spaceBelow?.height ?? 0 : 0
+      let height = boxes[k..<next].reduce(0) { $0 + $1.height }
+      if y + height + lower <= bottom {
+        kept += boxes[k..<next]
+        y += height
+        k = next
+        continue
+      }
+      guard upper == 0 ? y < bottom : y + upper + lower < bottom else { return kept }
+      kept.append(boxes[k])
+      var lineTop = y + boxes[k].height
+      for box in boxes[(k + 1)..<next] where lineTop < bottom {
+        kept.append(box)
+        lineTop += box.height
+      }
+      return kept
+    }
+    if let spaceBelow { kept.append(spaceBelow) }
+    return kept
   }
 
   struct RowPart {
@@ -227,18 +267,14 @@ struct TableLayout {
         separate: !t.props.collapsing, above: above)
       part.cells = rowCells[index]
       if let fixed = row.fixedHeight {
-        // A row of fixed height prints only the lines that start above its cells' print area's
-        // bottom (the row's height less the bottom padding and border), as LibreOffice does.
         for c in part.cells.indices where part.cells[c].cell.rowSpan <= 1 {
           let cell = part.cells[c]
-          let limit = fixed - cell.cell.borders.padding.bottom - (cell.cell.borders.bottom?.width ?? 0)
-          var top = part.topSpace(cell)
-          var kept = 0
-          while kept < cell.boxes.count, top < limit {
-            top += cell.boxes[kept].height
-            kept += 1
-          }
-          part.cells[c].boxes.removeSubrange(kept...)
+          // The print area's bottom: the row's height less the bottom padding, and less the bottom
+          // border when borders are separate (collapsing, LibreOffice draws it below).
+          let bottom = fixed - cell.cell.borders.padding.bottom - (part.separate ? cell.cell.borders.bottom?.width ?? 0 : 0)
+          let top = part.topSpace(cell)
+          part.cells[c].boxes = Self.printed(cell.boxes, from: top, above: bottom)
+          if top + part.cells[c].contentHeight > bottom { part.cells[c].clipBottom = bottom }
         }
       }
       measured.append(part)
@@ -300,10 +336,12 @@ struct TableLayout {
       let free = frameHeight - row.topSpace(c) - row.bottomSpace(c) - c.contentHeight
       if c.cell.verticalAlign == "middle" { contentTop += max(0, free) / 2 } else if c.cell.verticalAlign == "bottom" { contentTop += max(0, free) }
       let contentLeft = Double(x + c.x + (row.separate ? b.leftSpace : b.padding.left))
+      if let clip = c.clipBottom { items.append(.clip(x: left, y: top, width: right - left, height: Double(clip))) }
       for box in c.boxes {
         items.append(box.drawn, movedBy: contentLeft, Double(contentTop))
         contentTop += box.height
       }
+      if c.clipBottom != nil { items.append(.endClip) }
       // Borders sit on the cell's edges, so that neighbours' borders coincide (collapsing model).
       if let t = b.top { Segment(x1: left, y1: top, x2: right, y2: top, line: t, outside: -1).add(to: &horizontal) }
       if let bt = b.bottom { Segment(x1: left, y1: bottom, x2: right, y2: bottom, line: bt, outside: 1).add(to: &horizontal) }

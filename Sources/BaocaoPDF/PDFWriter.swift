@@ -180,6 +180,13 @@ public enum PDFWriter {
         out.number(x / 20); out.space(); out.number((height - y - h) / 20); out.space()
         out.number(w / 20); out.space(); out.number(h / 20); out.append(" re f\n")
       case .mark: continue
+      case .clip(let x, let y, let w, let h):
+        out.append("q "); out.number(x / 20); out.space(); out.number((height - y - h) / 20); out.space()
+        out.number(w / 20); out.space(); out.number(h / 20); out.append(" re W n\n")
+      case .endClip:
+        // The graphics state returns to what it was before the clip.
+        out.append("Q\n")
+        (fill, stroke, lineWidth) = (nil, nil, nil)
       case .image(let data, let x, let y, let w, let h):
         guard !data.bytes.isEmpty else { continue }  // a missing picture: its frame stays empty
         out.append("q "); out.number(w / 20); out.append(" 0 0 "); out.number(h / 20); out.space()

@@ -489,6 +489,8 @@ import Testing
           case .rect(let x, let y, let w, let h, _): "r \(x) \(y) \(w) \(h)"
           case .image(_, let x, let y, let w, let h): "i \(x) \(y) \(w) \(h)"
           case .mark(let n, let x, let y, let w, let h): "m \(n) \(x) \(y) \(w) \(h)"
+          case .clip(let x, let y, let w, let h): "c \(x) \(y) \(w) \(h)"
+          case .endClip: "e"
           }
         }
       }
@@ -603,6 +605,44 @@ import Testing
     let split = try DocumentLayout.layout(Self.document(filler + rows, styles: tall), fonts: Self.catalog)
     #expect(split.pages.count == 2)
     #expect(!Self.lines(split.pages[0]).contains { $0.hasPrefix("row line") }, "\(Self.lines(split.pages[0]))")
+  }
+
+  /// A paragraph without a style, naming a missing one, or in an automatic style without a parent is
+  /// in "Standard", LibreOffice's Default Paragraph Style; a named style without a parent is not.
+  @Test func paragraphsWithoutAStyleAreInStandard() throws {
+    let styles = "<style:style style:name=\"Standard\" style:family=\"paragraph\"><style:paragraph-properties fo:margin-left=\"2cm\"/></style:style>"
+      + "<style:style style:name=\"Other\" style:family=\"paragraph\"><style:text-properties fo:font-weight=\"bold\"/></style:style>"
+    let body = "<text:p>unstyled</text:p><text:p text:style-name=\"P1\">automatic</text:p><text:p text:style-name=\"Other\">named</text:p>"
+      + "<text:p text:style-name=\"Nope\">missing</text:p>"
+    let doc = Self.document(body, styles: styles).content
+    let bytes = Array(String(decoding: doc, as: UTF8.self).replacingOccurrences(
+      of: "<office:automatic-styles>",
+      with: "<office:automatic-styles><style:style style:name=\"P1\" style:family=\"paragraph\"><style:text-properties fo:font-style=\"italic\"/></style:style>").utf8)
+    let laid = try DocumentLayout.layout(DocumentParts(content: bytes, styles: bytes, meta: bytes, settings: nil), fonts: Self.catalog)
+    let xs: [Double] = laid.pages[0].items.compactMap { if case .glyphs(let r) = $0 { r.x } else { nil } }
+    // 2 cm is 1134 twips right of the others' start.
+    #expect(xs.count == 4 && xs[0] - xs[2] == 1134 && xs[1] == xs[0] && xs[3] == xs[0], "\(xs)")
+  }
+
+  /// LibreOffice's rule for the last paragraph of a fixed-height cell (measured by a helper): it
+  /// shows only if its space above and below start inside the cell, unless it has no space above.
+  @Test func aFixedRowDropsItsLastParagraphWhenItsSpacingLeavesNoRoom() throws {
+    let styles = "<style:style style:name=\"R\" style:family=\"table-row\"><style:table-row-properties style:row-height=\"1cm\"/></style:style>"
+      + "<style:style style:name=\"S\" style:family=\"table-row\"><style:table-row-properties style:row-height=\"0.7cm\"/></style:style>"
+      + "<style:style style:name=\"M\" style:family=\"paragraph\"><style:paragraph-properties fo:margin-top=\"0.2cm\" fo:margin-bottom=\"0.2cm\"/></style:style>"
+      + "<style:style style:name=\"B\" style:family=\"paragraph\"><style:paragraph-properties fo:margin-bottom=\"0.2cm\"/></style:style>"
+    func printed(_ row: String, _ cell: String) throws -> (runs: [String], clips: Int) {
+      let table = "<table:table><table:table-column/><table:table-row table:style-name=\"\(row)\"><table:table-cell>\(cell)</table:table-cell></table:table-row></table:table><text:p>after</text:p>"
+      let items = try DocumentLayout.layout(Self.document(table, styles: styles), fonts: Self.catalog).pages[0].items
+      let runs: [String] = items.compactMap { if case .glyphs(let r) = $0 { r.glyphs.indices.map { r.text(of: $0) }.joined() } else { nil } }
+      return (runs, items.filter { if case .clip = $0 { true } else { false } }.count)
+    }
+    // 1 cm (567 twips): "one" ends at 389; "two" would start at 615 with its 226 twips of space
+    // above, and its 113 below come after: 728 is past the bottom, so it is left out, though its
+    // frame starts inside the cell.
+    #expect(try printed("R", "<text:p text:style-name=\"M\">one</text:p><text:p text:style-name=\"M\">two</text:p>") == (["one", "after"], 0))
+    // No space above: its top inside the cell is enough, and the line crossing the bottom is cut.
+    #expect(try printed("S", "<text:p>one</text:p><text:p text:style-name=\"B\">two</text:p>") == (["one", "two", "after"], 1))
   }
 
   /// A row's background fills its cells that have none of their own ("transparent" included); the
