@@ -285,7 +285,12 @@ struct ParagraphLayout {
         if (v == 0x2D || v == 0x2010) ? (prevLetter && nextOK) : (i > 0 && !isSpace(scalars[i - 1]) && nextOK) {
           info[i].breakAfter = true
         }
-      } else if v == 0x09 || v == 0xFFFC {
+      } else if v == 0x09 {
+        // Before a tab, not after it: text that follows a tab without a blank goes to the next
+        // line with it (LibreOffice moves the tab portion when the text after it does not fit).
+        // (A list label's tab is not: the label and its tab never part.)
+        if i > 0 && !noBreakAfter.contains(i) { info[i - 1].breakAfter = true }
+      } else if v == 0xFFFC {
         info[i].breakAfter = true
       }
     }
@@ -405,13 +410,17 @@ struct ParagraphLayout {
         // would pass it moves left until it ends there.
         let end = min(stop - indent, lineWidth())
         switch kind {
-        case .left: info[i].advance = max(0, stop - pos)
+        // A left stop past the line's end: the tab fills the rest of the line (measured).
+        case .left: info[i].advance = max(0, stop - indent > lineWidth() ? lineWidth() - x : stop - pos)
         case .right: info[i].advance = max(0, end - x - following)
         case .center:
           let half = following / 2 > lineWidth() - end ? following - (lineWidth() - end) : following / 2
           info[i].advance = max(0, end - x - half)
         case .char: info[i].advance = max(0, end - x - beforeDecimal)
         }
+        // Past the line's end with text after it that cannot fit there anyway: the tab goes to the
+        // next line with that text (measured).
+        if kind != .left, stop - indent > lineWidth(), x + following > lineWidth() { info[i].advance = lineWidth() - x + 1 }
       }
       let w = info[i].advance
       if let g = split, jumpAt == nil, !isSpace(scalars[i]), x + w - info[i].spacing > g.start + 0.5 {
