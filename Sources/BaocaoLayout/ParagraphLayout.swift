@@ -226,7 +226,10 @@ struct ParagraphLayout {
     let baseFont = try fonts.font(p.base)
     let baseMetrics = fonts.metrics(baseFont, size: p.base.size)
     let props = p.props
-    let available = Double(max(0, width - props.marginLeft - props.marginRight - p.props.borders.leftSpace - p.props.borders.rightSpace))
+    // Margins wider than the column leave no room: LibreOffice then lays out the first line only,
+    // in the room a hanging indent gives it, and prints nothing of the rest (measured).
+    let room = width - props.marginLeft - props.marginRight - p.props.borders.leftSpace - p.props.borders.rightSpace
+    let available = Double(room > 0 || props.textIndent < 0 ? room : 0)
 
     if scalars.isEmpty {
       // An empty paragraph is one line as high as its own font.
@@ -479,6 +482,7 @@ struct ParagraphLayout {
     if lineStart < n || lines.isEmpty || lines.last?.ends == true {
       endLine(lineStart..<n, x, true)
     }
+    if room <= 0 && lines.count > 2 { lines.removeSubrange(2...) }
 
     if splitUnsupported { throw .unsupported("text flowing on both sides of two pictures in one line") }
 
@@ -665,6 +669,11 @@ struct ParagraphLayout {
       }
       out.append(laid)
     }
+    if room <= 0 && out.count > 1 {
+      // The rest takes one line's height, unprinted.
+      for k in out[1].pieces.indices { out[1].pieces[k].unpainted = true }
+      out[1].objects = []
+    }
     return out
   }
 
@@ -684,7 +693,8 @@ struct ParagraphLayout {
         if !lowered && pieces[j].rise == 0 { counted += 1 }
         j += 1
       }
-      if counted > 1 { for m in i..<j { pieces[m].endsWord = true } }
+      // Raised or lowered portions draw their own underline: no blank after them.
+      if counted > 1 { for m in i..<j where pieces[m].rise == 0 { pieces[m].endsWord = true } }
       i = j
     }
   }

@@ -10,6 +10,7 @@ import Testing
     <style:style style:name="Red" style:family="text"><style:text-properties fo:color="#ff0000"/></style:style>
     <style:style style:name="Green" style:family="text"><style:text-properties fo:color="#00ff00" style:text-underline-style="none"/></style:style>
     <style:style style:name="Under" style:family="text"><style:text-properties style:text-underline-style="solid"/></style:style>
+    <style:style style:name="Sub" style:family="text"><style:text-properties style:text-position="sub 58%"/></style:style>
     """
   static let automatic = """
     <style:style style:name="T1" style:family="text"><style:text-properties fo:color="#ff00ff"/></style:style>
@@ -74,6 +75,11 @@ import Testing
     let merged = Self.runs(try Self.layout(
       "<text:p>x <text:span text:style-name=\"Under\">Kapi</text:span><text:span text:style-name=\"Under\">tel</text:span> y</text:p>"))
     #expect(merged.map(\.text) == ["x ", "Kapitel", " y"] && merged.allSatisfy { !$0.endsWord }, "\(merged)")
+    // A lowered portion among them draws its own underline: no word end after it ("Cou r i er").
+    let lowered = Self.runs(try Self.layout(
+      "<text:p>Co<text:a xlink:href=\"http://a\">u</text:a><text:a xlink:href=\"http://b\">r</text:a>"
+        + "<text:a xlink:href=\"http://c\"><text:span text:style-name=\"Sub\">e</text:span></text:a>r</text:p>"))
+    #expect(lowered.map(\.endsWord) == [false, true, true, false, false], "\(lowered)")
   }
 
   @Test func raisedOrLoweredTextWithoutASizeGetsLibreOfficesDefault() throws {
