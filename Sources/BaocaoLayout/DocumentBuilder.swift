@@ -938,9 +938,14 @@ final class DocumentBuilder {
     switch anchor {
     case "as-char":
       // Without a vertical position (Word's converters write none), LibreOffice hangs the picture
-      // from the baseline (its top there, as measured); else its bottom sits on the baseline.
-      let drop = g["style:vertical-pos"] == nil ? height : 0
-      node.inlines.append(.image(data, width: width, height: height, drop: drop, props))
+      // from the baseline (its top there, as measured); "from-top" of the line or baseline puts its
+      // top svg:y below the baseline; else its bottom sits on the baseline.
+      let vertical = g["style:vertical-pos"]
+      let fromTop = vertical == "from-top" && ["line", "baseline"].contains(g["style:vertical-rel"] ?? "")
+      let drop = vertical == nil ? height : fromTop ? height + (Units.twips(f["svg:y"] ?? g["svg:y"]) ?? 0) : 0
+      // Its side margins take room in the line too (measured: a formula's 2 mm each side).
+      let left = max(0, Units.twips(g["fo:margin-left"]) ?? 0), right = max(0, Units.twips(g["fo:margin-right"]) ?? 0)
+      node.inlines.append(.image(data, width: width, height: height, drop: drop, props, left: left, right: right))
     case "paragraph", "char":
       node.frames.append(try anchoredFrame(f, g, image: data, width: width, height: height))
     default:

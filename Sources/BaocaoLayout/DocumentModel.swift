@@ -36,7 +36,7 @@ enum Inline {
   case symbol(String, drawnAs: String, TextProps)
   /// An image in the line (anchored as a character), sitting on the baseline.
   /// `drop`: how far the picture's bottom hangs below the baseline.
-  case image(ImageData, width: Twips, height: Twips, drop: Twips, TextProps)
+  case image(ImageData, width: Twips, height: Twips, drop: Twips, TextProps, left: Twips = 0, right: Twips = 0)
   /// A text frame in the line (anchored as a character), sitting on the baseline.
   case textBox(TextBoxNode, TextProps)
 }

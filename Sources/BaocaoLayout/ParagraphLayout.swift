@@ -204,9 +204,13 @@ struct ParagraphLayout {
         specialAt[scalars.count] = .lineBreak
         try append("\u{2028}", props)
       case .field(let f, let props): try append(fieldText(f), props)
-      case .image(let data, let w, let h, let drop, let props):
+      case .image(let data, let w, let h, let drop, let props, let left, let right):
         specialAt[scalars.count] = .object(objects.count)
-        objects.append((.picture(data), w, h, drop))
+        if left == 0 && right == 0 {
+          objects.append((.picture(data), w, h, drop))
+        } else {
+          objects.append((.drawing([.image(data, x: Double(left), y: 0, width: Double(w), height: Double(h))]), w + left + right, h, drop))
+        }
         try append("\u{FFFC}", props)
       case .textBox(let box, let props):
         guard let drawTextBox else { throw .unsupported("text frames in headers, footers or notes") }

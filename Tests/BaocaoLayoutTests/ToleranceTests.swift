@@ -223,6 +223,30 @@ import Testing
     let hanging = try baselines("")
     #expect(hanging.first! < standing.first!, "\(hanging) \(standing)")
     #expect(hanging.last! - hanging.first! > 1134, "\(hanging)")  // 2 cm = 1134 twips below the first baseline
+    // From the top of the line, 1.5 cm up: the picture stands lower than on the baseline, and its
+    // last 0.5 cm below the baseline pushes the next line down.
+    let raised = try baselines("style:vertical-pos=\"from-top\" style:vertical-rel=\"line\" svg:y=\"-1.5cm\"")
+    #expect(raised.first! < standing.first! && raised.last! - raised.first! > standing.last! - standing.first! + 200, "\(raised) \(standing)")
+  }
+
+  @Test func aPicturesSideMarginsTakeRoomInTheLine() throws {
+    let style = "<style:style style:name=\"fr\" style:family=\"graphic\"><style:graphic-properties fo:margin-left=\"2mm\" fo:margin-right=\"3mm\" style:vertical-pos=\"top\"/></style:style>"
+    let body = "<text:p>a<draw:frame draw:style-name=\"fr\" text:anchor-type=\"as-char\" svg:width=\"1cm\" svg:height=\"1cm\">"
+      + "<draw:image xlink:href=\"Pictures/gone.png\"/></draw:frame>b</text:p>"
+    let items = try DocumentLayout.layout(LayoutTests.document(body, styles: style), fonts: LayoutTests.catalog).pages[0].items
+    // The text's glyphs: "a" before the picture, "b" after it (one run, moved on past the picture).
+    let glyphs = items.flatMap { item -> [(x: Double, advance: Double)] in
+      guard case .glyphs(let r) = item else { return [] }
+      var x = r.x
+      return r.glyphs.map { g in defer { x += g.advance }; return (x, g.advance) }
+    }
+    let runs = glyphs.map { (x: $0.x, end: $0.x + $0.advance) }
+    let picture = items.compactMap { item -> Double? in if case .image(_, let x, _, _, _) = item { x } else { nil } }
+    // 2 mm (113 twips) before the picture, 1 cm (567) of picture, 3 mm (170) after it.
+    #expect(runs.count == 2 && picture.count == 1)
+    // ("a"'s advance carries the room up to "b".)
+    let a = runs[1].x - runs[0].x - 113 - 567 - 170
+    #expect(a > 80 && a < 130 && abs(picture[0] - runs[0].x - a - 113) < 1, "\(runs) \(picture)")
   }
 }
 
