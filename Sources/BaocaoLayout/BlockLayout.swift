@@ -160,7 +160,8 @@ extension ParagraphLayout {
         case .drawing(let drawn): items.append(drawn, movedBy: x, y)
         }
       }
-      for piece in line.pieces where !piece.unpainted {
+      for index in ParagraphLayout.paintOrder(line.pieces) where !line.pieces[index].unpainted {
+        let piece = line.pieces[index]
         if let h = piece.highlight {
           let top = baseline - Double(piece.rise + piece.ascent)
           items.append(.rect(x: contentLeft + piece.x, y: top, width: piece.width, height: Double(piece.ascent + piece.descent), color: h))

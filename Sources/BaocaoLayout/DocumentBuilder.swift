@@ -340,6 +340,7 @@ final class DocumentBuilder {
     props.tabDistance = defaultTabDistance
     props.tabsRelativeToIndent = compatibility.tabsRelativeToIndent
     props.justifiesManualBreaks = compatibility.justifiesManualBreaks
+    props.addsSpacing = compatibility.addsParagraphSpacing
     var text = TextProps()
     text.kerning = defaultKerning
     var cut = false
@@ -1422,7 +1423,10 @@ final class DocumentBuilder {
         var pieces: [(text: String, props: TextProps)] = []
         for u in text.unicodeScalars {
           var props = labelProps
-          if !fontsHave(labelProps, String(u)) { props.fontName = fallbackFamily(labelProps, u.value) ?? p.base.fontName }
+          if !fontsHave(labelProps, String(u)) {
+            props.fontName = fallbackFamily(labelProps, u.value) ?? p.base.fontName
+            props.standsIn = true
+          }
           if let last = pieces.last, last.props == props {
             pieces[pieces.count - 1].text.unicodeScalars.append(u)
           } else {
@@ -1659,6 +1663,8 @@ struct CompatibilitySettings {
   var showsChanges = true
   /// Justified lines ended by a manual line break are justified (DoNotJustifyLinesWithManualBreak false).
   var justifiesManualBreaks = true
+  /// Paragraphs' spaces below and above add up (AddParaTableSpacing); else the larger one counts.
+  var addsParagraphSpacing = true
 
   init() {}
 
@@ -1674,6 +1680,7 @@ struct CompatibilitySettings {
     tabsRelativeToIndent = Self.flag("TabsRelativeToIndent", in: settings) ?? true
     showsChanges = Self.flag("ShowRedlineChanges", in: settings) ?? true
     justifiesManualBreaks = !(Self.flag("DoNotJustifyLinesWithManualBreak", in: settings) ?? false)
+    addsParagraphSpacing = Self.flag("AddParaTableSpacing", in: settings) ?? true
   }
 
   /// The value of `<config:config-item config:name="NAME" …>true|false<`.

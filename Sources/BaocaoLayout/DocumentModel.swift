@@ -162,7 +162,7 @@ extension ParagraphNode {
   /// LibreOffice 7.4).
   func spaceAbove(after previous: ParagraphNode?, below: Twips) -> Twips {
     guard let previous, let name = styleName, previous.styleName == name, previous.props.contextualSpacing else {
-      return below + props.marginTop
+      return props.addsSpacing ? below + props.marginTop : max(below, props.marginTop)
     }
     return props.contextualSpacing ? 0 : props.marginTop
   }

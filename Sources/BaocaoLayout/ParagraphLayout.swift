@@ -23,6 +23,8 @@ struct LaidLine {
     var unpainted = false
     /// Holds a tracked change: its line has a change bar in the margin.
     var changed = false
+    /// Drawn in a font standing in for characters the text's own font lacks.
+    var standsIn = false
     var ascent: Twips = 0
     var descent: Twips = 0
     var width: Double { glyphs.reduce(0) { $0 + $1.advance } }
@@ -151,6 +153,7 @@ struct ParagraphLayout {
         var fallback = props
         fallback.fontName = family
         if from < k { try addRun(from..<k, props) }
+        fallback.standsIn = true
         try addRun(k..<(k + 1), fallback)
         from = k + 1
       }
@@ -644,6 +647,7 @@ struct ParagraphLayout {
         if run.ordered { runs[r].cursor = gi }
         piece.unpainted = run.props.unpainted
         piece.changed = run.props.changed
+        piece.standsIn = run.props.standsIn
         if !piece.glyphs.isEmpty { pieces.append(piece) }
         k = segEnd
       }
@@ -679,6 +683,31 @@ struct ParagraphLayout {
       out[1].objects = []
     }
     return out
+  }
+
+  /// The order LibreOffice paints a line's pieces in: in a stretch of text with stand-in glyphs,
+  /// the text's own font first, then the stand-ins (its fallback layout's levels), which text
+  /// extraction then reads as separate words ("b _20_ a").
+  static func paintOrder(_ pieces: [LaidLine.Piece]) -> [Int] {
+    guard pieces.contains(where: \.standsIn) else { return Array(pieces.indices) }
+    var order: [Int] = []
+    var i = 0
+    while i < pieces.count {
+      // A stretch: pieces in one font (of one size) and the stand-ins among them.
+      var own: LaidLine.Piece? = nil
+      var j = i
+      while j < pieces.count {
+        let p = pieces[j]
+        if !p.standsIn {
+          if let own, !(own.font === p.font && own.size == p.size) { break }
+          own = p
+        }
+        j += 1
+      }
+      order += (i..<j).filter { !pieces[$0].standsIn } + (i..<j).filter { pieces[$0].standsIn }
+      i = j
+    }
+    return order
   }
 
   /// LibreOffice underlines several portions in a row with one common font when at least two of

@@ -23,6 +23,8 @@ struct TextProps: Equatable {
   var unpainted = false
   /// Inserted, deleted or reformatted with changes tracked (its line gets a change bar).
   var changed = false
+  /// Its font stands in for characters the text's own font lacks (glyph fallback).
+  var standsIn = false
   /// fo:language, for hyphenation ("" when the document does not say).
   var language = ""
   /// Superscript (positive) or subscript (negative) raise, in percent of the line height, or automatic.
@@ -384,6 +386,9 @@ struct ParagraphProps {
   /// A justified line ended by a manual line break is justified too (settings.xml's
   /// DoNotJustifyLinesWithManualBreak, true in Word's documents, turns it off).
   var justifiesManualBreaks = true
+  /// The space between two paragraphs is the first's space below plus the second's above
+  /// (settings.xml's AddParaTableSpacing, true unless it says false); else the larger of the two.
+  var addsSpacing = true
 
   /// Where a stop `x` twips right of the indent is written among this paragraph's stops.
   func tabPosition(fromIndent x: Twips) -> Twips { tabsRelativeToIndent ? x : x + marginLeft }

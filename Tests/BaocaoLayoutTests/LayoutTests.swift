@@ -607,6 +607,23 @@ import Testing
     #expect(!Self.lines(split.pages[0]).contains { $0.hasPrefix("row line") }, "\(Self.lines(split.pages[0]))")
   }
 
+  /// settings.xml's AddParaTableSpacing false: the larger of the spaces below and above, not both.
+  @Test func paragraphSpacingIsTheLargerOneWhenSettingsSaySo() throws {
+    let styles = "<style:style style:name=\"A\" style:family=\"paragraph\"><style:paragraph-properties fo:margin-bottom=\"0.5cm\"/></style:style>"
+      + "<style:style style:name=\"B\" style:family=\"paragraph\"><style:paragraph-properties fo:margin-top=\"1cm\"/></style:style>"
+    func gap(_ settings: String?) throws -> Double {
+      let doc = Self.document("<text:p text:style-name=\"A\">một</text:p><text:p text:style-name=\"B\">hai</text:p>", styles: styles).content
+      let bytes = settings.map { Array($0.utf8) }
+      let laid = try DocumentLayout.layout(DocumentParts(content: doc, styles: doc, meta: doc, settings: bytes), fonts: Self.catalog)
+      let ys: [Double] = laid.pages[0].items.compactMap { if case .glyphs(let r) = $0 { r.y } else { nil } }
+      return ys[1] - ys[0]
+    }
+    let settings = "<office:document-settings xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" xmlns:config=\"urn:oasis:names:tc:opendocument:xmlns:config:1.0\" xmlns:ooo=\"http://openoffice.org/2004/office\"><office:settings><config:config-item-set config:name=\"ooo:configuration-settings\"><config:config-item config:name=\"AddParaTableSpacing\" config:type=\"boolean\">false</config:config-item></config:config-item-set></office:settings></office:document-settings>"
+    // 0.5 cm is 283 twips: the sum (1.5 cm) by default, the larger (1 cm) when the setting is false.
+    let (sum, larger) = (try gap(nil), try gap(settings))
+    #expect(abs(sum - larger - 283.5) <= 1, "\(sum) \(larger)")
+  }
+
   /// A paragraph without a style, naming a missing one, or in an automatic style without a parent is
   /// in "Standard", LibreOffice's Default Paragraph Style; a named style without a parent is not.
   @Test func paragraphsWithoutAStyleAreInStandard() throws {
