@@ -177,4 +177,5 @@ import Testing
     #expect(box.count == 4 && box.allSatisfy { $0 == [160, 50] })
     // Characters struck over the text would change its words: refused by name.
     #expect(throws: LayoutError.self) { try items("<text:p><text:span text:style-name=\"X\">x</text:span></text:p>") }
-  }}
+  }
+}
