@@ -110,8 +110,18 @@ extension ParagraphLayout {
         if let l = f.line {
           // A line shape: placed from the paragraph's frame (its own space above included, the
           // space below the paragraph before not), from the column's left edge, as LibreOffice does.
+          // Aligned left, centred or right, it stands in the column as a whole (measured: a rule
+          // centred under Word's excerpt is centred between the page's margins).
           let top = max(0, spaceBefore - props.marginTop) + f.y
-          drawn = [.line(x1: Double(f.x + l.x1), y1: Double(top + l.y1), x2: Double(f.x + l.x2), y2: Double(top + l.y2), width: l.width, color: l.color)]
+          let left = min(l.x1, l.x2)
+          let dx: Twips = switch f.horizontal {
+          case "center": (width - f.width) / 2 - left
+          case "right": width - f.width - left
+          case "left": -left
+          default: f.x
+          }
+          drawn = [.line(x1: Double(dx + l.x1), y1: Double(top + l.y1), x2: Double(dx + l.x2), y2: Double(top + l.y2), width: l.width, color: l.color)]
+          if f.followsTextFlow { drawn.insert(.mark(PlaceMark.followsTextFlow, x: 0, y: 0, width: 0, height: 0), at: 0) }
         } else if let box = f.textBox {
           guard let drawTextBox else { throw .unsupported("text frames in headers, footers or notes") }
           let frame = try drawTextBox(box, fieldText)

@@ -102,6 +102,10 @@ public enum PlaceMark {
   /// background colour (white without one), hiding the text it runs over (measured).
   static let pageFill = "baocao-page-fill"
   static let changeBarDistance: Twips = 141
+  /// The line after it follows the text flow: in a table cell, LibreOffice keeps it inside the
+  /// cell, drawing one that would pass the cell's bottom at that bottom (measured on Word's rules
+  /// under a motto, as LibreOffice imports them).
+  static let followsTextFlow = "baocao-follows-text-flow"
 
   static func isKnown(_ name: String) -> Bool { name == signature }
 }

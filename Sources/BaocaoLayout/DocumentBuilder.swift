@@ -883,10 +883,17 @@ final class DocumentBuilder {
     // A line of width 0 is a hairline: LibreOffice draws it one device pixel wide.
     let width = max(Double(Units.twips(g["svg:stroke-width"]) ?? 0), 1)
     let color = g["svg:stroke-color"].flatMap(Units.color) ?? RGB(r: 0x34 / 255.0, g: 0x65 / 255.0, b: 0xA4 / 255.0)
+    // Left, centred or right in the paragraph's area (Word's rule centred under an excerpt),
+    // else where svg:x1 and svg:x2 say.
+    let horizontal = g["style:horizontal-pos"] ?? "from-left"
+    guard ["from-left", "left", "center", "right"].contains(horizontal) else {
+      throw .unsupported("line shapes positioned '\(horizontal)' across their paragraph")
+    }
     var f = FrameNode(
-      image: ImageData(name: "line", bytes: []), width: 0, height: 0, horizontal: "from-left", x: 0, y: 0,
+      image: ImageData(name: "line", bytes: []), width: abs(x2 - x1), height: 0, horizontal: horizontal, x: 0, y: 0,
       margins: Box(top: 0, bottom: 0, left: 0, right: 0), runThrough: true, inBackground: g["style:run-through"] == "background")
     f.line = (x1, y1, x2, y2, width, color)
+    f.followsTextFlow = g["style:flow-with-text"] == "true"
     node.frames.append(f)
   }
 

@@ -78,6 +78,8 @@ struct FrameNode {
   var textBox: TextBoxNode? = nil
   /// A drawn line instead of a picture: its ends within the frame's box, its width and colour.
   var line: (x1: Twips, y1: Twips, x2: Twips, y2: Twips, width: Double, color: RGB)? = nil
+  /// Kept inside the table cell it is in (style:flow-with-text, "follow text flow").
+  var followsTextFlow = false
 }
 
 final class ParagraphNode {

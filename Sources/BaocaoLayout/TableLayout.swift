@@ -337,10 +337,12 @@ struct TableLayout {
       if c.cell.verticalAlign == "middle" { contentTop += max(0, free) / 2 } else if c.cell.verticalAlign == "bottom" { contentTop += max(0, free) }
       let contentLeft = Double(x + c.x + (row.separate ? b.leftSpace : b.padding.left))
       if let clip = c.clipBottom { items.append(.clip(x: left, y: top, width: right - left, height: Double(clip))) }
+      let first = items.count
       for box in c.boxes {
         items.append(box.drawn, movedBy: contentLeft, Double(contentTop))
         contentTop += box.height
       }
+      Self.keepInside(&items[first...], bottom: bottom - 1)
       if c.clipBottom != nil { items.append(.endClip) }
       // Borders sit on the cell's edges, so that neighbours' borders coincide (collapsing model).
       if let t = b.top { Segment(x1: left, y1: top, x2: right, y2: top, line: t, outside: -1).add(to: &horizontal) }
@@ -353,6 +355,20 @@ struct TableLayout {
     // bottom edges as one line each where the cells' borders continue one another.
     for segment in horizontal + vertical {
       items += segment.line.items(x1: segment.x1, y1: segment.y1, x2: segment.x2, y2: segment.y2, outside: segment.outside)
+    }
+  }
+
+  /// Lines that follow the text flow (a mark before each) moved up to end at the cell's bottom
+  /// when they would pass it.
+  static func keepInside(_ items: inout ArraySlice<DisplayItem>, bottom: Double) {
+    var k = items.startIndex
+    while k < items.endIndex - 1 {
+      defer { k += 1 }
+      guard case .mark(PlaceMark.followsTextFlow, _, _, _, _) = items[k],
+        case .line(let x1, let y1, let x2, let y2, let w, let c) = items[k + 1], max(y1, y2) > bottom
+      else { continue }
+      let up = max(y1, y2) - bottom
+      items[k + 1] = .line(x1: x1, y1: y1 - up, x2: x2, y2: y2 - up, width: w, color: c)
     }
   }
 

@@ -309,6 +309,33 @@ import Testing
     #expect(lines[0].1 > a.y && lines[0].1 < b.y + 300, "\(lines) \(a.y) \(b.y)")
   }
 
+  /// Word's rules as LibreOffice imports them (measured on Word-made Decree 30 reports): one
+  /// centred in its paragraph's area is centred in the column; one that follows the text flow in a
+  /// table cell and would pass the cell's bottom is drawn at that bottom.
+  @Test func centredRulesAndRulesKeptInTheirCell() throws {
+    let styles = "<style:style style:name=\"C\" style:family=\"graphic\"><style:graphic-properties style:horizontal-pos=\"center\" style:horizontal-rel=\"paragraph\"/></style:style>"
+      + "<style:style style:name=\"F\" style:family=\"graphic\"><style:graphic-properties style:flow-with-text=\"true\"/></style:style>"
+      + "<style:style style:name=\"R\" style:family=\"table-row\"><style:table-row-properties style:row-height=\"1cm\"/></style:style>"
+    let body = "<text:p>a<draw:line draw:style-name=\"C\" text:anchor-type=\"char\" svg:x1=\"0cm\" svg:y1=\"0.5cm\" svg:x2=\"4cm\" svg:y2=\"0.5cm\"/></text:p>"
+      + "<table:table><table:table-column/><table:table-row table:style-name=\"R\"><table:table-cell><text:p>b"
+      + "<draw:line draw:style-name=\"F\" text:anchor-type=\"char\" svg:x1=\"1cm\" svg:y1=\"3cm\" svg:x2=\"3cm\" svg:y2=\"3cm\"/></text:p></table:table-cell></table:table-row></table:table>"
+    var parts = Self.document(body, styles: styles)
+    parts.content = Array(String(decoding: parts.content, as: UTF8.self)
+      .replacingOccurrences(of: "xmlns:dc=", with: "xmlns:draw=\"urn:oasis:names:tc:opendocument:xmlns:drawing:1.0\" xmlns:svg=\"urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0\" xmlns:dc=").utf8)
+    let laid = try DocumentLayout.layout(parts, fonts: Self.catalog)
+    let lines = laid.pages[0].items.compactMap { item -> (x1: Double, y: Double, x2: Double)? in
+      if case .line(let x1, let y1, let x2, _, _, _) = item, x2 - x1 > 1000 { (x1, y1, x2) } else { nil }
+    }
+    let runs = laid.pages[0].items.compactMap { item -> GlyphRun? in if case .glyphs(let r) = item { r } else { nil } }
+    let a = try #require(runs.first), b = try #require(runs.last)
+    try #require(lines.count == 2, "\(lines)")
+    let centred = try #require(lines.first { abs($0.x2 - $0.x1 - 2268) < 1 }), kept = try #require(lines.first { abs($0.x2 - $0.x1 - 1134) < 1 })
+    // A column of 16 cm (9071 twips) from the 3 cm margin: the 4 cm rule starts 6 cm in.
+    #expect(abs(centred.x1 - (a.x + 3401.5)) < 1, "\(lines) \(a.x)")
+    // The 1 cm row ends about 1 cm below the cell's text, far above the 3 cm the line asks for.
+    #expect(kept.y < b.y + 567 && kept.y > b.y, "\(lines) \(b.y)")
+  }
+
   /// Double underlines and strike-throughs are drawn as two lines each.
   @Test func doubleLinesAreTwoLines() throws {
     let styles = "<style:style style:name=\"D\" style:family=\"paragraph\"><style:text-properties style:text-underline-style=\"solid\" "
