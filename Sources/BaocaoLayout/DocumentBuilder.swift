@@ -864,6 +864,9 @@ final class DocumentBuilder {
 
   // MARK: - Images
 
+  /// How many text frames the text being read is in.
+  private var textBoxDepth = 0
+
   /// A line shape anchored to the paragraph or a character (the rule Word draws under an agency's
   /// name): drawn over the text, which runs through it, from the column's left edge and the top of
   /// the paragraph's frame. Other anchors, dashes and wrapping are refused by name.
@@ -956,6 +959,10 @@ final class DocumentBuilder {
       node.inlines.append(.image(data, width: width, height: height, drop: drop, props, left: left, right: right))
     case "paragraph", "char":
       node.frames.append(try anchoredFrame(f, g, image: data, width: width, height: height))
+    // Anchored to a frame it is not in, LibreOffice draws it at its character, over the text,
+    // taking no room (measured); a missing one then shows nothing, and nothing moves.
+    case "frame" where textBoxDepth == 0 && data.bytes.isEmpty:
+      return
     default:
       throw .unsupported("pictures anchored to the \(anchor) (anchor them to the paragraph or as a character)")
     }
@@ -1031,6 +1038,8 @@ final class DocumentBuilder {
       }
     }
     t.verticalAlign = g["draw:textarea-vertical-align"] ?? "top"
+    textBoxDepth += 1
+    defer { textBoxDepth -= 1 }
     t.blocks = try blocks(in: box, sheet: sheet)
     if anchor == "as-char" {
       node.inlines.append(.textBox(t, props))
