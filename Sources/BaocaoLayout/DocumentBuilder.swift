@@ -1496,6 +1496,7 @@ final class DocumentBuilder {
 
   func table(_ e: XMLElement, sheet: StyleSheet, inBody: Bool = false) throws(LayoutError) -> TableNode {
     let node = TableNode()
+    node.props.addsSpacing = compatibility.addsParagraphSpacing
     let tableStyle = e["table:style-name"]
     let tp = sheet.merged("style:table-properties", family: "table", name: tableStyle)
     node.props.width = Units.twips(tp["style:width"])

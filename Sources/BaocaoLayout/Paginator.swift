@@ -530,7 +530,7 @@ final class Paginator {
           throw .unsupported("tables beside a picture or frame the text flows around")
         }
         let layout = try TableLayout(table: t, width: width, paginator: self, fieldText: fieldText)
-        let spaceBefore = pending + t.props.marginTop
+        let spaceBefore = t.props.spaceAbove(below: pending)
         if spaceBefore > 0 { out.append(LineBox(height: spaceBefore, items: [], spaceAbove: spaceBefore)) }
         top += spaceBefore
         for (r, row) in layout.rows.enumerated() {
@@ -701,7 +701,7 @@ final class Paginator {
       let headerCount = min(t.headerRowCount, layout.rows.count)
       let headers = layout.rows.prefix(headerCount).reduce(0) { $0 + $1.height }
       let first = layout.rows.count > headerCount ? layout.rows[headerCount].firstLineHeight : 0
-      return pending + t.props.marginTop + headers + first
+      return t.props.spaceAbove(below: pending) + headers + first
     }
   }
 
@@ -784,7 +784,7 @@ final class Paginator {
     let headerCount = min(t.headerRowCount, layout.rows.count)
     let headers = Array(layout.rows.prefix(headerCount))
     let headerHeight = headers.reduce(0) { $0 + $1.height }
-    var spaceBefore = softTop ? 0 : pendingSpace + t.props.marginTop
+    var spaceBefore = softTop ? 0 : t.props.spaceAbove(below: pendingSpace)
     // The header rows and the first body row go together.
     let firstNeed = spaceBefore + headerHeight + (layout.rows.count > headerCount ? layout.rows[headerCount].firstLineHeight : 0)
     // Measured in LibreOffice: when the repeated header rows would still fit at the bottom of the page
