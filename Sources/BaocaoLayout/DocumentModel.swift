@@ -123,13 +123,13 @@ struct TableProps {
   /// The space above it adds to the space below what comes before (settings.xml's
   /// AddParaTableSpacing); else the larger of the two counts.
   var addsSpacing = true
-
-  /// The space between the block before (`below`, its space below) and this table.
-  func spaceAbove(below: Twips) -> Twips { addsSpacing ? below + marginTop : max(below, marginTop) }
   var pageNumber: Int?
   var background: RGB?
   /// table:border-model="collapsing" (else borders take room beside the content).
   var collapsing = false
+
+  /// The space between the block before (`below`, its space below) and this table.
+  func spaceAbove(below: Twips) -> Twips { addsSpacing ? below + marginTop : max(below, marginTop) }
 }
 
 final class CellNode {

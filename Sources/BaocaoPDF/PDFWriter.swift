@@ -216,7 +216,8 @@ public enum PDFWriter {
         out.number(width / 20); out.append(" w\n")
         let baseline = (height - y) / 20
         out.number(x1 / 20); out.space(); out.number(baseline); out.append(" m\n")
-        let bows = min(Int(((x2 - x1) / step).rounded(.down)), 100_000)
+        let span = ((x2 - x1) / step).rounded(.down)
+        let bows = span.isFinite ? Int(min(max(0, span), 100_000)) : 0
         for k in 0..<bows {
           let start = x1 + Double(k) * step
           out.number((start + step / 2) / 20); out.space(); out.number(baseline + (k % 2 == 0 ? amplitude : -amplitude) / 20); out.space()
