@@ -723,6 +723,9 @@ final class DocumentBuilder {
           // ("Footnote anchor").
           // The note's own number leads its first paragraph, with the text at the paragraph's indent.
           if case .paragraph(let first)? = body.first {
+            // In a list, the number takes the place of the list's label (LibreOffice shows the
+            // note's number portion instead of the numbering one, measured).
+            first.dropLabel()
             var label = first.base
             if let name = config?["text:citation-style-name"], sheet.style(family: "text", name: name) != nil {
               label = try spanProps(name, over: label, sheet: sheet)
@@ -1482,6 +1485,7 @@ final class DocumentBuilder {
     default: break
     }
     p.prepend(prefix)
+    p.labelCount = prefix.count
   }
 
   /// Set by the layout: whether a font for these properties has every character of `text`.

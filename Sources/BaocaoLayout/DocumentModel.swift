@@ -101,10 +101,21 @@ final class ParagraphNode {
     self.base = base
   }
 
+  /// How many of the first inlines are its list label.
+  var labelCount = 0
+
   /// Puts `items` (a list label, a note's number) before the paragraph's text.
   func prepend(_ items: [Inline]) {
     inlines = items + inlines
     portionKeys = Dictionary(uniqueKeysWithValues: portionKeys.map { ($0.key + items.count, $0.value) })
+  }
+
+  /// Takes its list label away (a note's number takes its place).
+  func dropLabel() {
+    guard labelCount > 0, labelCount <= inlines.count else { return }
+    inlines.removeFirst(labelCount)
+    portionKeys = Dictionary(uniqueKeysWithValues: portionKeys.compactMap { $0.key >= labelCount ? ($0.key - labelCount, $0.value) : nil })
+    labelCount = 0
   }
 }
 

@@ -82,7 +82,10 @@ final class Paginator {
   /// with its content unless fixed.
   func drawTextBox(_ box: TextBoxNode, fieldText: (Field) -> String) throws(LayoutError) -> (items: [DisplayItem], height: Twips) {
     let b = box.borders
-    let content = try stack(box.blocks, width: max(0, box.width - b.leftSpace - b.rightSpace), fieldText: fieldText)
+    var content = try stack(box.blocks, width: max(0, box.width - b.leftSpace - b.rightSpace), fieldText: fieldText)
+    // The last paragraph's space below does not count in a frame (measured: a frame as tall as its
+    // text ends at the last line).
+    if content.last?.isSpaceBelow == true { content.removeLast() }
     let contentHeight = content.reduce(0) { $0 + $1.height }
     let height = box.fixedHeight ?? max(box.minHeight, contentHeight + b.topSpace + b.bottomSpace)
     var items: [DisplayItem] = []
