@@ -291,7 +291,10 @@ struct ParagraphLayout {
       } else if v == 0x2D || v == 0x2010 || v == 0x2013 || v == 0x2014 {
         // After a letter or a digit ("11,5-Milliarden" breaks after the hyphen in LibreOffice).
         let prevLetter = i > 0 && (isLetter(scalars[i - 1]) || (0x30...0x39).contains(scalars[i - 1]))
+        // Not before a number, nor before what never starts a line (closing brackets, "/", and
+        // punctuation: "Werks-/Lageplan" stays whole, as in LibreOffice).
         let nextOK = i + 1 < scalars.count && !isSpace(scalars[i + 1]) && !(Unicode.Scalar(scalars[i + 1])?.properties.numericType != nil)
+          && !Self.neverStartsLine.contains(scalars[i + 1])
         if (v == 0x2D || v == 0x2010) ? (prevLetter && nextOK) : (i > 0 && !isSpace(scalars[i - 1]) && nextOK) {
           info[i].breakAfter = true
         }
@@ -684,6 +687,10 @@ struct ParagraphLayout {
     }
     return out
   }
+
+  /// Characters a line never starts with after a hyphen (Unicode's line-breaking classes CL, CP,
+  /// EX, IS and SY among ASCII).
+  static let neverStartsLine: Set<UInt32> = Set(")]}!?,.:;/".unicodeScalars.map(\.value))
 
   /// The order LibreOffice paints a line's pieces in: in a stretch of text with stand-in glyphs,
   /// the text's own font first, then the stand-ins (its fallback layout's levels), which text

@@ -15,40 +15,47 @@ struct TableLayout {
     var contentHeight: Twips { boxes.reduce(0) { $0 + $1.height } }
   }
 
-  /// What LibreOffice prints of a cell's content in a row of fixed height whose print area runs
-  /// from `top` to `bottom` (measured by a helper over some 3,000 cases; SwTextFrame::PaintSwFrame
-  /// paints a paragraph only while its print area has room): paragraphs that fit; then, of the
-  /// first that does not, its first line and the lines that start above the bottom, provided the
-  /// paragraph's space above and, for the cell's last paragraph, its space below start above the
-  /// bottom too (without space above, only its top must); nothing after it.
-  static func printed(_ boxes: [LineBox], from top: Twips, above bottom: Twips) -> [LineBox] {
+  /// What LibreOffice prints of a cell's content in a row of fixed height, its print area running
+  /// from `top` to `bottom` and the cell to `cellBottom` (measured by helpers over some 3,000
+  /// cases; SwTextFrame::AdjustFrame shrinks a paragraph that does not fit to the room left, never
+  /// below its own spacing): a paragraph that does not fit is printed if its space above and (the
+  /// cell's last paragraph) below start inside the print area, or, without space above, if its
+  /// frame has height and starts inside the cell (the last paragraph, in a separate bottom border
+  /// or the bottom padding); of a printed one, the first line and the lines that start inside its
+  /// frame and the cell. Nothing is printed of paragraphs after it otherwise.
+  static func printed(_ boxes: [LineBox], from top: Twips, above bottom: Twips, cellBottom: Twips) -> [LineBox] {
     let spaceBelow = boxes.last?.isSpaceBelow == true ? boxes.last : nil
     let end = boxes.count - (spaceBelow == nil ? 0 : 1)
     var kept: [LineBox] = []
     var y = top
     var k = 0
+    var fits = true
     while k < end {
       var next = k + 1
       while next < end, boxes[next].spaceAbove == nil { next += 1 }
       let upper = boxes[k].spaceAbove ?? 0
       let lower = next == end ? spaceBelow?.height ?? 0 : 0
       let height = boxes[k..<next].reduce(0) { $0 + $1.height }
-      if y + height + lower <= bottom {
+      defer { k = next }
+      if fits && y + height + lower <= bottom {
         kept += boxes[k..<next]
         y += height
-        k = next
         continue
       }
-      guard upper == 0 ? y < bottom : y + upper + lower < bottom else { return kept }
-      kept.append(boxes[k])
-      var lineTop = y + boxes[k].height
-      for box in boxes[(k + 1)..<next] where lineTop < bottom {
-        kept.append(box)
-        lineTop += box.height
+      fits = false
+      let frame = max(bottom - y, upper + lower)
+      let painted = (bottom - y > upper + lower) || (upper == 0 && frame > 0 && y < cellBottom)
+      if painted {
+        kept.append(boxes[k])
+        var lineTop = y + boxes[k].height
+        for box in boxes[(k + 1)..<next] where lineTop < min(y + frame, cellBottom) {
+          kept.append(box)
+          lineTop += box.height
+        }
       }
-      return kept
+      y += frame
     }
-    if let spaceBelow { kept.append(spaceBelow) }
+    if fits, let spaceBelow { kept.append(spaceBelow) }
     return kept
   }
 
@@ -273,7 +280,7 @@ struct TableLayout {
           // border when borders are separate (collapsing, LibreOffice draws it below).
           let bottom = fixed - cell.cell.borders.padding.bottom - (part.separate ? cell.cell.borders.bottom?.width ?? 0 : 0)
           let top = part.topSpace(cell)
-          part.cells[c].boxes = Self.printed(cell.boxes, from: top, above: bottom)
+          part.cells[c].boxes = Self.printed(cell.boxes, from: top, above: bottom, cellBottom: fixed)
           if top + part.cells[c].contentHeight > bottom { part.cells[c].clipBottom = bottom }
         }
       }

@@ -689,6 +689,22 @@ import Testing
     #expect(try printed("S", "<text:p>one</text:p><text:p text:style-name=\"B\">two</text:p>") == (["one", "two", "after"], 1))
   }
 
+  /// With separate borders, the cell's last paragraph, without space above and with space below,
+  /// is painted in the bottom border's strip even after a paragraph that did not fit (measured by a
+  /// helper: "gem." in a German form); "Werks-/Lageplan" does not break after its hyphen.
+  @Test func aFixedRowsLastParagraphShowsInItsSeparateBottomBorder() throws {
+    let styles = "<style:style style:name=\"T\" style:family=\"table\"><style:table-properties style:width=\"2.2cm\" table:align=\"left\" table:border-model=\"separating\"/></style:style>"
+      + "<style:style style:name=\"R\" style:family=\"table-row\"><style:table-row-properties style:row-height=\"8.31mm\"/></style:style>"
+      + "<style:style style:name=\"C\" style:family=\"table-cell\"><style:table-cell-properties fo:border-top=\"0.26mm solid #808080\" fo:border-bottom=\"0.26mm solid #000000\" fo:padding=\"0cm\"/></style:style>"
+      + "<style:style style:name=\"A\" style:family=\"paragraph\"><style:paragraph-properties fo:margin-top=\"2.12mm\"/><style:text-properties fo:font-size=\"10pt\"/></style:style>"
+      + "<style:style style:name=\"Z\" style:family=\"paragraph\"><style:paragraph-properties fo:margin-bottom=\"2.12mm\"/><style:text-properties fo:font-size=\"10pt\"/></style:style>"
+    let table = "<table:table table:style-name=\"T\"><table:table-column/><table:table-row table:style-name=\"R\"><table:table-cell table:style-name=\"C\">"
+      + "<text:p text:style-name=\"A\">Gebäudebezeichnung</text:p><text:p text:style-name=\"Z\">gem. Werks-/Lageplan</text:p></table:table-cell></table:table-row></table:table>"
+    let items = try DocumentLayout.layout(Self.document(table, styles: styles), fonts: Self.catalog).pages[0].items
+    let runs: [String] = items.compactMap { if case .glyphs(let r) = $0 { r.glyphs.indices.map { r.text(of: $0) }.joined() } else { nil } }
+    #expect(runs.contains { $0.hasPrefix("gem.") } && !runs.contains { $0.contains("Werks") }, "\(runs)")
+  }
+
   /// A row's background fills its cells that have none of their own ("transparent" included); the
   /// separating border model is laid out as LibreOffice Writer draws it, like the collapsing one.
   @Test func rowBackgroundsShowThroughCellsWithoutTheirOwn() throws {
