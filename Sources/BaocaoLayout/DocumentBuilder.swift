@@ -1045,6 +1045,9 @@ final class DocumentBuilder {
     defer { textBoxDepth -= 1 }
     t.blocks = try blocks(in: box, sheet: sheet)
     if anchor == "as-char" {
+      // Placed "from-top" (Word's forms), LibreOffice stands its top svg:y below the baseline,
+      // making the line that much taller (measured).
+      if g["style:vertical-pos"] == "from-top" { t.belowBaseline = Units.twips(f["svg:y"] ?? g["svg:y"]) ?? 0 }
       node.inlines.append(.textBox(t, props))
     } else {
       var frame = try anchoredFrame(f, g, image: ImageData(name: "text frame", bytes: []), width: width, height: t.fixedHeight ?? t.minHeight)

@@ -53,6 +53,8 @@ final class TextBoxNode {
   var background: RGB?
   /// draw:textarea-vertical-align: top, middle or bottom.
   var verticalAlign = "top"
+  /// In the line, placed from the top: its top this far below the baseline (else it stands on it).
+  var belowBaseline: Twips? = nil
 }
 
 /// An image anchored to its paragraph, without text wrapping around it.

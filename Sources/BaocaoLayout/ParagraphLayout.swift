@@ -219,7 +219,7 @@ struct ParagraphLayout {
         guard let drawTextBox else { throw .unsupported("text frames in headers, footers or notes") }
         let drawn = try drawTextBox(box, fieldText)
         specialAt[scalars.count] = .object(objects.count)
-        objects.append((.drawing(drawn.items), box.width, drawn.height, 0))
+        objects.append((.drawing(drawn.items), box.width, drawn.height, box.belowBaseline.map { drawn.height + $0 } ?? 0))
         try append("\u{FFFC}", props)
       case .note(let citation, let body, let props):
         noteAt.append((scalars.count, body))

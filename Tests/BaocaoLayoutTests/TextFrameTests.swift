@@ -31,4 +31,19 @@ import Testing
     let fills = onColour.pages[0].items.compactMap { if case .rect(_, _, _, _, let c) = $0 { c } else { nil } }
     #expect(fills.count == 2 && fills.allSatisfy { $0 == RGB(r: 1, g: 1, b: 0.6) }, "\(fills)")
   }
+
+  @Test func aFrameInTheLinePlacedFromTheTopHangsThatFarBelowTheBaseline() throws {
+    // Word's forms: a frame in the line placed "from-top" 2 cm stands 2 cm below the baseline, and
+    // the next line starts below it (LibreOffice pushed a form's text out of its fixed row so).
+    func baselines(_ graphic: String) throws -> [Double] {
+      let style = "<style:style style:name=\"fb\" style:family=\"graphic\"><style:graphic-properties \(graphic) style:wrap=\"run-through\"/></style:style>"
+      let body = "<text:p><draw:frame draw:style-name=\"fb\" svg:width=\"3cm\" svg:height=\"0.5cm\" svg:y=\"2cm\" text:anchor-type=\"as-char\">"
+        + "<draw:text-box><text:p/></draw:text-box></draw:frame>một<text:line-break/>hai</text:p>"
+      let laid = try DocumentLayout.layout(LayoutTests.document(body, styles: style), fonts: LayoutTests.catalog)
+      return laid.pages[0].items.compactMap { if case .glyphs(let r) = $0 { r.y } else { nil } }
+    }
+    let standing = try baselines("style:vertical-pos=\"top\" style:vertical-rel=\"baseline\"")
+    let hanging = try baselines("style:vertical-pos=\"from-top\" style:vertical-rel=\"paragraph\"")
+    #expect(hanging.last! - hanging.first! > standing.last! - standing.first! + 1134, "\(hanging) \(standing)")
+  }
 }
