@@ -98,7 +98,7 @@ import Testing
       let layout = "<style:page-layout-properties fo:page-width=\"\(Double(width) / 1440)in\" fo:page-height=\"5in\" fo:margin-top=\"0in\" fo:margin-bottom=\"0in\" fo:margin-left=\"0in\" fo:margin-right=\"0in\"/>"
       let laid = try DocumentLayout.layout(LayoutTests.document(
         "<text:p><text:span text:style-name=\"I\">Lorem ipsum</text:span></text:p>", styles: italic, pageLayout: layout), fonts: LayoutTests.catalog)
-      return Set(laid.pages[0].items.compactMap { if case .glyphs(let r) = $0 { r.y } else { nil } }).count
+      return Set(LayoutTests.baselines(laid.pages[0])).count
     }
     // The words' width, on a wide line.
     let wide = try DocumentLayout.layout(LayoutTests.document(

@@ -193,6 +193,11 @@ import Testing
     #expect(abs((xs["b"] ?? 0) - (xs["a"] ?? 0) - Double(room * 50 / 100 / 2)) < 2, "\(xs)")
   }
 
+  /// The baseline of each glyph run on the page, in painting order.
+  static func baselines(_ page: Page) -> [Double] {
+    page.items.compactMap { if case .glyphs(let r) = $0 { r.y } else { nil } }
+  }
+
   /// Text of each line of a page, words in order (a raised or lowered run joins its line).
   static func lines(_ page: Page) -> [String] {
     var rows: [(y: Double, runs: [(x: Double, text: String)])] = []
@@ -642,7 +647,7 @@ import Testing
       let doc = Self.document("<text:p text:style-name=\"A\">một</text:p><text:p text:style-name=\"B\">hai</text:p>", styles: styles).content
       let bytes = settings.map { Array($0.utf8) }
       let laid = try DocumentLayout.layout(DocumentParts(content: doc, styles: doc, meta: doc, settings: bytes), fonts: Self.catalog)
-      let ys: [Double] = laid.pages[0].items.compactMap { if case .glyphs(let r) = $0 { r.y } else { nil } }
+      let ys = Self.baselines(laid.pages[0])
       return ys[1] - ys[0]
     }
     let settings = "<office:document-settings xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" xmlns:config=\"urn:oasis:names:tc:opendocument:xmlns:config:1.0\" xmlns:ooo=\"http://openoffice.org/2004/office\"><office:settings><config:config-item-set config:name=\"ooo:configuration-settings\"><config:config-item config:name=\"AddParaTableSpacing\" config:type=\"boolean\">false</config:config-item></config:config-item-set></office:settings></office:document-settings>"

@@ -40,7 +40,7 @@ import Testing
       let body = "<text:p><draw:frame draw:style-name=\"fb\" svg:width=\"3cm\" svg:height=\"0.5cm\" svg:y=\"2cm\" text:anchor-type=\"as-char\">"
         + "<draw:text-box><text:p/></draw:text-box></draw:frame>một<text:line-break/>hai</text:p>"
       let laid = try DocumentLayout.layout(LayoutTests.document(body, styles: style), fonts: LayoutTests.catalog)
-      return laid.pages[0].items.compactMap { if case .glyphs(let r) = $0 { r.y } else { nil } }
+      return LayoutTests.baselines(laid.pages[0])
     }
     let standing = try baselines("style:vertical-pos=\"top\" style:vertical-rel=\"baseline\"")
     let hanging = try baselines("style:vertical-pos=\"from-top\" style:vertical-rel=\"paragraph\"")

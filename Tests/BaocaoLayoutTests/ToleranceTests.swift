@@ -215,7 +215,7 @@ import Testing
       let body = "<text:p>một <draw:frame draw:style-name=\"fr\" text:anchor-type=\"as-char\" svg:width=\"1cm\" svg:height=\"2cm\">"
         + "<draw:image xlink:href=\"Pictures/gone.png\"/></draw:frame> hai<text:line-break/>ba</text:p>"
       let laid = try DocumentLayout.layout(LayoutTests.document(body, styles: style), fonts: LayoutTests.catalog)
-      return laid.pages[0].items.compactMap { if case .glyphs(let r) = $0 { r.y } else { nil } }
+      return LayoutTests.baselines(laid.pages[0])
     }
     // On the baseline (LibreOffice's own pictures): the first line grows upwards by the picture.
     let standing = try baselines("style:vertical-pos=\"top\" style:vertical-rel=\"baseline\"")
@@ -236,8 +236,7 @@ import Testing
       + "<draw:image xlink:href=\"Pictures/gone.png\"/></draw:frame> hai</text:p>"
     let laid = try DocumentLayout.layout(LayoutTests.document(body), fonts: LayoutTests.catalog)
     let plain = try DocumentLayout.layout(LayoutTests.document("<text:p>một hai</text:p>"), fonts: LayoutTests.catalog)
-    let ys = { (l: LaidOutDocument) in l.pages[0].items.compactMap { item -> Double? in if case .glyphs(let r) = item { r.y } else { nil } } }
-    #expect(ys(laid) == ys(plain) && laid.warnings.contains { $0.contains("gone.png") })
+    #expect(LayoutTests.baselines(laid.pages[0]) == LayoutTests.baselines(plain.pages[0]) && laid.warnings.contains { $0.contains("gone.png") })
   }
 
   @Test func aPicturesSideMarginsTakeRoomInTheLine() throws {
@@ -324,7 +323,7 @@ import Testing
       + "<table:table-row>" + cell("None", "ba") + cell("None", "bốn") + "</table:table-row>"
       + "<table:table-row>" + cell("Own", "năm") + cell("None", "sáu") + "</table:table-row></table:table>"
     let laid = try DocumentLayout.layout(LayoutTests.document(body, styles: styles), fonts: LayoutTests.catalog)
-    let baselines = laid.pages[0].items.compactMap { if case .glyphs(let r) = $0 { r.y } else { nil } }
+    let baselines = LayoutTests.baselines(laid.pages[0])
     #expect(baselines.count == 6)
     #expect(baselines[2] == baselines[3] && baselines[4] == baselines[5], "\(baselines)")
     #expect(baselines[2] - baselines[0] == 276 + 60, "\(baselines)")
@@ -365,7 +364,7 @@ import Testing
         with: "<style:master-page style:name=\"Standard\" style:page-layout-name=\"pm1\"><style:header><text:p>Đầu trang</text:p></style:header></style:master-page>")
       parts = DocumentParts(content: Array(xml.utf8), styles: Array(xml.utf8), meta: Array(xml.utf8), settings: nil)
       let laid = try DocumentLayout.layout(parts, fonts: LayoutTests.catalog)
-      return laid.pages[0].items.compactMap { if case .glyphs(let r) = $0 { r.y } else { nil } }.max()!
+      return LayoutTests.baselines(laid.pages[0]).max()!
     }
     // One 276-twip header line: without dynamic spacing the frame is max(283, 276 + 567) = 843 tall,
     // with it max(283, 276) = 283: the body starts 560 twips higher.
