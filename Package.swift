@@ -48,16 +48,18 @@ let package = Package(
       cSettings: [.unsafeFlags(["-I/usr/include/libxml2"])],
       linkerSettings: [.linkedLibrary("xml2")]),
     .target(name: "BaocaoXML", dependencies: ["CXMLCheck", "BaocaoLimits"], swiftSettings: releaseSpeed),
+    // Picture files' formats and original sizes (as LibreOffice takes them), for every layer that places them.
+    .target(name: "BaocaoPictures", dependencies: ["BaocaoLimits"]),
     // Layer 3: OpenDocument packages (libzip) around the templating layer.
     // Spreadsheets after a merge: formulas follow repeated rows, cached values, percentage cells.
     .target(name: "BaocaoSheets"),
-    .target(name: "BaocaoODF", dependencies: ["BaocaoTemplating", "BaocaoData", "BaocaoXML", "BaocaoSheets", "BaocaoLimits", "CLibZip"]),
+    .target(name: "BaocaoODF", dependencies: ["BaocaoTemplating", "BaocaoData", "BaocaoXML", "BaocaoSheets", "BaocaoLimits", "BaocaoPictures", "CLibZip"]),
     // Native PDF: fonts (HarfBuzz shaping and subsetting), layout (ODF text → pages), the PDF writer,
     // and the conversion that ties them to merged documents (with LibreOffice as the other engine).
     // Installed fonts, found as LibreOffice finds them (fontconfig's aliases and fallback).
     .systemLibrary(name: "CFontconfig", pkgConfig: "fontconfig", providers: [.apt(["libfontconfig-dev"])]),
     .target(name: "BaocaoFonts", dependencies: ["CHarfBuzz", "CFontconfig"], swiftSettings: releaseSpeed),
-    .target(name: "BaocaoLayout", dependencies: ["BaocaoFonts", "BaocaoXML", "BaocaoLimits"], swiftSettings: releaseSpeed),
+    .target(name: "BaocaoLayout", dependencies: ["BaocaoFonts", "BaocaoXML", "BaocaoLimits", "BaocaoPictures"], swiftSettings: releaseSpeed),
     .target(name: "BaocaoPDF", dependencies: ["BaocaoLayout", "BaocaoFonts", "BaocaoLimits", "CZlib", "CDeflate"], swiftSettings: releaseSpeed),
 
     // Signatures: OpenSSL for keys (PKCS#12), certificates and CMS verification, the token's own

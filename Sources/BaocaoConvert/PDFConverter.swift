@@ -22,7 +22,7 @@ public enum PDFConverter {
       content: parts.content, styles: parts.styles, meta: parts.meta, settings: parts.settings, files: parts.files, path: path)
     do {
       let laidOut = try DocumentLayout.layout(layoutParts, fonts: fonts)
-      let warnings = (laidOut.fontStandIns.filter { !$0.metricCompatible }.map(\.description) + laidOut.warnings).map { "\(source): \($0)" }
+      let warnings = (parts.warnings + laidOut.fontStandIns.filter { !$0.metricCompatible }.map(\.description) + laidOut.warnings).map { "\(source): \($0)" }
       let standIns = laidOut.fontStandIns
       return (PDFOutput(bytes: try PDFWriter.write(laidOut, archival: archival), warnings: warnings), standIns)
     } catch let e as LayoutError {

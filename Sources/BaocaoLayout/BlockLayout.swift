@@ -128,7 +128,7 @@ extension ParagraphLayout {
           height = frame.height
           drawn.append(frame.items, movedBy: Double(x), Double(y))
         } else {
-          drawn = [.image(f.image, x: Double(x), y: Double(y), width: Double(f.width), height: Double(f.height))]
+          drawn = (f.crop ?? Crop()).items(f.image, x: Double(x), y: Double(y), width: Double(f.width), height: Double(f.height))
         }
         if f.runThrough || Self.takesTextAround(f) {
           if f.inBackground && f.runThrough { floating.behind += drawn } else { floating.front += drawn }

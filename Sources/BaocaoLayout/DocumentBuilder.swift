@@ -1,4 +1,5 @@
 import BaocaoLimits
+import BaocaoPictures
 import BaocaoXML
 import Foundation
 
@@ -925,6 +926,18 @@ final class DocumentBuilder {
     return data
   }
 
+  /// A picture's fo:clip, "rect(top, right, bottom, left)" in lengths of the picture's original
+  /// size (PictureInfo's, as LibreOffice takes it), as fractions of that size.
+  func crop(_ g: [String: String], _ image: ImageData) -> Crop? {
+    guard let clip = g["fo:clip"], clip.hasPrefix("rect("), clip.hasSuffix(")"), let info = PictureInfo.read(image.bytes) else { return nil }
+    let values = clip.dropFirst(5).dropLast().split(whereSeparator: { $0 == "," || $0 == " " }).map { v -> Double in
+      v == "auto" ? 0 : Double(Units.twips(String(v)) ?? 0) / 20
+    }
+    guard values.count == 4 else { return nil }
+    let crop = Crop(top: values[0] / info.height, right: values[1] / info.width, bottom: values[2] / info.height, left: values[3] / info.width)
+    return crop == Crop() ? nil : crop
+  }
+
   /// An image frame: inline when anchored as a character; at the paragraph's top when anchored to the
   /// paragraph or a character without text wrapping around it. Anything else is refused by name.
   func frame(_ f: XMLElement, sheet: StyleSheet, props: TextProps, into node: ParagraphNode) throws(LayoutError) {
@@ -959,9 +972,11 @@ final class DocumentBuilder {
       let drop = vertical == nil ? height : fromTop ? height + (Units.twips(f["svg:y"] ?? g["svg:y"]) ?? 0) : 0
       // Its side margins take room in the line too (measured: a formula's 2 mm each side).
       let left = max(0, Units.twips(g["fo:margin-left"]) ?? 0), right = max(0, Units.twips(g["fo:margin-right"]) ?? 0)
-      node.inlines.append(.image(data, width: width, height: height, drop: drop, props, left: left, right: right))
+      node.inlines.append(.image(data, width: width, height: height, drop: drop, props, left: left, right: right, crop: crop(g, data)))
     case "paragraph", "char":
-      node.frames.append(try anchoredFrame(f, g, image: data, width: width, height: height))
+      var frame = try anchoredFrame(f, g, image: data, width: width, height: height)
+      frame.crop = crop(g, data)
+      node.frames.append(frame)
     // Anchored to a frame it is not in, LibreOffice draws it at its character, over the text,
     // taking no room (measured); a missing one then shows nothing, and nothing moves.
     case "frame" where textBoxDepth == 0 && data.bytes.isEmpty:

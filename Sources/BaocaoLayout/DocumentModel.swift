@@ -36,7 +36,7 @@ enum Inline {
   case symbol(String, drawnAs: String, TextProps)
   /// An image in the line (anchored as a character), sitting on the baseline.
   /// `drop`: how far the picture's bottom hangs below the baseline.
-  case image(ImageData, width: Twips, height: Twips, drop: Twips, TextProps, left: Twips = 0, right: Twips = 0)
+  case image(ImageData, width: Twips, height: Twips, drop: Twips, TextProps, left: Twips = 0, right: Twips = 0, crop: Crop? = nil)
   /// A text frame in the line (anchored as a character), sitting on the baseline.
   case textBox(TextBoxNode, TextProps)
 }
@@ -57,9 +57,27 @@ final class TextBoxNode {
   var belowBaseline: Twips? = nil
 }
 
+/// What a picture's fo:clip keeps of it: the parts cut from each side, as fractions of the
+/// picture's original size; negative ones add space around it (a picture kept whole inside a frame
+/// of other proportions).
+struct Crop: Equatable {
+  var top = 0.0, right = 0.0, bottom = 0.0, left = 0.0
+
+  /// The picture in a frame at (x, y) of w × h, with what its crop shows there.
+  func items(_ image: ImageData, x: Double, y: Double, width w: Double, height h: Double) -> [DisplayItem] {
+    let shownWidth = 1 - left - right, shownHeight = 1 - top - bottom
+    guard shownWidth > 0.001, shownHeight > 0.001 else { return [] }
+    let scaleX = w / shownWidth, scaleY = h / shownHeight
+    let picture = DisplayItem.image(image, x: x - left * scaleX, y: y - top * scaleY, width: scaleX, height: scaleY)
+    guard top > 0 || right > 0 || bottom > 0 || left > 0 else { return [picture] }
+    return [.clip(x: x, y: y, width: w, height: h), picture, .endClip]
+  }
+}
+
 /// An image anchored to its paragraph, without text wrapping around it.
 struct FrameNode {
   var image: ImageData
+  var crop: Crop? = nil
   var width: Twips
   var height: Twips
   var horizontal: String

@@ -207,12 +207,13 @@ struct ParagraphLayout {
         specialAt[scalars.count] = .lineBreak
         try append("\u{2028}", props)
       case .field(let f, let props): try append(fieldText(f), props)
-      case .image(let data, let w, let h, let drop, let props, let left, let right):
+      case .image(let data, let w, let h, let drop, let props, let left, let right, let crop):
         specialAt[scalars.count] = .object(objects.count)
-        if left == 0 && right == 0 {
+        if left == 0 && right == 0 && crop == nil {
           objects.append((.picture(data), w, h, drop))
         } else {
-          objects.append((.drawing([.image(data, x: Double(left), y: 0, width: Double(w), height: Double(h))]), w + left + right, h, drop))
+          let items = (crop ?? Crop()).items(data, x: Double(left), y: 0, width: Double(w), height: Double(h))
+          objects.append((.drawing(items), w + left + right, h, drop))
         }
         try append("\u{FFFC}", props)
       case .textBox(let box, let props):

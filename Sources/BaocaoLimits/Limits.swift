@@ -42,6 +42,8 @@ public enum Limits {
   /// A picture's width and height, in pixels, and their product.
   public static let pictureSide = 65_535
   public static let picturePixels = 50_000_000
+  /// A picture the data names (a file, or a data: URI once decoded).
+  public static let pictureBytes = 64 << 20
   /// Font sizes, in points (LibreOffice's own range).
   public static let fontSize: ClosedRange<Double> = 0.1...999.9
 }

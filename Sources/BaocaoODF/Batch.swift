@@ -8,6 +8,14 @@ public struct BatchRecord: Sendable {
   /// The default output name: the record's file name without extension, or `source-N` for arrays.
   public var name: String
   public var value: Result<Value, DataError>
+
+  /// The folder of the record's file, where pictures it names are read from.
+  public var folder: String? {
+    var file = source
+    if file.hasSuffix("]"), let open = file.lastIndex(of: "[") { file = String(file[..<open]) }
+    let folder = (file as NSString).deletingLastPathComponent
+    return folder.isEmpty ? nil : folder
+  }
 }
 
 public enum BatchRecords {
@@ -172,6 +180,8 @@ public struct BatchJob: Sendable {
     case .failure(let e):
       result.errors.append(e.description)
     case .success(let value):
+      var options = options
+      options.pictureBase = options.pictureBase ?? record.folder
       var base = record.name
       if let nameProgram {
         var o = options

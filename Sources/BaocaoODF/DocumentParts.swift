@@ -11,6 +11,8 @@ public struct TextDocumentParts: Sendable {
   public var settings: [UInt8]?
   /// Other package entries a layout may need (pictures), by name.
   public var files: [String: [UInt8]]
+  /// What merging told (pictures kept by --missing-picture keep).
+  public var warnings: [String] = []
 }
 
 /// A PDF, and what its maker wants the user to know (fonts that stood in for others...).
@@ -72,21 +74,24 @@ extension TemplateDocument {
       throw DocumentError(file: path, message: "PDF output is made from text documents (.odt, .fodt), not spreadsheets",
         hint: "render the workbook as .ods")
     case .flat:
-      let bytes = try renderPart("", data: data, complement: complement, options: options) ?? []
-      return TextDocumentParts(content: bytes, styles: bytes, meta: bytes, settings: bytes, files: [:])
+      let store = PictureStore(options: options)
+      let bytes = try renderPart("", data: data, complement: complement, options: options, pictures: store) ?? []
+      return TextDocumentParts(content: bytes, styles: bytes, meta: bytes, settings: bytes, files: store.entries, warnings: store.warnings)
     case .package:
       let zip = try ZipReader.openDocument(path: path)
+      let store = PictureStore(options: options)
       func part(_ name: String) throws -> [UInt8]? {
-        if let merged = try renderPart(name, data: data, complement: complement, options: options) { return merged }
+        if let merged = try renderPart(name, data: data, complement: complement, options: options, pictures: store) { return merged }
         guard let e = zip.entry(named: name) else { return nil }
         return try zip.read(e)
       }
       guard let content = try part("content.xml") else {
         throw DocumentError(file: path, message: "the package has no content.xml")
       }
+      let styles = try part("styles.xml"), meta = try part("meta.xml"), settings = try part("settings.xml")
       return TextDocumentParts(
-        content: content, styles: try part("styles.xml"), meta: try part("meta.xml"), settings: try part("settings.xml"),
-        files: try pictures(zip))
+        content: content, styles: styles, meta: meta, settings: settings,
+        files: try pictures(zip).merging(store.entries) { _, new in new }, warnings: store.warnings)
     }
   }
 

@@ -95,6 +95,8 @@ public struct MonthlyRun: Sendable {
         for format in formats {
           let path = (folder as NSString).appendingPathComponent(stem + "." + format.rawValue)
           do {
+            var options = options
+            options.pictureBase = options.pictureBase ?? records.first?.folder
             let written = try document.write(data: .array(values), complement: complement, options: options, format: format, to: path, pdf: pdf)
             warnings += written.warnings
             let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int ?? 0

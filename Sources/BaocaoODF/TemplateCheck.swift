@@ -9,6 +9,14 @@ public struct CheckReport: Sendable {
     public var text: String
   }
   public var tags: [Tag]
+  /// Pictures the data replaces: where, which frame, how it fits, and the tag naming the picture.
+  public struct Picture: Sendable {
+    public var location: String
+    public var frame: String
+    public var fit: String
+    public var tag: String
+  }
+  public var pictures: [Picture] = []
   public var diagnostics: [Diagnostic]
   let expressions: [(Tag, TagExpression)]
 
@@ -75,8 +83,14 @@ extension TemplateDocument {
         }
       }
     }
-    let all = diagnostics
-    return CheckReport(tags: tags, diagnostics: all, expressions: expressions)
+    var report = CheckReport(tags: tags, diagnostics: diagnostics, expressions: expressions)
+    for (part, bindings) in document.pictures.sorted(by: { $0.key < $1.key }) {
+      for b in bindings {
+        let location = [path, part].filter { !$0.isEmpty }.joined(separator: ":") + ":\(b.line):\(b.column)"
+        report.pictures.append(.init(location: location, frame: b.frame, fit: b.fit.rawValue, tag: b.tag))
+      }
+    }
+    return report
   }
 }
 

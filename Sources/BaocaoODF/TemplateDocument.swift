@@ -25,6 +25,8 @@ public final class TemplateDocument: @unchecked Sendable {
   var sheetStyles: [UInt8]? = nil
   /// The spreadsheet's rows as the template has them: formulas the merge did not touch keep their values.
   var sheetRows: SheetProcessor.TemplateRows? = nil
+  /// Pictures the data replaces, by part (see PictureTags).
+  var pictures: [String: [PictureTags.Binding]] = [:]
 
   init(path: String, kind: Kind, programs: [String: TemplateProgram], entryNames: [String]) {
     self.path = path
@@ -69,14 +71,16 @@ public final class TemplateDocument: @unchecked Sendable {
       }
       let sheet = ext == "fods"
       // Rows of a spreadsheet carry their template position through the merge (see SheetProcessor).
-      let prepared = sheet ? SheetProcessor.prepare(bytes) : bytes
-      let (program, diags) = compile(prepared, file: path, part: "", odf: true)
+      let marked = PictureTags.mark(sheet ? SheetProcessor.prepare(bytes) : bytes, file: path, part: "")
+      let prepared = marked.bytes
+      let (program, diags) = compile(prepared, file: path, part: "", odf: true, inserted: marked.inserted)
       let doc = TemplateDocument(path: path, kind: .flat(spreadsheet: sheet), programs: ["": program], entryNames: [])
+      if !marked.bindings.isEmpty { doc.pictures[""] = marked.bindings }
       if sheet {
         doc.sheetStyles = bytes
         doc.sheetRows = SheetProcessor.templateRows(prepared)
       }
-      return (doc, diags + (sheet ? sheetDiagnostics(bytes, file: path) : []))
+      return (doc, marked.diagnostics + diags + (sheet ? sheetDiagnostics(bytes, file: path) : []))
     default:
       let bytes = try readFile(path)
       guard String(validating: bytes, as: UTF8.self) != nil else {
@@ -88,12 +92,14 @@ public final class TemplateDocument: @unchecked Sendable {
   }
 
   static func compile(
-    _ bytes: [UInt8], file: String, part: String, aliases: [String: TemplateCompiler.AliasDefinition]? = nil, odf: Bool
+    _ bytes: [UInt8], file: String, part: String, aliases: [String: TemplateCompiler.AliasDefinition]? = nil, odf: Bool,
+    inserted: [Range<Int>] = []
   ) -> (TemplateProgram, [Diagnostic]) {
     var a = aliases ?? [:]
     if aliases == nil { TemplateCompiler.collectAliases(bytes, into: &a) }
     var compiler = TemplateCompiler(file: file, part: part, aliases: a, dropDelimiterParagraphs: odf)
     compiler.typedCells = odf
+    compiler.inserted = inserted
     return compiler.compile(bytes)
   }
 
@@ -119,20 +125,24 @@ public final class TemplateDocument: @unchecked Sendable {
     var programs: [String: TemplateProgram] = [:]
     var diagnostics: [Diagnostic] = []
     var sheetRows: SheetProcessor.TemplateRows? = nil
+    var pictures: [String: [PictureTags.Binding]] = [:]
     for name in templatedParts {
       // A part without a brace holds no tag: it is copied as it is, without compiling it.
       guard let b = partBytes[name], b.withUnsafeBufferPointer({ p in p.baseAddress.flatMap { memchr($0, Int32(UInt8(ascii: "{")), p.count) } != nil })
       else { continue }
-      let marked = spreadsheet && name == "content.xml" ? SheetProcessor.prepare(b) : b
-      let (program, d) = compile(marked, file: path, part: name, aliases: aliases, odf: true)
-      diagnostics += d
+      let pictureMarks = PictureTags.mark(spreadsheet && name == "content.xml" ? SheetProcessor.prepare(b) : b, file: path, part: name)
+      let marked = pictureMarks.bytes
+      let (program, d) = compile(marked, file: path, part: name, aliases: aliases, odf: true, inserted: pictureMarks.inserted)
+      diagnostics += pictureMarks.diagnostics + d
       // A part without tags is copied as it is.
       guard !program.tags.isEmpty else { continue }
       programs[name] = program
+      if !pictureMarks.bindings.isEmpty { pictures[name] = pictureMarks.bindings }
       if spreadsheet && name == "content.xml" { sheetRows = SheetProcessor.templateRows(marked) }
     }
     let doc = TemplateDocument(
       path: path, kind: .package(spreadsheet: spreadsheet), programs: programs, entryNames: zip.entries.map(\.name))
+    doc.pictures = pictures
     if spreadsheet {
       doc.sheetStyles = partBytes["styles.xml"] ?? []
       doc.sheetRows = sheetRows
@@ -154,14 +164,13 @@ public final class TemplateDocument: @unchecked Sendable {
 
   // MARK: - Rendering
 
-  func renderPart(_ name: String, data: Value?, complement: Value?, options: RenderOptions) throws(DiagnosticList) -> [UInt8]? {
+  func renderPart(
+    _ name: String, data: Value?, complement: Value?, options: RenderOptions, pictures store: PictureStore? = nil
+  ) throws -> [UInt8]? {
     guard let program = programs[name] else { return nil }
+    var merged: [UInt8]
     do {
-      let merged = try TemplateRenderer(program: program, options: options).render(data: data, complement: complement)
-      if let styles = sheetStyles, name == "content.xml" || name == "" {
-        return SheetProcessor.finish(merged, styles: styles, template: sheetRows).bytes
-      }
-      return merged
+      merged = try TemplateRenderer(program: program, options: options).render(data: data, complement: complement)
     } catch {
       throw DiagnosticList(error.diagnostics.map { d in
         var d = d
@@ -170,6 +179,13 @@ public final class TemplateDocument: @unchecked Sendable {
         return d
       })
     }
+    if let styles = sheetStyles, name == "content.xml" || name == "" {
+      merged = SheetProcessor.finish(merged, styles: styles, template: sheetRows).bytes
+    }
+    if pictures[name] != nil {
+      merged = try (store ?? PictureStore(options: options)).resolve(merged, file: path, part: name)
+    }
+    return merged
   }
 
   /// What writing one output told: warnings (a PDF's font stand-ins, its engine's choice) and,
@@ -200,16 +216,19 @@ public final class TemplateDocument: @unchecked Sendable {
     case .flat:
       options.outputMode = .odf
       options.fileExtension = options.fileExtension ?? "odt"
-      let bytes = try renderPart("", data: data, complement: complement, options: options) ?? []
+      let store = PictureStore(options: options, embeds: true)
+      let bytes = try renderPart("", data: data, complement: complement, options: options, pictures: store) ?? []
       try OutputWriter.write(bytes, to: output)
+      return Written(warnings: store.warnings)
     case .package:
       options.outputMode = .odf
       options.fileExtension = options.fileExtension ?? "odt"
       let temp = output == "-"
         ? (NSTemporaryDirectory() as NSString).appendingPathComponent("baocao.\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp")
         : OutputWriter.temporaryPath(for: output)
+      let warnings: [String]
       do {
-        try writePackage(data: data, complement: complement, options: options, to: temp)
+        warnings = try writePackage(data: data, complement: complement, options: options, to: temp)
       } catch {
         unlink(temp)
         InFlight.shared.remove(temp)
@@ -224,22 +243,36 @@ public final class TemplateDocument: @unchecked Sendable {
       } else {
         try OutputWriter.commit(temp, to: output)
       }
+      return Written(warnings: warnings)
     }
     return Written()
   }
 
-  func writePackage(data: Value?, complement: Value?, options: RenderOptions, to path: String) throws {
+  /// Writes the merged package; returns its warnings (pictures kept by --missing-picture keep).
+  func writePackage(data: Value?, complement: Value?, options: RenderOptions, to path: String) throws -> [String] {
     let zip = try ZipReader.openDocument(path: self.path)
     var parts: [ZipWriter.Part] = []
     let mimetype = zip.entry(named: "mimetype")
     if let mimetype { parts.append(.bytes(name: "mimetype", data: try zip.read(mimetype), mtime: mimetype.mtime)) }
+    let store = PictureStore(options: options)
+    var manifest: (index: Int, mtime: time_t)? = nil
     for entry in zip.entries where entry.name != "mimetype" {
-      if let bytes = try renderPart(entry.name, data: data, complement: complement, options: options) {
+      if let bytes = try renderPart(entry.name, data: data, complement: complement, options: options, pictures: store) {
         parts.append(.bytes(name: entry.name, data: bytes, mtime: entry.mtime))
       } else {
+        if entry.name == "META-INF/manifest.xml" { manifest = (parts.count, entry.mtime) }
         parts.append(.copy(name: entry.name, index: entry.index, mtime: entry.mtime))
       }
     }
+    // The pictures the data named, each once, and their manifest entries.
+    if !store.files.isEmpty {
+      let now = time(nil)
+      for file in store.files { parts.append(.bytes(name: file.name, data: file.bytes, mtime: now)) }
+      if let (index, mtime) = manifest, let entry = zip.entry(named: "META-INF/manifest.xml") {
+        parts[index] = .bytes(name: "META-INF/manifest.xml", data: store.manifest(try zip.read(entry)), mtime: mtime)
+      }
+    }
     try ZipWriter.write(parts, from: zip, to: path)
+    return store.warnings
   }
 }

@@ -1,20 +1,20 @@
 /// A forward scan over the tags of an XML part, in bytes, for rewriting spreadsheet content in place.
-struct XMLScan {
-  enum Kind { case start, end, empty, other }
+package struct XMLScan {
+  package enum Kind { case start, end, empty, other }
 
-  struct Tag {
-    var kind: Kind
+  package struct Tag {
+    package var kind: Kind
     /// The whole tag, `<` to `>`.
-    var range: Range<Int>
-    var name: ArraySlice<UInt8>
+    package var range: Range<Int>
+    package var name: ArraySlice<UInt8>
   }
 
   let bytes: [UInt8]
-  var position = 0
+  package var position = 0
 
-  init(_ bytes: [UInt8]) { self.bytes = bytes }
+  package init(_ bytes: [UInt8]) { self.bytes = bytes }
 
-  mutating func next() -> Tag? {
+  package mutating func next() -> Tag? {
     let n = bytes.count
     while position < n, bytes[position] != UInt8(ascii: "<") { position += 1 }
     guard position < n else { return nil }
@@ -59,7 +59,7 @@ struct XMLScan {
   static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 }
 
   /// The attributes of a start tag, with the byte range of each whole `name="value"`.
-  static func attributes(_ bytes: [UInt8], _ tag: Range<Int>) -> [(name: String, value: String, range: Range<Int>)] {
+  package static func attributes(_ bytes: [UInt8], _ tag: Range<Int>) -> [(name: String, value: String, range: Range<Int>)] {
     var out: [(String, String, Range<Int>)] = []
     var i = tag.lowerBound + 1
     let end = tag.upperBound
@@ -86,8 +86,8 @@ struct XMLScan {
   }
 }
 
-enum XMLEntities {
-  static func decode(_ b: ArraySlice<UInt8>) -> String {
+package enum XMLEntities {
+  package static func decode(_ b: ArraySlice<UInt8>) -> String {
     let s = String(decoding: b, as: UTF8.self)
     // Checked on the bytes: String.contains(String) goes through Foundation's search (a fifth of a
     // large spreadsheet's merge).
@@ -95,11 +95,11 @@ enum XMLEntities {
     return s.replacingAll("&lt;", "<").replacingAll("&gt;", ">").replacingAll("&quot;", "\"").replacingAll("&apos;", "'").replacingAll("&amp;", "&")
   }
 
-  static func encodeAttribute(_ s: String) -> String {
+  package static func encodeAttribute(_ s: String) -> String {
     s.replacingAll("&", "&amp;").replacingAll("<", "&lt;").replacingAll(">", "&gt;").replacingAll("\"", "&quot;")
   }
 
-  static func encodeText(_ s: String) -> String {
+  package static func encodeText(_ s: String) -> String {
     s.replacingAll("&", "&amp;").replacingAll("<", "&lt;").replacingAll(">", "&gt;")
   }
 }

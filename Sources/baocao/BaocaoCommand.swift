@@ -32,6 +32,12 @@ struct MergeOptions: ParsableArguments {
   @Flag(name: .long, help: "Treat every path missing from the data as an error.")
   var strict = false
 
+  @Option(name: .long, help: "A folder pictures named by the data may also come from (besides the data file's folder); repeatable.")
+  var pictureFolder: [String] = []
+
+  @Option(name: .long, help: "fail (default): a picture the data names that cannot be read fails the document; keep: the template's picture stays, with a warning.")
+  var missingPicture: String = "fail"
+
   /// Reads the options file, then lets command-line flags win.
   func resolve() throws(CLIError) -> (RenderOptions, Value?) {
     var render = RenderOptions()
@@ -58,6 +64,18 @@ struct MergeOptions: ParsableArguments {
       throw CLIError("unknown time zone '\(render.timezone)'; use an IANA name such as Asia/Ho_Chi_Minh")
     }
     render.strict = strict
+    for folder in pictureFolder {
+      var isDirectory: ObjCBool = false
+      guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
+        throw CLIError("--picture-folder \(folder): no such folder")
+      }
+    }
+    render.pictureFolders = pictureFolder
+    switch missingPicture {
+    case "fail": render.keepMissingPictures = false
+    case "keep": render.keepMissingPictures = true
+    default: throw CLIError("--missing-picture takes fail or keep, not '\(missingPicture)'")
+    }
     return (render, complementValue)
   }
 }

@@ -27,7 +27,9 @@ struct RenderCommand: ParsableCommand {
 
   func run() throws {
     do {
-      let (options, complement) = try merge.resolve()
+      var (options, complement) = try merge.resolve()
+      // Pictures the data names are read from beside it.
+      if data != "-" { options.pictureBase = (data as NSString).deletingLastPathComponent.isEmpty ? nil : (data as NSString).deletingLastPathComponent }
       let document = try TemplateDocument.open(path: template)
       let format = try OutputFormat.resolve(explicit: format, output: output, template: document)
       let value = try CLIError.wrap { () throws(DataError) in try DataLoader.load(path: data) }
@@ -55,6 +57,7 @@ struct CheckCommand: ParsableCommand {
     do {
       let report = try TemplateDocument.check(path: template)
       for tag in report.tags { print("\(tag.location)\t\(tag.text)") }
+      for p in report.pictures { print("\(p.location)\tpicture '\(p.frame)' (\(p.fit)): \(p.tag)") }
       if report.diagnostics.allSatisfy({ $0.severity != .error }), let document = try? TemplateDocument.open(path: template),
         (try? document.unmergedTextParts()) != nil
       {

@@ -17,6 +17,9 @@ public struct TemplateCompiler {
   public var dropDelimiterParagraphs: Bool
   /// In spreadsheets, a cell whose whole content is one tag takes the type of the value.
   public var typedCells: Bool = false
+  /// Byte ranges the caller inserted into the template before compiling it (markers of its own):
+  /// columns in diagnostics skip them, so they name the places the user typed.
+  public var inserted: [Range<Int>] = []
 
   public init(
     file: String = "", part: String = "", aliases: [String: AliasDefinition] = [:], dropDelimiterParagraphs: Bool = false
@@ -134,7 +137,7 @@ public struct TemplateCompiler {
   public func compile(_ bytes: [UInt8]) -> (TemplateProgram, [Diagnostic]) {
     var scanner = MarkerScanner(bytes)
     let tokens = scanner.tokens()
-    let lines = LineIndex(bytes)
+    let lines = LineIndex(bytes, skipping: inserted)
     var diagnostics = scanner.diagnostics.map { d -> Diagnostic in
       var d = d
       d.file = file

@@ -2,6 +2,7 @@ import BaocaoData
 import Foundation
 
 enum TextFormatters {
+
   static func register(_ t: inout [String: FormatterRegistry.Body]) {
     t["lowerCase"] = { _, v, _ in mapString(v) { $0.lowercased() } }
     t["upperCase"] = { _, v, _ in mapString(v) { $0.uppercased() } }
@@ -26,6 +27,9 @@ enum TextFormatters {
           .replacingOccurrences(of: "Đ", with: "D")
       }
     }
+    // A picture's fit (Carbone's imageFit), read and checked where the picture's frame is marked
+    // (BaocaoODF's PictureTags); the value passes through.
+    t["imageFit"] = { _, value, _ in value }
     t["print"] = { ctx, _, args in
       ctx.stopPropagation = true
       return args[safe: 0] ?? nil

@@ -22,6 +22,14 @@ public struct RenderOptions: Sendable {
   public var fileExtension: String? = nil
   public var strict: Bool = false
   public var outputMode: OutputMode = .xml
+  /// Pictures the data names (a template's picture whose alternative text holds a tag): relative
+  /// paths are read from `pictureBase` (the data file's folder), and no picture is read from
+  /// outside it and `pictureFolders`. Unset, the current folder.
+  public var pictureBase: String? = nil
+  public var pictureFolders: [String] = []
+  /// A picture that cannot be read leaves the template's picture in place (with a warning) instead
+  /// of failing the document.
+  public var keepMissingPictures = false
 
   public init() {}
 

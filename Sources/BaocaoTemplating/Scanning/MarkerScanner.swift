@@ -302,9 +302,12 @@ public struct MarkerScanner {
 public struct LineIndex: Sendable {
   private var lineStarts: [Int] = [0]
   private let bytes: [UInt8]
+  /// Sorted ranges that do not count as columns (text inserted by baocao, not typed by the user).
+  private let skipped: [Range<Int>]
 
-  public init(_ bytes: [UInt8]) {
+  public init(_ bytes: [UInt8], skipping: [Range<Int>] = []) {
     self.bytes = bytes
+    self.skipped = skipping.sorted { $0.lowerBound < $1.lowerBound }
     for (i, b) in bytes.enumerated() where b == 0x0A { lineStarts.append(i + 1) }
   }
 
@@ -318,7 +321,13 @@ public struct LineIndex: Sendable {
     // Columns count characters, not bytes.
     var col = 1
     var i = start
+    var k = skipped.firstIndex { $0.upperBound > start } ?? skipped.count
     while i < offset && i < bytes.count {
+      if k < skipped.count, skipped[k].contains(i) {
+        i = skipped[k].upperBound
+        k += 1
+        continue
+      }
       if bytes[i] & 0xC0 != 0x80 { col += 1 }
       i += 1
     }
