@@ -913,7 +913,7 @@ final class DocumentBuilder {
     if let bytes = files[name] {
       let lower = name.lowercased()
       guard lower.hasSuffix(".png") || lower.hasSuffix(".jpg") || lower.hasSuffix(".jpeg") || lower.hasSuffix(".gif") else {
-        throw .unsupported("pictures other than PNG and JPEG ('\(name)')")
+        throw .unsupported("pictures other than PNG, JPEG and GIF ('\(name)'; LibreOffice draws SVG)")
       }
       data = ImageData(name: name, bytes: bytes)
     } else {

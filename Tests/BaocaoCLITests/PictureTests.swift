@@ -96,6 +96,29 @@ import Testing
     }
   }
 
+  @Test func aSpreadsheetShowsOnePicturePerRowAsLibreOfficeOpensIt() throws {
+    let dir = try CLI.temporaryDirectory()
+    let out = dir.appendingPathComponent("out.ods").path
+    let r = try CLI.baocao(["render", folder.appendingPathComponent("sheet-pictures.ods").path, data, "-o", out])
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(try entries(out).filter { $0.hasPrefix("Pictures/baocao-") }.count == 3)
+    let content = try entry(out, "content.xml")
+    #expect(!content.contains("{d.") && !content.contains("baocao-picture") && !content.contains("<svg:title>"))
+    guard CLI.which("pdfimages") != nil, let conv = try CLI.soffice(["--convert-to", "pdf", "--outdir", dir.path, out]) else {
+      print("skipped LibreOffice's view of the spreadsheet: needs soffice and pdfimages")
+      return
+    }
+    #expect(conv.status == 0, "\(conv.stderr)")
+    // Contained in 2 × 1 cm frames (Calc draws fo:clip's space as Writer does).
+    let cm = 72 / 2.54
+    let expected: [[Double]] = [[2 * cm, 2 * cm / 3], [0.5 * cm, 1 * cm], [1 * cm, 1 * cm], [2 * cm, 2 * cm / 3]]
+    let shown = try shownSizes(dir.appendingPathComponent("out.pdf").path)
+    #expect(shown.count == expected.count, "\(shown)")
+    for (got, want) in zip(shown, expected) {
+      #expect(abs(got[0] - want[0]) < 0.5 && abs(got[1] - want[1]) < 0.5, "shown \(got), expected \(want)")
+    }
+  }
+
   /// A copy of the fixture's data with one row's picture changed.
   func dataFile(picture: String, in dir: URL) throws -> String {
     let path = dir.appendingPathComponent("pictures.json")
@@ -173,6 +196,23 @@ import Testing
       let column = text.distance(from: text.startIndex, to: text.range(of: needle)!.lowerBound) + 1
       #expect(check.stderr.contains("t.fodt:\(line):\(column)") && check.stderr.contains(message), "\(needle) at \(line):\(column): \(check.stderr)")
     }
+  }
+
+  @Test func anSVGPictureIsStoredAsSVGAndTheNativeEngineLeavesItToLibreOffice() throws {
+    let dir = try CLI.temporaryDirectory()
+    let svg = ##"<svg xmlns="http://www.w3.org/2000/svg" width="3cm" height="1cm"><rect width="100%" height="100%" fill="#c81e1e"/></svg>"##
+    try svg.write(to: dir.appendingPathComponent("mark.svg"), atomically: true, encoding: .utf8)
+    let json = try dataFile(picture: "mark.svg", in: dir)
+    let out = dir.appendingPathComponent("out.odt").path
+    let r = try CLI.baocao(["render", template, json, "-o", out])
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(try entries(out).contains { $0.hasPrefix("Pictures/baocao-") && $0.hasSuffix(".svg") })
+    #expect(try entry(out, "META-INF/manifest.xml").contains("manifest:media-type=\"image/svg+xml\""))
+    // 3 × 1 cm contained in a 2 cm square: 1 cm of space above and below.
+    #expect(try entry(out, "content.xml").contains("fo:clip=\"rect(-1.0000cm, 0.0000cm, -1.0000cm, 0.0000cm)\""))
+    let pdf = try CLI.baocao(["render", template, json, "-o", dir.appendingPathComponent("out.pdf").path, "--pdf-engine", "native"])
+    #expect(pdf.status == 1)
+    #expect(pdf.stderr.contains("LibreOffice draws SVG"), "\(pdf.stderr)")
   }
 
   @Test func checkListsThePicturesATemplateBinds() throws {
