@@ -17,6 +17,13 @@ public struct CheckReport: Sendable {
     public var tag: String
   }
   public var pictures: [Picture] = []
+  /// Charts whose own table holds tags: the object and the values bindChart binds.
+  public struct Chart: Sendable {
+    public var location: String
+    public var object: String
+    public var boundPaths: [String]
+  }
+  public var charts: [Chart] = []
   public var diagnostics: [Diagnostic]
   let expressions: [(Tag, TagExpression)]
 
@@ -89,6 +96,9 @@ extension TemplateDocument {
         let location = [path, part].filter { !$0.isEmpty }.joined(separator: ":") + ":\(b.line):\(b.column)"
         report.pictures.append(.init(location: location, frame: b.frame, fit: b.fit.rawValue, tag: b.tag))
       }
+    }
+    for name in document.charts.sorted() {
+      report.charts.append(.init(location: path + ":" + name, object: String(name.dropLast("/content.xml".count)), boundPaths: document.chartPaths[name] ?? []))
     }
     return report
   }

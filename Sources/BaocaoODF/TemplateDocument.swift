@@ -27,6 +27,10 @@ public final class TemplateDocument: @unchecked Sendable {
   var sheetRows: SheetProcessor.TemplateRows? = nil
   /// Pictures the data replaces, by part (see PictureTags).
   var pictures: [String: [PictureTags.Binding]] = [:]
+  /// Embedded charts' contents that hold tags (see ChartTags), by part name ("Object 1/content.xml").
+  var charts: Set<String> = []
+  /// The data paths each chart binds with bindChart, for `check`.
+  var chartPaths: [String: [String]] = [:]
 
   init(path: String, kind: Kind, programs: [String: TemplateProgram], entryNames: [String]) {
     self.path = path
@@ -111,6 +115,17 @@ public final class TemplateDocument: @unchecked Sendable {
         hint: "save it again from LibreOffice as .odt or .ods")
     }
     var partBytes: [String: [UInt8]] = [:]
+    // Embedded charts' contents may hold tags too (bindChart).
+    var chartParts: [String] = []
+    for e in zip.entries where e.name.hasSuffix("/content.xml") && !e.name.hasPrefix("META-INF/") {
+      let bytes = try zip.read(e)
+      guard ChartTags.isChart(e.name, bytes) else { continue }
+      if let problem = XMLSafety.check(bytes) {
+        throw DocumentError(file: path, part: e.name, message: "line \(problem.line): \(problem.message)")
+      }
+      partBytes[e.name] = bytes
+      chartParts.append(e.name)
+    }
     for name in templatedParts {
       guard let e = zip.entry(named: name) else { continue }
       let bytes = try zip.read(e)
@@ -121,15 +136,24 @@ public final class TemplateDocument: @unchecked Sendable {
     }
     // Aliases declared in one part are usable in all of them.
     var aliases: [String: TemplateCompiler.AliasDefinition] = [:]
-    for name in templatedParts { if let b = partBytes[name] { TemplateCompiler.collectAliases(b, into: &aliases) } }
+    for name in templatedParts + chartParts { if let b = partBytes[name] { TemplateCompiler.collectAliases(b, into: &aliases) } }
     var programs: [String: TemplateProgram] = [:]
     var diagnostics: [Diagnostic] = []
     var sheetRows: SheetProcessor.TemplateRows? = nil
     var pictures: [String: [PictureTags.Binding]] = [:]
-    for name in templatedParts {
+    var charts: Set<String> = []
+    var chartPaths: [String: [String]] = [:]
+    for name in templatedParts + chartParts {
       // A part without a brace holds no tag: it is copied as it is, without compiling it.
-      guard let b = partBytes[name], b.withUnsafeBufferPointer({ p in p.baseAddress.flatMap { memchr($0, Int32(UInt8(ascii: "{")), p.count) } != nil })
+      guard var b = partBytes[name], b.withUnsafeBufferPointer({ p in p.baseAddress.flatMap { memchr($0, Int32(UInt8(ascii: "{")), p.count) } != nil })
       else { continue }
+      let isChart = chartParts.contains(name)
+      if isChart {
+        let prepared = ChartTags.prepare(b, file: path, part: name)
+        diagnostics += prepared.diagnostics
+        b = prepared.bytes
+        chartPaths[name] = prepared.paths
+      }
       let pictureMarks = PictureTags.mark(spreadsheet && name == "content.xml" ? SheetProcessor.prepare(b) : b, file: path, part: name)
       let marked = pictureMarks.bytes
       let (program, d) = compile(marked, file: path, part: name, aliases: aliases, odf: true, inserted: pictureMarks.inserted)
@@ -138,11 +162,14 @@ public final class TemplateDocument: @unchecked Sendable {
       guard !program.tags.isEmpty else { continue }
       programs[name] = program
       if !pictureMarks.bindings.isEmpty { pictures[name] = pictureMarks.bindings }
+      if isChart { charts.insert(name) }
       if spreadsheet && name == "content.xml" { sheetRows = SheetProcessor.templateRows(marked) }
     }
     let doc = TemplateDocument(
       path: path, kind: .package(spreadsheet: spreadsheet), programs: programs, entryNames: zip.entries.map(\.name))
     doc.pictures = pictures
+    doc.charts = charts
+    doc.chartPaths = chartPaths.filter { charts.contains($0.key) }
     if spreadsheet {
       doc.sheetStyles = partBytes["styles.xml"] ?? []
       doc.sheetRows = sheetRows
@@ -185,6 +212,7 @@ public final class TemplateDocument: @unchecked Sendable {
     if pictures[name] != nil {
       merged = try (store ?? PictureStore(options: options)).resolve(merged, file: path, part: name)
     }
+    if charts.contains(name) { merged = ChartTags.finish(merged) }
     return merged
   }
 
@@ -255,10 +283,18 @@ public final class TemplateDocument: @unchecked Sendable {
     let mimetype = zip.entry(named: "mimetype")
     if let mimetype { parts.append(.bytes(name: "mimetype", data: try zip.read(mimetype), mtime: mimetype.mtime)) }
     let store = PictureStore(options: options)
+    // The charts the data changes lose their stored pictures (see ChartTags.dropReplacements).
+    let staleCharts = Set(charts.map { String($0.dropLast("/content.xml".count)) })
+    let holdsReplacements: Set<String> = staleCharts.isEmpty ? [] : ["content.xml", "styles.xml", "META-INF/manifest.xml"]
     var manifest: (index: Int, mtime: time_t)? = nil
     for entry in zip.entries where entry.name != "mimetype" {
-      if let bytes = try renderPart(entry.name, data: data, complement: complement, options: options, pictures: store) {
+      if entry.name.hasPrefix("ObjectReplacements/"), staleCharts.contains(String(entry.name.dropFirst("ObjectReplacements/".count))) { continue }
+      if var bytes = try renderPart(entry.name, data: data, complement: complement, options: options, pictures: store) {
+        if holdsReplacements.contains(entry.name) { bytes = ChartTags.dropReplacements(bytes, objects: staleCharts) }
         parts.append(.bytes(name: entry.name, data: bytes, mtime: entry.mtime))
+      } else if holdsReplacements.contains(entry.name) {
+        if entry.name == "META-INF/manifest.xml" { manifest = (parts.count, entry.mtime) }
+        parts.append(.bytes(name: entry.name, data: ChartTags.dropReplacements(try zip.read(entry), objects: staleCharts), mtime: entry.mtime))
       } else {
         if entry.name == "META-INF/manifest.xml" { manifest = (parts.count, entry.mtime) }
         parts.append(.copy(name: entry.name, index: entry.index, mtime: entry.mtime))
@@ -269,7 +305,7 @@ public final class TemplateDocument: @unchecked Sendable {
       let now = time(nil)
       for file in store.files { parts.append(.bytes(name: file.name, data: file.bytes, mtime: now)) }
       if let (index, mtime) = manifest, let entry = zip.entry(named: "META-INF/manifest.xml") {
-        parts[index] = .bytes(name: "META-INF/manifest.xml", data: store.manifest(try zip.read(entry)), mtime: mtime)
+        parts[index] = .bytes(name: "META-INF/manifest.xml", data: store.manifest(ChartTags.dropReplacements(try zip.read(entry), objects: staleCharts)), mtime: mtime)
       }
     }
     try ZipWriter.write(parts, from: zip, to: path)

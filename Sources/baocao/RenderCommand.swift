@@ -58,6 +58,9 @@ struct CheckCommand: ParsableCommand {
       let report = try TemplateDocument.check(path: template)
       for tag in report.tags { print("\(tag.location)\t\(tag.text)") }
       for p in report.pictures { print("\(p.location)\tpicture '\(p.frame)' (\(p.fit)): \(p.tag)") }
+      for c in report.charts {
+        print("\(c.location)\tchart '\(c.object)'" + (c.boundPaths.isEmpty ? "" : " binds " + c.boundPaths.joined(separator: ", ")))
+      }
       if report.diagnostics.allSatisfy({ $0.severity != .error }), let document = try? TemplateDocument.open(path: template),
         (try? document.unmergedTextParts()) != nil
       {
