@@ -173,6 +173,28 @@ enum ChartTags {
     return digits.isEmpty ? nil : Int(String(digits.reversed()))
   }
 
+  /// A chart over a sheet's cells: its ranges as the sheet's rows now are. The copy of the cells
+  /// it keeps in its own table loses the marks saying where each range was (draw:g holding a
+  /// range in svg:desc): they no longer hold, and LibreOffice reads the sheet again on opening.
+  static func followSheet(_ bytes: [UInt8], _ addresses: (String) -> String) -> [UInt8] {
+    var scan = XMLScan(bytes)
+    var edits: [(range: Range<Int>, text: [UInt8])] = []
+    var group: Int? = nil
+    while let tag = scan.next() {
+      if tag.name.elementsEqual("draw:g".utf8) {
+        if tag.kind == .start { group = tag.range.lowerBound } else if tag.kind == .end, let start = group { edits.append((start..<tag.range.upperBound, [])); group = nil }
+        continue
+      }
+      guard tag.kind == .start || tag.kind == .empty else { continue }
+      for a in XMLScan.attributes(bytes, tag.range)
+      where ["table:cell-range-address", "chart:values-cell-range-address", "chart:label-cell-address"].contains(a.name) && !a.value.hasPrefix("local-table.") {
+        let moved = addresses(a.value)
+        if moved != a.value { edits.append((a.range, Array(" \(a.name)=\"\(XMLEntities.encodeAttribute(moved))\"".utf8))) }
+      }
+    }
+    return edits.contains(where: { !$0.text.isEmpty }) ? apply(edits, to: bytes) : bytes
+  }
+
   /// The stored pictures of the charts the data changed would show their template's data: the
   /// frames lose them (LibreOffice draws a chart from its content, and makes a new picture when
   /// it saves), and so do the package and its manifest.

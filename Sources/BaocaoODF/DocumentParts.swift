@@ -75,13 +75,14 @@ extension TemplateDocument {
         hint: "render the workbook as .ods")
     case .flat:
       let store = PictureStore(options: options)
-      let bytes = try renderPart("", data: data, complement: complement, options: options, pictures: store) ?? []
+      let bytes = try renderPart("", data: data, complement: complement, options: options, state: MergeState(store)) ?? []
       return TextDocumentParts(content: bytes, styles: bytes, meta: bytes, settings: bytes, files: store.entries, warnings: store.warnings)
     case .package:
       let zip = try ZipReader.openDocument(path: path)
       let store = PictureStore(options: options)
+      let state = MergeState(store)
       func part(_ name: String) throws -> [UInt8]? {
-        if let merged = try renderPart(name, data: data, complement: complement, options: options, pictures: store) { return merged }
+        if let merged = try renderPart(name, data: data, complement: complement, options: options, state: state) { return merged }
         guard let e = zip.entry(named: name) else { return nil }
         return try zip.read(e)
       }

@@ -29,6 +29,8 @@ public final class TemplateDocument: @unchecked Sendable {
   var pictures: [String: [PictureTags.Binding]] = [:]
   /// Embedded charts' contents that hold tags (see ChartTags), by part name ("Object 1/content.xml").
   var charts: Set<String> = []
+  /// Every embedded chart's content, tags or not.
+  var chartParts: [String] = []
   /// The data paths each chart binds with bindChart, for `check`.
   var chartPaths: [String: [String]] = [:]
 
@@ -169,6 +171,7 @@ public final class TemplateDocument: @unchecked Sendable {
       path: path, kind: .package(spreadsheet: spreadsheet), programs: programs, entryNames: zip.entries.map(\.name))
     doc.pictures = pictures
     doc.charts = charts
+    doc.chartParts = chartParts
     doc.chartPaths = chartPaths.filter { charts.contains($0.key) }
     if spreadsheet {
       doc.sheetStyles = partBytes["styles.xml"] ?? []
@@ -191,8 +194,16 @@ public final class TemplateDocument: @unchecked Sendable {
 
   // MARK: - Rendering
 
+  /// What merging one document gathers across its parts: the pictures the data named, and how the
+  /// sheet's rows moved (for its charts' ranges).
+  final class MergeState {
+    let pictures: PictureStore
+    var sheetAddresses: (@Sendable (String) -> String)? = nil
+    init(_ pictures: PictureStore) { self.pictures = pictures }
+  }
+
   func renderPart(
-    _ name: String, data: Value?, complement: Value?, options: RenderOptions, pictures store: PictureStore? = nil
+    _ name: String, data: Value?, complement: Value?, options: RenderOptions, state: MergeState? = nil
   ) throws -> [UInt8]? {
     guard let program = programs[name] else { return nil }
     var merged: [UInt8]
@@ -207,10 +218,12 @@ public final class TemplateDocument: @unchecked Sendable {
       })
     }
     if let styles = sheetStyles, name == "content.xml" || name == "" {
-      merged = SheetProcessor.finish(merged, styles: styles, template: sheetRows).bytes
+      let finished = SheetProcessor.finish(merged, styles: styles, template: sheetRows)
+      merged = finished.bytes
+      state?.sheetAddresses = finished.addresses
     }
     if pictures[name] != nil {
-      merged = try (store ?? PictureStore(options: options)).resolve(merged, file: path, part: name)
+      merged = try (state?.pictures ?? PictureStore(options: options)).resolve(merged, file: path, part: name)
     }
     if charts.contains(name) { merged = ChartTags.finish(merged) }
     return merged
@@ -245,7 +258,7 @@ public final class TemplateDocument: @unchecked Sendable {
       options.outputMode = .odf
       options.fileExtension = options.fileExtension ?? "odt"
       let store = PictureStore(options: options, embeds: true)
-      let bytes = try renderPart("", data: data, complement: complement, options: options, pictures: store) ?? []
+      let bytes = try renderPart("", data: data, complement: complement, options: options, state: MergeState(store)) ?? []
       try OutputWriter.write(bytes, to: output)
       return Written(warnings: store.warnings)
     case .package:
@@ -279,35 +292,47 @@ public final class TemplateDocument: @unchecked Sendable {
   /// Writes the merged package; returns its warnings (pictures kept by --missing-picture keep).
   func writePackage(data: Value?, complement: Value?, options: RenderOptions, to path: String) throws -> [String] {
     let zip = try ZipReader.openDocument(path: self.path)
-    var parts: [ZipWriter.Part] = []
-    let mimetype = zip.entry(named: "mimetype")
-    if let mimetype { parts.append(.bytes(name: "mimetype", data: try zip.read(mimetype), mtime: mimetype.mtime)) }
     let store = PictureStore(options: options)
-    // The charts the data changes lose their stored pictures (see ChartTags.dropReplacements).
-    let staleCharts = Set(charts.map { String($0.dropLast("/content.xml".count)) })
-    let holdsReplacements: Set<String> = staleCharts.isEmpty ? [] : ["content.xml", "styles.xml", "META-INF/manifest.xml"]
-    var manifest: (index: Int, mtime: time_t)? = nil
+    let state = MergeState(store)
+    // The merged parts, content.xml first: a spreadsheet's rows tell its charts' ranges where to go.
+    var merged: [String: [UInt8]] = [:]
+    for name in ["content.xml"] + zip.entries.map(\.name) where merged[name] == nil {
+      if let bytes = try renderPart(name, data: data, complement: complement, options: options, state: state) { merged[name] = bytes }
+    }
+    // Charts over a sheet's cells follow its rows as loops repeat them.
+    var changedCharts = charts
+    if let addresses = state.sheetAddresses {
+      for name in chartParts {
+        guard let bytes = try merged[name] ?? zip.entry(named: name).map({ try zip.read($0) }) else { continue }
+        let moved = ChartTags.followSheet(bytes, addresses)
+        if moved != bytes {
+          merged[name] = moved
+          changedCharts.insert(name)
+        }
+      }
+    }
+    // The charts the data changed lose their stored pictures (see ChartTags.dropReplacements).
+    let stale = Set(changedCharts.map { String($0.dropLast("/content.xml".count)) })
+    var parts: [ZipWriter.Part] = []
+    if let mimetype = zip.entry(named: "mimetype") { parts.append(.bytes(name: "mimetype", data: try zip.read(mimetype), mtime: mimetype.mtime)) }
     for entry in zip.entries where entry.name != "mimetype" {
-      if entry.name.hasPrefix("ObjectReplacements/"), staleCharts.contains(String(entry.name.dropFirst("ObjectReplacements/".count))) { continue }
-      if var bytes = try renderPart(entry.name, data: data, complement: complement, options: options, pictures: store) {
-        if holdsReplacements.contains(entry.name) { bytes = ChartTags.dropReplacements(bytes, objects: staleCharts) }
-        parts.append(.bytes(name: entry.name, data: bytes, mtime: entry.mtime))
-      } else if holdsReplacements.contains(entry.name) {
-        if entry.name == "META-INF/manifest.xml" { manifest = (parts.count, entry.mtime) }
-        parts.append(.bytes(name: entry.name, data: ChartTags.dropReplacements(try zip.read(entry), objects: staleCharts), mtime: entry.mtime))
-      } else {
-        if entry.name == "META-INF/manifest.xml" { manifest = (parts.count, entry.mtime) }
+      if entry.name.hasPrefix("ObjectReplacements/"), stale.contains(String(entry.name.dropFirst("ObjectReplacements/".count))) { continue }
+      let isManifest = entry.name == "META-INF/manifest.xml"
+      var bytes = merged[entry.name]
+      if bytes == nil, (!stale.isEmpty && ["content.xml", "styles.xml"].contains(entry.name)) || (isManifest && (!stale.isEmpty || !store.files.isEmpty)) {
+        bytes = try zip.read(entry)
+      }
+      guard var b = bytes else {
         parts.append(.copy(name: entry.name, index: entry.index, mtime: entry.mtime))
+        continue
       }
+      if !stale.isEmpty { b = ChartTags.dropReplacements(b, objects: stale) }
+      // The pictures the data named get their manifest entries.
+      if isManifest { b = store.manifest(b) }
+      parts.append(.bytes(name: entry.name, data: b, mtime: entry.mtime))
     }
-    // The pictures the data named, each once, and their manifest entries.
-    if !store.files.isEmpty {
-      let now = time(nil)
-      for file in store.files { parts.append(.bytes(name: file.name, data: file.bytes, mtime: now)) }
-      if let (index, mtime) = manifest, let entry = zip.entry(named: "META-INF/manifest.xml") {
-        parts[index] = .bytes(name: "META-INF/manifest.xml", data: store.manifest(ChartTags.dropReplacements(try zip.read(entry), objects: staleCharts)), mtime: mtime)
-      }
-    }
+    let now = time(nil)
+    for file in store.files { parts.append(.bytes(name: file.name, data: file.bytes, mtime: now)) }
     try ZipWriter.write(parts, from: zip, to: path)
     return store.warnings
   }

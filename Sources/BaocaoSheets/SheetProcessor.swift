@@ -141,6 +141,9 @@ public enum SheetProcessor {
     public var bytes: [UInt8]
     /// Formulas left for the spreadsheet program to compute, with the reason.
     public var unevaluated: [String]
+    /// Rewrites a list of cell range addresses ("Sheet1.$B$2:.$B$3 …") for the rows as they are
+    /// now, as the sheet's own ranges were (a chart's ranges, in its own part).
+    public var addresses: @Sendable (String) -> String = { $0 }
   }
 
   struct Cell {
@@ -379,7 +382,7 @@ public enum SheetProcessor {
       for a in XMLScan.attributes(bytes, tag.range) {
         var new: String? = nil
         switch a.name {
-        case "table:cell-range-address", "table:base-cell-address", "calcext:target-range-address":
+        case "table:cell-range-address", "table:base-cell-address", "calcext:target-range-address", "draw:notify-on-update-of-ranges":
           new = rewriteAddresses(a.value, sheets: sheets, sheetIndex: sheetIndex)
         case "table:expression":
           new = rewrite(a.value, sheet: nil, row: nil, sheets: sheets, sheetIndex: sheetIndex)
@@ -390,7 +393,10 @@ public enum SheetProcessor {
         }
       }
     }
-    return Result(bytes: apply(rewrites, to: bytes), unevaluated: unevaluated)
+    let (finalSheets, finalIndex) = (sheets, sheetIndex)
+    return Result(bytes: apply(rewrites, to: bytes), unevaluated: unevaluated) {
+      rewriteAddresses($0, sheets: finalSheets, sheetIndex: finalIndex)
+    }
   }
 
   /// Adds to `dirty` every formula whose value may have changed: one in a changed row, or one that

@@ -63,4 +63,26 @@ import Testing
     #expect(r.status == 1)
     #expect(r.stderr.contains("Object 1/content.xml") && r.stderr.contains("bindChart(7) names no cell of its row: none holds 7"), "\(r.stderr)")
   }
+
+  /// A LibreOffice-made spreadsheet whose chart reads a looped range: the chart follows the rows.
+  @Test func aSpreadsheetChartFollowsItsRangeAsRowsRepeat() throws {
+    let dir = try CLI.temporaryDirectory()
+    let out = dir.appendingPathComponent("out.ods").path
+    let r = try CLI.baocao(["render", folder.appendingPathComponent("sheet-chart.ods").path, folder.appendingPathComponent("bound-columns.json").path, "-o", out])
+    #expect(r.status == 0, "\(r.stderr)")
+    let chart = try entry(out, "Object 1/content.xml")
+    for range in ["Sheet1.A2:Sheet1.C6 Sheet1.B1:Sheet1.C1", "Sheet1.A2:Sheet1.A6", "Sheet1.B2:Sheet1.B6", "Sheet1.C2:Sheet1.C6"] {
+      #expect(chart.contains("=\"\(range)\""), "\(range)")
+    }
+    #expect(!chart.contains("<draw:g>"), "no stale range marks in the chart's copy of the cells")
+    #expect(chart.contains("<text:p>Lào Cai</text:p>"), "the chart's copy of the cells holds the data")
+    let content = try entry(out, "content.xml")
+    #expect(content.contains("draw:notify-on-update-of-ranges=\"Sheet1.A2:Sheet1.A6 Sheet1.B1:Sheet1.B1 Sheet1.B2:Sheet1.B6"))
+    #expect(!content.contains("ObjectReplacements"))
+    let validator = CLI.shared.appendingPathComponent("tools/odf-validate").path
+    if FileManager.default.fileExists(atPath: validator), CLI.which("jing") != nil {
+      let v = try CLI.run("/usr/bin/env", ["python3", validator, "--extended", out])
+      #expect(v.status == 0, "\(v.stdout)\(v.stderr)")
+    }
+  }
 }
