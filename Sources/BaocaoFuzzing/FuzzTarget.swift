@@ -28,6 +28,9 @@ package enum FuzzTarget: String, CaseIterable, Sendable {
   case sheet
   /// PNG and JPEG pictures as PDF images.
   case image
+  /// Markup baocao reads in templates beyond tags: picture frames whose alternative text holds a
+  /// tag, pictures' headers and data: URIs, charts' own tables (bindChart) and ranges.
+  case markup
   /// A PDF read for signing and verifying: cross-reference tables and streams, object streams,
   /// pages, form fields, signature dictionaries and their CMS objects (OpenSSL).
   case pdf
@@ -50,6 +53,7 @@ package enum FuzzTarget: String, CaseIterable, Sendable {
       _ = SheetProcessor.finish(prepared, styles: nil)
       _ = SheetProcessor.inspect(bytes)
     case .image: _ = try? PDFImage.make(ImageData(name: "fuzz", bytes: bytes))
+    case .markup: TemplateDocument.exerciseMarkup(bytes)
     case .pdf:
       let file = try? PDFFile(bytes)
       _ = try? file?.pages()

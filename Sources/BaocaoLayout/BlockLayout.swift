@@ -60,6 +60,8 @@ extension DisplayItem {
       return .mark(name, x: x + dx, y: y + dy, width: w, height: h)
     case .clip(let x, let y, let w, let h):
       return .clip(x: x + dx, y: y + dy, width: w, height: h)
+    case .path(let p):
+      return .path(p.moved(by: dx, dy))
     case .endClip:
       return .endClip
     }
@@ -127,6 +129,8 @@ extension ParagraphLayout {
           let frame = try drawTextBox(box, fieldText)
           height = frame.height
           drawn.append(frame.items, movedBy: Double(x), Double(y))
+        } else if let chart = f.chart {
+          drawn.append(try ChartLayout(fonts: fonts).items(chart, width: Double(f.width), height: Double(f.height)), movedBy: Double(x), Double(y))
         } else {
           drawn = (f.crop ?? Crop()).items(f.image, x: Double(x), y: Double(y), width: Double(f.width), height: Double(f.height))
         }

@@ -80,11 +80,49 @@ public enum DisplayItem: Sendable {
   /// curve's control point's distance from y (as LibreOffice draws a wavy underline).
   case wave(x1: Double, y: Double, x2: Double, width: Double, color: RGB, step: Double, amplitude: Double)
   case rect(x: Double, y: Double, width: Double, height: Double, color: RGB)
+  /// A shape of straight and curved segments (a chart's slice, a line series), filled and/or stroked.
+  case path(Path)
   /// What follows, up to the matching endClip, shows only inside this rectangle.
   case clip(x: Double, y: Double, width: Double, height: Double)
   case endClip
   /// A place a template marked with a bookmark (PlaceMark); nothing is drawn.
   case mark(String, x: Double, y: Double, width: Double, height: Double)
+}
+
+/// A closed or open outline, in twips, page coordinates once placed.
+public struct Path: Sendable {
+  public enum Segment: Sendable {
+    case move(Double, Double)
+    case line(Double, Double)
+    /// A cubic Bézier curve: two control points, then the end.
+    case curve(Double, Double, Double, Double, Double, Double)
+    case close
+  }
+
+  public var segments: [Segment]
+  public var fill: RGB?
+  public var stroke: RGB?
+  public var strokeWidth: Double
+
+  public init(_ segments: [Segment], fill: RGB? = nil, stroke: RGB? = nil, strokeWidth: Double = 0) {
+    self.segments = segments
+    self.fill = fill
+    self.stroke = stroke
+    self.strokeWidth = strokeWidth
+  }
+
+  func moved(by dx: Double, _ dy: Double) -> Path {
+    var p = self
+    p.segments = segments.map {
+      switch $0 {
+      case .move(let x, let y): .move(x + dx, y + dy)
+      case .line(let x, let y): .line(x + dx, y + dy)
+      case .curve(let a, let b, let c, let d, let x, let y): .curve(a + dx, b + dy, c + dx, d + dy, x + dx, y + dy)
+      case .close: .close
+      }
+    }
+    return p
+  }
 }
 
 /// Bookmarks a template uses to mark places on the page for a later step.

@@ -938,13 +938,49 @@ final class DocumentBuilder {
     return crop == Crop() ? nil : crop
   }
 
+  /// The chart an embedded object holds, from its own content in the package; nil when the object
+  /// is no chart or its content is not there.
+  func chart(_ object: XMLElement) throws(LayoutError) -> ChartModel? {
+    guard object.name == "draw:object", var href = object["xlink:href"] else { return nil }
+    if href.hasPrefix("./") { href.removeFirst(2) }
+    guard let bytes = files[href + "/content.xml"] else { return nil }
+    if let problem = XMLSafety.check(bytes) { throw .badDocument("the chart '\(href)': line \(problem.line): \(problem.message)") }
+    guard let root = try? XMLTree.parse(bytes), root.descendant("office:chart") != nil else { return nil }
+    return try ChartModel.read(root)
+  }
+
+  /// A chart frame: in the line when anchored as a character, else at its paragraph's top, as a picture is.
+  func chartFrame(_ f: XMLElement, _ chart: ChartModel, sheet: StyleSheet, props: TextProps, into node: ParagraphNode) throws(LayoutError) {
+    guard let width = Units.twips(f["svg:width"]), let height = Units.twips(f["svg:height"]) else {
+      throw .badDocument("the chart '\(f["draw:name"] ?? "")' has no size (svg:width, svg:height)")
+    }
+    let g = sheet.merged("style:graphic-properties", family: "graphic", name: f["draw:style-name"])
+    switch f["text:anchor-type"] ?? "paragraph" {
+    case "as-char":
+      let vertical = g["style:vertical-pos"]
+      let fromTop = vertical == "from-top" && ["line", "baseline"].contains(g["style:vertical-rel"] ?? "")
+      let drop = vertical == nil ? height : fromTop ? height + (Units.twips(f["svg:y"] ?? g["svg:y"]) ?? 0) : 0
+      node.inlines.append(.chart(chart, width: width, height: height, drop: drop, props))
+    case "paragraph", "char":
+      var frame = try anchoredFrame(f, g, image: ImageData(name: "chart", bytes: []), width: width, height: height)
+      frame.chart = chart
+      node.frames.append(frame)
+    case let anchor:
+      throw .unsupported("charts anchored to the \(anchor) (anchor them to the paragraph or as a character)")
+    }
+  }
+
   /// An image frame: inline when anchored as a character; at the paragraph's top when anchored to the
   /// paragraph or a character without text wrapping around it. Anything else is refused by name.
   func frame(_ f: XMLElement, sheet: StyleSheet, props: TextProps, into node: ParagraphNode) throws(LayoutError) {
     // LibreOffice draws a chart, formula or embedded document from its own content (text included),
     // not from the picture stored beside it.
     if let object = f.first("draw:object") ?? f.first("draw:object-ole") {
-      throw .unsupported("embedded objects (charts, formulas, documents: <\(object.name)>)")
+      guard let chart = try chart(object) else {
+        throw .unsupported("embedded objects (formulas, documents, and charts stored otherwise: <\(object.name)>)")
+      }
+      try chartFrame(f, chart, sheet: sheet, props: props, into: node)
+      return
     }
     // The frame shows its first content element (a picture may come with an empty text box).
     if let box = f.first("draw:text-box"), f.elements.first(where: { $0.name == "draw:image" || $0.name == "draw:text-box" })?.name == "draw:text-box" {

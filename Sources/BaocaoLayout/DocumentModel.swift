@@ -39,6 +39,8 @@ enum Inline {
   case image(ImageData, width: Twips, height: Twips, drop: Twips, TextProps, left: Twips = 0, right: Twips = 0, crop: Crop? = nil)
   /// A text frame in the line (anchored as a character), sitting on the baseline.
   case textBox(TextBoxNode, TextProps)
+  /// An embedded chart in the line, drawn from its own content (`drop` as for a picture).
+  case chart(ChartModel, width: Twips, height: Twips, drop: Twips, TextProps)
 }
 
 /// A text frame (draw:frame holding draw:text-box): paragraphs and tables in a box with its own
@@ -96,6 +98,8 @@ struct FrameNode {
   var inBackground = false
   /// A text frame instead of a picture (its height follows its content unless fixed).
   var textBox: TextBoxNode? = nil
+  /// An embedded chart instead of a picture.
+  var chart: ChartModel? = nil
   /// A drawn line instead of a picture: its ends within the frame's box, its width and colour.
   var line: (x1: Twips, y1: Twips, x2: Twips, y2: Twips, width: Double, color: RGB)? = nil
   /// Kept inside the table cell it is in (style:flow-with-text, "follow text flow").

@@ -222,6 +222,10 @@ struct ParagraphLayout {
         specialAt[scalars.count] = .object(objects.count)
         objects.append((.drawing(drawn.items), box.width, drawn.height, box.belowBaseline.map { drawn.height + $0 } ?? 0))
         try append("\u{FFFC}", props)
+      case .chart(let model, let w, let h, let drop, let props):
+        specialAt[scalars.count] = .object(objects.count)
+        objects.append((.drawing(try ChartLayout(fonts: fonts).items(model, width: Double(w), height: Double(h))), w, h, drop))
+        try append("\u{FFFC}", props)
       case .note(let citation, let body, let props):
         noteAt.append((scalars.count, body))
         try append(citation, props)

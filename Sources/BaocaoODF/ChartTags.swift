@@ -1,3 +1,4 @@
+import BaocaoPictures
 import BaocaoSheets
 import BaocaoTemplating
 import Foundation
@@ -213,5 +214,23 @@ enum ChartTags {
       if tag.kind == .empty { edits.append((tag.range, [])) } else { open = tag.range.lowerBound }
     }
     return apply(edits, to: bytes)
+  }
+}
+
+extension TemplateDocument {
+  /// The readers of template markup baocao adds (picture frames, chart tables), for the fuzzer:
+  /// marking, replacing (with data: URIs and paths that name nothing), and the chart passes.
+  package static func exerciseMarkup(_ bytes: [UInt8]) {
+    let marked = PictureTags.mark(bytes, file: "fuzz", part: "content.xml")
+    var options = RenderOptions()
+    options.pictureBase = NSTemporaryDirectory() + "baocao-fuzz-no-such-folder"
+    options.keepMissingPictures = true
+    _ = try? PictureStore(options: options).resolve(marked.bytes, file: "fuzz", part: "content.xml")
+    _ = PictureInfo.read(bytes)
+    _ = try? PictureStore.dataURI("data:image/png;base64," + String(decoding: bytes, as: UTF8.self))
+    let prepared = ChartTags.prepare(bytes, file: "fuzz", part: "Object 1/content.xml")
+    _ = ChartTags.finish(prepared.bytes)
+    _ = ChartTags.followSheet(bytes) { $0 + " " }
+    _ = ChartTags.dropReplacements(bytes, objects: ["Object 1"])
   }
 }

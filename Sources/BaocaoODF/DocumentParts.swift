@@ -90,16 +90,15 @@ extension TemplateDocument {
         throw DocumentError(file: path, message: "the package has no content.xml")
       }
       let styles = try part("styles.xml"), meta = try part("meta.xml"), settings = try part("settings.xml")
-      return TextDocumentParts(
-        content: content, styles: styles, meta: meta, settings: settings,
-        files: try pictures(zip).merging(store.entries) { _, new in new }, warnings: store.warnings)
+      var files = try Self.pictures(zip).merging(store.entries) { _, new in new }
+      // Embedded charts, merged: the native engine draws them from their content.
+      for name in chartParts { files[name] = try part(name) }
+      return TextDocumentParts(content: content, styles: styles, meta: meta, settings: settings, files: files, warnings: store.warnings)
     }
   }
 
-  func pictures(_ zip: ZipReader) throws -> [String: [UInt8]] { try Self.pictures(zip) }
-
   /// The package's pictures: those under Pictures/, and those other programs store elsewhere
-  /// (Word's converters use media/), by their extension.
+  /// (Word's converters use media/), by their extension; and its embedded objects' contents.
   static func pictures(_ zip: ZipReader) throws -> [String: [UInt8]] {
     let extensions: Set<String> = ["png", "jpg", "jpeg", "gif", "svg", "bmp", "wmf", "emf", "tif", "tiff", "webp"]
     var files: [String: [UInt8]] = [:]
@@ -108,6 +107,7 @@ extension TemplateDocument {
     {
       files[e.name] = try zip.read(e)
     }
+    for e in zip.entries where e.name.hasSuffix("/content.xml") && !e.name.hasPrefix("META-INF/") { files[e.name] = try zip.read(e) }
     return files
   }
 

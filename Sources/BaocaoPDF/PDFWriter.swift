@@ -180,6 +180,28 @@ public enum PDFWriter {
         out.number(x / 20); out.space(); out.number((height - y - h) / 20); out.space()
         out.number(w / 20); out.space(); out.number(h / 20); out.append(" re f\n")
       case .mark: continue
+      case .path(let path):
+        guard path.fill != nil || (path.stroke != nil && path.strokeWidth > 0) else { continue }
+        // In a saved state: its colours and width end with it.
+        out.append("q ")
+        if let c = path.fill { out.number(c.r); out.space(); out.number(c.g); out.space(); out.number(c.b); out.append(" rg ") }
+        if let c = path.stroke {
+          out.number(c.r); out.space(); out.number(c.g); out.space(); out.number(c.b); out.append(" RG ")
+          out.number(path.strokeWidth / 20); out.append(" w ")
+        }
+        out.append("\n")
+        for segment in path.segments {
+          switch segment {
+          case .move(let x, let y): out.number(x / 20); out.space(); out.number((height - y) / 20); out.append(" m\n")
+          case .line(let x, let y): out.number(x / 20); out.space(); out.number((height - y) / 20); out.append(" l\n")
+          case .curve(let x1, let y1, let x2, let y2, let x, let y):
+            for (a, b) in [(x1, y1), (x2, y2), (x, y)] { out.number(a / 20); out.space(); out.number((height - b) / 20); out.space() }
+            out.append("c\n")
+          case .close: out.append("h\n")
+          }
+        }
+        let stroked = path.stroke != nil && path.strokeWidth > 0
+        out.append(path.fill != nil ? (stroked ? "B Q\n" : "f Q\n") : "S Q\n")
       case .clip(let x, let y, let w, let h):
         out.append("q "); out.number(x / 20); out.space(); out.number((height - y - h) / 20); out.space()
         out.number(w / 20); out.space(); out.number(h / 20); out.append(" re W n\n")
