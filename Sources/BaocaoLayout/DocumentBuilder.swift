@@ -977,7 +977,7 @@ final class DocumentBuilder {
     // not from the picture stored beside it.
     if let object = f.first("draw:object") ?? f.first("draw:object-ole") {
       guard let chart = try chart(object) else {
-        throw .unsupported("embedded objects (formulas, documents, and charts stored otherwise: <\(object.name)>)")
+        throw .unsupported("embedded objects other than charts (formulas, documents: <\(object.name)>)")
       }
       try chartFrame(f, chart, sheet: sheet, props: props, into: node)
       return

@@ -431,7 +431,7 @@ import Testing
     refused.append((
       "<text:p><draw:frame text:anchor-type=\"as-char\" svg:width=\"2cm\" svg:height=\"2cm\"><draw:object xlink:href=\"./Object 1\"/>"
         + "<draw:image xlink:href=\"./ObjectReplacements/Object 1\"/></draw:frame></text:p>",
-      "", Self.defaultPageLayout, "embedded objects (charts, formulas, documents: <draw:object>)"))
+      "", Self.defaultPageLayout, "embedded objects other than charts (formulas, documents: <draw:object>)"))
     for r in refused {
       #expect(throws: LayoutError.unsupported(r.feature)) {
         try DocumentLayout.layout(Self.document(r.body, styles: r.styles, pageLayout: r.page), fonts: Self.catalog)
@@ -523,6 +523,7 @@ import Testing
           case .mark(let n, let x, let y, let w, let h): "m \(n) \(x) \(y) \(w) \(h)"
           case .clip(let x, let y, let w, let h): "c \(x) \(y) \(w) \(h)"
           case .endClip: "e"
+          case .path(let p): "p \(p.segments.count)"
           }
         }
       }
