@@ -85,7 +85,8 @@ def record(code, name, city, rng):
         "period": {"month": 9, "year": 2025},
         "excerpt": ("Kết quả thực hiện nhiệm vụ phát triển khoa học, công nghệ, đổi mới sáng tạo, "
                     "chuyển đổi số và Đề án 06 tháng 9 năm 2025"),
-        "tasks": {"completed": completed, "inProgress": in_progress, "overdue": overdue, "items": items},
+        "tasks": {"completed": completed, "inProgress": in_progress, "overdue": overdue,
+                  "completedShare": round(completed / (completed + in_progress + overdue), 4), "items": items},
         "indicators": {
             "onlineRecords": records,
             "localShare": round(rng.uniform(0.55, 0.92), 4),
@@ -133,6 +134,8 @@ def main():
         if code == "14":  # An empty task list.
             rec["tasks"]["items"] = []
             rec["tasks"]["overdue"] = 0
+            t = rec["tasks"]
+            t["completedShare"] = round(t["completed"] / (t["completed"] + t["inProgress"]), 4)
         if code == "79":  # A narrative long enough to run over pages.
             para = ("Thành phố tiếp tục triển khai đồng bộ các giải pháp chuyển đổi số trên ba trụ cột chính quyền số, "
                     "kinh tế số và xã hội số; tập trung hoàn thiện hạ tầng dữ liệu, kết nối liên thông các cơ sở dữ liệu "

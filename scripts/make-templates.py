@@ -2,8 +2,9 @@
 """Writes the shipped templates as flat OpenDocument (templates/src/*.fodt, reviewable diffs), then
 has LibreOffice save them as the .odt files users open and edit (templates/*.odt).
 
-usage: scripts/make-templates.py      (needs soffice for the .odt step)
+usage: scripts/make-templates.py [STEM...]   (needs soffice for the .odt step, and python3-uno for the summary's charts)
 """
+import json
 import os, shutil, subprocess, sys, tempfile
 from xml.sax.saxutils import escape
 
@@ -269,6 +270,9 @@ def summary():
                   "(cao nhất {d[].indicators.adultsWithSignature:aggMax:percent(2)}, thấp nhất {d[].indicators.adultsWithSignature:aggMin:percent(2)})."),
         p("Heading", "II. KẾT QUẢ CỦA CÁC ĐỊA PHƯƠNG"),
         rows,
+        # Charts go here after LibreOffice saves the .odt (scripts/add-charts.py, CHARTS below).
+        p("Centered", "[[CHART1]]"),
+        p("Centered", "[[CHART2]]"),
         p("Heading", "III. CÁC ĐỊA PHƯƠNG CÓ NHIỆM VỤ QUÁ HẠN"),
         p("Body", "- {d[province,i, tasks.overdue>0].province}: {d[province,i, tasks.overdue>0].tasks.overdue} nhiệm vụ quá hạn."),
         p("Body", "- {d[province+1,i+1, tasks.overdue>0].province}"),
@@ -280,6 +284,23 @@ def summary():
     return document("Báo cáo tổng hợp {c.reportingMonth}", "Tổng hợp 34 tỉnh, thành phố", body, [
         ("Cơ quan ban hành", f"{{{s}.agencyParent}} {{{s}.agency}}"), ("Loại văn bản", "Báo cáo"), ("Số, ký hiệu", f"{{{s}.number}}/{{{s}.symbol}}"),
         ("Ngày ban hành", f"{{{s}.issueDate}}"), ("Người ký", f"{{{s}.signer.title}} {{{s}.signer.name}}")])
+
+# The summary's charts, bound to the provinces in the table's order with Carbone's bindChart: each
+# chart's own table has a looped row whose numbers (10; 11, 12, 13) stand for the data paths.
+CHARTS = [
+    {"placeholder": "[[CHART1]]", "kind": "column", "width": 16.5, "height": 9,
+     "title": "Tỷ lệ nhiệm vụ đã hoàn thành (%)",
+     "categories": ["{d[province,i].shortName}{bindChart(10)=d[province,i].tasks.completedShare:mul(100):round(2)}",
+                    "{d[province+1,i+1].shortName}"],
+     "series": [{"name": "Tỷ lệ hoàn thành (%)", "values": [10, 20]}]},
+    {"placeholder": "[[CHART2]]", "kind": "stacked", "width": 16.5, "height": 9,
+     "title": "Nhiệm vụ theo tình trạng",
+     "categories": ["{d[province,i].shortName}{bindChart(11)=d[province,i].tasks.completed}"
+                    "{bindChart(12)=d[province,i].tasks.inProgress}{bindChart(13)=d[province,i].tasks.overdue}",
+                    "{d[province+1,i+1].shortName}"],
+     "series": [{"name": "Hoàn thành", "values": [11, 1]}, {"name": "Đang thực hiện", "values": [12, 1]},
+                {"name": "Quá hạn", "values": [13, 1]}]},
+]
 
 SHEET_NS = NS + ('xmlns:number="urn:oasis:names:tc:opendocument:xmlns:datastyle:1.0" '
                  'xmlns:of="urn:oasis:names:tc:opendocument:xmlns:of:1.2" ')
@@ -349,6 +370,9 @@ def statistics():
 def main():
     os.makedirs("templates/src", exist_ok=True)
     sources = {"bao-cao-thang.fodt": monthly(), "bao-cao-tong-hop.fodt": summary(), "thong-ke.fods": statistics()}
+    # Only the templates named on the command line (their stems), else all.
+    wanted = sys.argv[1:]
+    sources = {k: v for k, v in sources.items() if not wanted or os.path.splitext(k)[0] in wanted}
     for name, text in sources.items():
         with open(f"templates/src/{name}", "w", encoding="utf-8") as f:
             f.write(text)
@@ -362,7 +386,16 @@ def main():
         target = "ods" if ext == ".fods" else "odt"
         subprocess.run([soffice, "-env:UserInstallation=file://" + os.path.join(work, "profile"), "--headless",
                         "--convert-to", target, "--outdir", work, f"templates/src/{name}"], check=True, capture_output=True)
-        shutil.copy(os.path.join(work, f"{stem}.{target}"), f"templates/{stem}.{target}")
+        saved = os.path.join(work, f"{stem}.{target}")
+        if stem == "bao-cao-tong-hop":
+            # LibreOffice inserts the charts itself (scripts/add-charts.py, through its UNO API).
+            spec = os.path.join(work, "charts.json")
+            with open(spec, "w", encoding="utf-8") as f:
+                json.dump(CHARTS, f, ensure_ascii=False)
+            charted = os.path.join(work, "charted.odt")
+            subprocess.run(["/usr/bin/python3", "scripts/add-charts.py", saved, charted, spec], check=True)
+            saved = charted
+        shutil.copy(saved, f"templates/{stem}.{target}")
         written.append(f"templates/{stem}.{target}")
     print("wrote", ", ".join(written))
 

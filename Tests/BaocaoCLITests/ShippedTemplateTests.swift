@@ -76,4 +76,59 @@ import Testing
     let v = try CLI.run("/usr/bin/env", ["python3", validator, "--extended"] + templates)
     #expect(v.status == 0, "\(v.stdout)\(v.stderr)")
   }
+
+  /// The rows of a merged chart's own table: each row's cell texts.
+  static func chartRows(_ xml: String) -> [[String]] {
+    guard let body = xml.components(separatedBy: "<table:table-rows>").dropFirst().first else { return [] }
+    return body.components(separatedBy: "<table:table-row>").dropFirst().map { row in
+      row.components(separatedBy: "<table:table-cell").dropFirst().map { cell in
+        let text = cell.components(separatedBy: "<text:p>").dropFirst().first?.components(separatedBy: "</text:p>").first ?? ""
+        return text
+      }
+    }
+  }
+
+  /// The national summary's two charts hold the 34 provinces in the table's order, with the data's values.
+  @Test func summaryChartsHoldEveryProvinceInTheTablesOrder() throws {
+    let dir = try CLI.temporaryDirectory()
+    let out = dir.appendingPathComponent("summary.odt").path
+    let r = try CLI.baocao(["render", root.appendingPathComponent("templates/bao-cao-tong-hop.odt").path,
+                            root.appendingPathComponent("samples/provinces").path,
+                            "--complement", root.appendingPathComponent("samples/meeting.json").path, "-o", out])
+    #expect(r.status == 0, "\(r.stderr)")
+    func entry(_ name: String) throws -> String {
+      try CLI.run("/usr/bin/env", ["python3", "-c", "import zipfile,sys\nsys.stdout.write(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]).decode())", out, name]).stdout
+    }
+    var records: [String: [String: Any]] = [:]  // province → record
+    for sample in try samples() {
+      records[sample.province] = try JSONSerialization.jsonObject(with: Data(contentsOf: sample.file)) as? [String: Any]
+    }
+    // The table's order: its rows' province names, as merged.
+    let content = try entry("content.xml")
+    let tableOrder = content.components(separatedBy: "<table:table-row").compactMap { row -> String? in
+      records.keys.first { row.contains(">\($0)<") }
+    }
+    #expect(tableOrder.count == 34)
+    let share = Self.chartRows(try entry("Object 1/content.xml"))
+    let status = Self.chartRows(try entry("Object 2/content.xml"))
+    #expect(share.count == 34 && status.count == 34)
+    for (k, province) in tableOrder.enumerated() where k < share.count && k < status.count {
+      let record = records[province]!, tasks = record["tasks"] as! [String: Any]
+      let shortName = record["shortName"] as! String
+      #expect(share[k].first == shortName && status[k].first == shortName, "row \(k + 1): \(share[k]) \(status[k]) for \(shortName)")
+      let expected = ((tasks["completedShare"] as! Double) * 100 * 100).rounded() / 100
+      #expect(Double(share[k][1]) == expected, "\(shortName): share \(share[k][1]), data \(expected)")
+      #expect(status[k].dropFirst().map { Int($0) } == [tasks["completed"] as? Int, tasks["inProgress"] as? Int, tasks["overdue"] as? Int],
+        "\(shortName): \(status[k])")
+    }
+    guard let conv = try CLI.soffice(["--convert-to", "pdf", "--outdir", dir.path, out]) else {
+      print("skipped LibreOffice's view of the charts: soffice is not installed")
+      return
+    }
+    #expect(conv.status == 0, "\(conv.stderr)")
+    let text = try CLI.run("/usr/bin/env", ["pdftotext", dir.appendingPathComponent("summary.pdf").path, "-"]).stdout
+    for label in ["Tỷ lệ nhiệm vụ đã hoàn thành (%)", "Nhiệm vụ theo tình trạng", "Đang thực hiện", "Quá hạn"] {
+      #expect(text.contains(label), "LibreOffice's PDF shows '\(label)'")
+    }
+  }
 }
