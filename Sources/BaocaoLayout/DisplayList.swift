@@ -37,6 +37,8 @@ public struct GlyphRun: Sendable {
   /// underlined portion does ("Em|p|ty" with only "p" underlined reads "Emp ty"); doing the same
   /// keeps search and copy of our PDFs word for word the same as of LibreOffice's.
   public var endsWord = false
+  /// The baseline's angle, in degrees counter-clockwise about (x, y) (a chart's rotated axis labels).
+  public var angle = 0.0
 
   public var font: Font { shaped.font }
   public var glyphs: [PlacedGlyph] { shaped.glyphs }

@@ -265,7 +265,15 @@ public enum PDFWriter {
         {
           startX = (previous.x * 1000).rounded(.up) / 1000
         }
-        out.number(startX); out.space(); out.number(baseline); out.append(" Td [(")
+        if run.angle != 0 {
+          // A rotated baseline: the text matrix turns it about its origin.
+          let radians = run.angle * .pi / 180
+          let (c, s) = (cos(radians), sin(radians))
+          out.number(c); out.space(); out.number(s); out.space(); out.number(-s); out.space(); out.number(c); out.space()
+          out.number((run.x * 50).rounded() / 1000); out.space(); out.number(baseline); out.append(" Tm [(")
+        } else {
+          out.number(startX); out.space(); out.number(baseline); out.append(" Td [(")
+        }
         let entry = fonts.used[f]
         // Where text extraction will end this run: the shaped advances, then the last glyph's width.
         var advanced = 0.0, lastWidth = 0.0
@@ -298,7 +306,7 @@ public enum PDFWriter {
           if !plain { out.append(")] TJ EMC [(") }
         }
         out.append(")] TJ ET\n")
-        if !glyphs.isEmpty { previousRunEnd = (startX + advanced / 20 + lastWidth, baseline) }
+        if !glyphs.isEmpty && run.angle == 0 { previousRunEnd = (startX + advanced / 20 + lastWidth, baseline) }
       }
     }
     return out.bytes
