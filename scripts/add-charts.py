@@ -4,12 +4,15 @@ each in place of a placeholder paragraph's text, with the chart's own table hold
 bindChart tags. Used by scripts/make-templates.py for the shipped summary; needs LibreOffice and
 its Python bridge (Debian: python3-uno), run with the system's /usr/bin/python3.
 
-usage: add-charts.py IN.odt OUT.odt SPEC.json
+usage: add-charts.py IN.odt|IN.ods OUT SPEC.json
 
-SPEC.json: a list of charts, each
+SPEC.json: a list of charts. In a text document, each
   {"placeholder": "[[CHART1]]", "kind": "column" | "stacked", "width": cm, "height": cm,
    "title": "...", "categories": ["{d[i].name}{bindChart(10)=d[i].x}", "{d[i+1].name}"],
    "series": [{"name": "...", "values": [10, 20]}]}
+In a spreadsheet, each a chart on a sheet of its own over cells of another:
+  {"sheet": "Biểu đồ", "name": "...", "title": "...", "width": cm, "height": cm,
+   "source": "Thống kê", "ranges": ["D2:F2", "D5:F5"]}   (series in rows, the first row their names)
 """
 import json
 import os
@@ -82,6 +85,23 @@ def add_chart(doc, spec):
     chart.HasLegend = len(series) > 1
 
 
+def add_sheet_chart(doc, spec):
+    sheets = doc.getSheets()
+    sheets.insertNewByName(spec["sheet"], sheets.getCount())
+    source = sheets.getByName(spec["source"])
+    ranges = []
+    for r in spec["ranges"]:
+        ranges.append(source.getCellRangeByName(r).getRangeAddress())
+    rect = uno.createUnoStruct("com.sun.star.awt.Rectangle")
+    rect.X, rect.Y, rect.Width, rect.Height = 500, 500, int(spec["width"] * 1000), int(spec["height"] * 1000)
+    charts = sheets.getByName(spec["sheet"]).getCharts()
+    charts.addNewByName(spec["name"], rect, tuple(ranges), True, False)
+    chart = charts.getByName(spec["name"]).getEmbeddedObject()
+    chart.HasMainTitle = True
+    chart.Title.String = spec["title"]
+    chart.HasLegend = True
+
+
 def main():
     source, target, spec_path = sys.argv[1:4]
     with open(spec_path, encoding="utf-8") as f:
@@ -91,9 +111,10 @@ def main():
     try:
         desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
         doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(os.path.abspath(source)), "_blank", 0, (prop("Hidden", True),))
+        spreadsheet = source.endswith(".ods")
         for spec in specs:
-            add_chart(doc, spec)
-        doc.storeToURL(uno.systemPathToFileUrl(os.path.abspath(target)), (prop("FilterName", "writer8"),))
+            (add_sheet_chart if spreadsheet else add_chart)(doc, spec)
+        doc.storeToURL(uno.systemPathToFileUrl(os.path.abspath(target)), (prop("FilterName", "calc8" if spreadsheet else "writer8"),))
         doc.close(True)
     finally:
         office.terminate()

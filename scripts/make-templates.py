@@ -302,6 +302,13 @@ CHARTS = [
                 {"name": "Quá hạn", "values": [13, 1]}]},
 ]
 
+# The workbook's chart sheet: the month's totals (row 5 of the template, below the looped rows),
+# whose range follows the totals row as the loop repeats rows.
+SHEET_CHARTS = [
+    {"sheet": "Biểu đồ", "name": "Tổng hợp nhiệm vụ", "title": "Nhiệm vụ của 34 tỉnh, thành phố", "width": 16, "height": 9,
+     "source": "Thống kê", "ranges": ["D2:F2", "D5:F5"]},
+]
+
 SHEET_NS = NS + ('xmlns:number="urn:oasis:names:tc:opendocument:xmlns:datastyle:1.0" '
                  'xmlns:of="urn:oasis:names:tc:opendocument:xmlns:of:1.2" ')
 
@@ -387,12 +394,12 @@ def main():
         subprocess.run([soffice, "-env:UserInstallation=file://" + os.path.join(work, "profile"), "--headless",
                         "--convert-to", target, "--outdir", work, f"templates/src/{name}"], check=True, capture_output=True)
         saved = os.path.join(work, f"{stem}.{target}")
-        if stem == "bao-cao-tong-hop":
+        if stem in ("bao-cao-tong-hop", "thong-ke"):
             # LibreOffice inserts the charts itself (scripts/add-charts.py, through its UNO API).
             spec = os.path.join(work, "charts.json")
             with open(spec, "w", encoding="utf-8") as f:
-                json.dump(CHARTS, f, ensure_ascii=False)
-            charted = os.path.join(work, "charted.odt")
+                json.dump(CHARTS if stem == "bao-cao-tong-hop" else SHEET_CHARTS, f, ensure_ascii=False)
+            charted = os.path.join(work, "charted." + target)
             subprocess.run(["/usr/bin/python3", "scripts/add-charts.py", saved, charted, spec], check=True)
             saved = charted
         shutil.copy(saved, f"templates/{stem}.{target}")

@@ -580,11 +580,31 @@ public enum SheetProcessor {
   }
 
   static func rewriteAddresses(_ list: String, sheets: [Sheet], sheetIndex: [String: Int]) -> String {
-    list.split(separator: " ").map { part -> String in
+    addressList(list).map { part -> String in
       guard let r = Reference.parse(String(part)) else { return String(part) }
       let new = map(r, sheet: nil, row: nil, sheets: sheets, sheetIndex: sheetIndex)
       return new == r ? String(part) : String(new.text.dropFirst().dropLast())
     }.joined(separator: " ")
+  }
+
+  /// A list of addresses separated by blanks; a blank inside a quoted sheet name ('Thống kê'.D5)
+  /// is part of its address.
+  static func addressList(_ list: String) -> [Substring] {
+    var parts: [Substring] = []
+    var start = list.startIndex
+    var quoted = false
+    var i = list.startIndex
+    while i < list.endIndex {
+      let c = list[i]
+      if c == "'" { quoted.toggle() }
+      if c == " " && !quoted {
+        if start < i { parts.append(list[start..<i]) }
+        start = list.index(after: i)
+      }
+      i = list.index(after: i)
+    }
+    if start < list.endIndex { parts.append(list[start...]) }
+    return parts
   }
 
   /// Spreadsheet insertion semantics: a reference into rows that repeated follows the copy in the

@@ -131,4 +131,28 @@ import Testing
       #expect(text.contains(label), "LibreOffice's PDF shows '\(label)'")
     }
   }
+
+  /// The workbook's chart sheet reads the totals row, which the loop moves from row 5 to row 37.
+  @Test func theWorkbooksChartFollowsItsTotalsRow() throws {
+    let dir = try CLI.temporaryDirectory()
+    let out = dir.appendingPathComponent("thong-ke.ods").path
+    let r = try CLI.baocao(["render", root.appendingPathComponent("templates/thong-ke.ods").path,
+                            root.appendingPathComponent("samples/provinces").path,
+                            "--complement", root.appendingPathComponent("samples/meeting.json").path, "-o", out])
+    #expect(r.status == 0, "\(r.stderr)")
+    let listing = try CLI.run("/usr/bin/env", ["python3", "-c", """
+      import zipfile,sys
+      z=zipfile.ZipFile(sys.argv[1])
+      for n in z.namelist():
+          if n.endswith('/content.xml') and not n.startswith('META-INF'): sys.stdout.write(z.read(n).decode())
+      sys.stdout.write('\\n----\\n'); sys.stdout.write(z.read('content.xml').decode())
+      """, out]).stdout
+    let parts = listing.components(separatedBy: "\n----\n")
+    #expect(parts.count == 2)
+    let chart = parts.first ?? "", content = parts.last ?? ""
+    #expect(chart.contains("'Thống kê'.D2:'Thống kê'.F2 'Thống kê'.D37:'Thống kê'.F37"), "the chart's range follows the totals row")
+    #expect(!chart.contains(".D5:"), "no range left on the template's row")
+    #expect(content.contains("'Thống kê'.D37:'Thống kê'.D37"), "the frame's ranges follow too")
+    #expect(content.contains("<table:table table:name=\"Biểu đồ\""))
+  }
 }

@@ -26,6 +26,16 @@ import Testing
       + "<table:table table:name=\"T\">" + row("1:1", formula("of:=[S.A4]+SUM([$S.$A$2:.$A$3])")) + "</table:table></office:spreadsheet>").utf8)
   }()
 
+  /// A chart's ranges, in its own part, follow the rows as the sheet's own ranges do; a blank in a
+  /// quoted sheet name belongs to the address.
+  @Test func chartRangesFollowTheRowsAcrossQuotedSheetNames() {
+    let quoted = Array(String(decoding: Self.merged, as: UTF8.self).replacingOccurrences(of: "table:name=\"S\"", with: "table:name=\"Thống kê\"").utf8)
+    let result = SheetProcessor.finish(quoted, styles: nil)
+    #expect(result.addresses("'Thống kê'.A1:'Thống kê'.B1 'Thống kê'.A2:'Thống kê'.A3") == "'Thống kê'.A1:'Thống kê'.B1 'Thống kê'.A2:'Thống kê'.A4")
+    #expect(result.addresses("'Thống kê'.C4:'Thống kê'.C4") == "'Thống kê'.C5:'Thống kê'.C5", "a row below the loop moves down")
+    #expect(SheetProcessor.addressList("'A b'.C1:'A b'.C2 S.A1").map(String.init) == ["'A b'.C1:'A b'.C2", "S.A1"])
+  }
+
   @Test func markRowsNumbersTemplateRows() {
     let t = "<table:table table:name=\"S\"><table:table-row table:number-rows-repeated=\"2\"></table:table-row><table:table-row/></table:table>"
     let s = String(decoding: SheetProcessor.markRows(Array(t.utf8)), as: UTF8.self)
