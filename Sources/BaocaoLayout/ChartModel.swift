@@ -48,6 +48,9 @@ struct ChartModel {
   /// end (right), start, top, bottom; nil: no legend.
   var legendPosition: String?
   var legendSize = 10.0
+  var legendFill: RGB? = nil
+  /// LibreOffice's legends have a black hairline border unless their style says otherwise.
+  var legendStroke: RGB? = RGB(r: 0, g: 0, b: 0)
   /// Bars run along the x axis (chart:vertical: LibreOffice's "bar" rather than "column").
   var horizontal = false
   var stacked = false
@@ -84,6 +87,9 @@ struct ChartModel {
     if let legend = chart.first("chart:legend") {
       model.legendPosition = legend["chart:legend-position"] ?? "end"
       model.legendSize = styles.fontSize(legend["chart:style-name"]) ?? 10
+      let g = styles.graphic(legend["chart:style-name"])
+      model.legendFill = g["draw:fill"] == "solid" ? g["draw:fill-color"].flatMap(Units.color) : nil
+      if g["draw:stroke"] == "none" { model.legendStroke = nil } else if let c = g["svg:stroke-color"].flatMap(Units.color) { model.legendStroke = c }
     }
     guard let plot = chart.first("chart:plot-area") else { throw .badDocument("the embedded chart has no plot area") }
     let plotProperties = styles.properties(plot["chart:style-name"])
@@ -122,7 +128,7 @@ struct ChartModel {
     if let wall = plot.first("chart:wall") {
       let g = styles.graphic(wall["chart:style-name"])
       model.wallFill = g["draw:fill"] == "none" ? nil : g["draw:fill-color"].flatMap(Units.color)
-      model.wallStroke = g["draw:stroke"] == "none" ? nil : g["svg:stroke-color"].flatMap(Units.color)
+      model.wallStroke = g["draw:stroke"] == "solid" ? g["svg:stroke-color"].flatMap(Units.color) : nil
     }
     return model
   }

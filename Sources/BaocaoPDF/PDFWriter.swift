@@ -181,7 +181,7 @@ public enum PDFWriter {
         out.number(w / 20); out.space(); out.number(h / 20); out.append(" re f\n")
       case .mark: continue
       case .path(let path):
-        guard path.fill != nil || (path.stroke != nil && path.strokeWidth > 0) else { continue }
+        guard path.fill != nil || path.stroke != nil else { continue }
         // In a saved state: its colours and width end with it.
         out.append("q ")
         if let c = path.fill { out.number(c.r); out.space(); out.number(c.g); out.space(); out.number(c.b); out.append(" rg ") }
@@ -200,7 +200,8 @@ public enum PDFWriter {
           case .close: out.append("h\n")
           }
         }
-        let stroked = path.stroke != nil && path.strokeWidth > 0
+        // A zero width is a hairline, as in LibreOffice's drawings.
+        let stroked = path.stroke != nil
         out.append(path.fill != nil ? (stroked ? "B Q\n" : "f Q\n") : "S Q\n")
       case .clip(let x, let y, let w, let h):
         out.append("q "); out.number(x / 20); out.space(); out.number((height - y - h) / 20); out.space()
@@ -266,14 +267,28 @@ public enum PDFWriter {
           startX = (previous.x * 1000).rounded(.up) / 1000
         }
         if run.angle != 0 {
-          // A rotated baseline: the text matrix turns it about its origin.
-          let radians = run.angle * .pi / 180
+          // A rotated baseline: each glyph placed on it by its own text matrix, as LibreOffice
+          // writes turned text. Its matrix turns the glyphs a tenth of a degree less than their
+          // baseline (measured: 44.9° for 45°), which text extraction reads as words across; the
+          // same keeps extraction of both PDFs alike.
+          let radians = run.angle * .pi / 180, turned = (run.angle - 0.1) * .pi / 180
           let (c, s) = (cos(radians), sin(radians))
-          out.number(c); out.space(); out.number(s); out.space(); out.number(-s); out.space(); out.number(c); out.space()
-          out.number((run.x * 50).rounded() / 1000); out.space(); out.number(baseline); out.append(" Tm [(")
-        } else {
-          out.number(startX); out.space(); out.number(baseline); out.append(" Td [(")
+          let (mc, ms) = (cos(turned), sin(turned))
+          var along = 0.0
+          for k in glyphs.indices {
+            // At LibreOffice's resolution for them, a tenth of a point (from the page's top).
+            let x = ((run.x / 20 + along * c) * 10).rounded() / 10
+            let y = height / 20 - ((height / 20 - baseline - along * s) * 10).rounded() / 10
+            out.number(mc); out.space(); out.number(ms); out.space(); out.number(-ms); out.space(); out.number(mc); out.space()
+            out.number((x * 1000).rounded() / 1000); out.space(); out.number((y * 1000).rounded() / 1000); out.append(" Tm (")
+            out.glyph(UInt16(truncatingIfNeeded: glyphs[k].id))
+            out.append(") Tj\n")
+            along += glyphs[k].advance / 20
+          }
+          out.append("ET\n")
+          continue
         }
+        out.number(startX); out.space(); out.number(baseline); out.append(" Td [(")
         let entry = fonts.used[f]
         // Where text extraction will end this run: the shaped advances, then the last glyph's width.
         var advanced = 0.0, lastWidth = 0.0
@@ -306,7 +321,7 @@ public enum PDFWriter {
           if !plain { out.append(")] TJ EMC [(") }
         }
         out.append(")] TJ ET\n")
-        if !glyphs.isEmpty && run.angle == 0 { previousRunEnd = (startX + advanced / 20 + lastWidth, baseline) }
+        if !glyphs.isEmpty { previousRunEnd = (startX + advanced / 20 + lastWidth, baseline) }
       }
     }
     return out.bytes

@@ -85,4 +85,52 @@ import Testing
       #expect(v.status == 0, "\(v.stdout)\(v.stderr)")
     }
   }
+
+  /// The national summary's two charts, drawn by the native engine, against LibreOffice's PDF of
+  /// the same merged document: every bar, the wall and the legend's keys within 1 pt, the same text.
+  @Test func theSummarysChartsAreDrawnAsLibreOfficeDrawsThem() throws {
+    guard CLI.which("qpdf") != nil, CLI.which("pdftotext") != nil else {
+      print("skipped: needs qpdf and poppler-utils")
+      return
+    }
+    let root = CLI.packageRoot
+    let dir = try CLI.temporaryDirectory()
+    let odt = dir.appendingPathComponent("summary.odt").path, pdf = dir.appendingPathComponent("native.pdf").path
+    for (out, engine) in [(odt, "auto"), (pdf, "native")] {
+      let r = try CLI.baocao(["render", root.appendingPathComponent("templates/bao-cao-tong-hop.odt").path,
+                              root.appendingPathComponent("samples/provinces").path,
+                              "--complement", root.appendingPathComponent("samples/meeting.json").path, "-o", out, "--pdf-engine", engine])
+      #expect(r.status == 0, "\(r.stderr)")
+    }
+    guard let conv = try CLI.soffice(["--convert-to", "pdf", "--outdir", dir.path, odt]) else {
+      print("skipped the comparison with LibreOffice: soffice is not installed")
+      return
+    }
+    #expect(conv.status == 0, "\(conv.stderr)")
+    struct Shape: Decodable { var page: Int; var rgb: [Double]; var box: [Double] }
+    func shapes(_ file: String) throws -> [Shape] {
+      let out = try CLI.run("/usr/bin/env", ["python3", root.appendingPathComponent("Tests/Tools/pdf-shapes.py").path, file]).stdout
+      return try JSONDecoder().decode([Shape].self, from: Data(out.utf8))
+    }
+    // The charts' colours: LibreOffice's first three series colours and the wall's grey.
+    let colours: [[Double]] = [[0, 0.271, 0.525], [1, 0.259, 0.055], [1, 0.827, 0.125], [0.851, 0.851, 0.851]]
+    func chartShapes(_ all: [Shape]) -> [Shape] {
+      all.filter { s in colours.contains { c in zip(c, s.rgb).allSatisfy { abs($0 - $1) < 0.01 } } }
+    }
+    let ours = chartShapes(try shapes(pdf)), theirs = chartShapes(try shapes(dir.appendingPathComponent("summary.pdf").path))
+    // 34 + 34 columns and the stacked chart's under way and overdue parts, 3 legend keys, 2 walls.
+    #expect(ours.count == theirs.count && theirs.count > 100, "\(ours.count) shapes, LibreOffice \(theirs.count)")
+    var worst = 0.0
+    for t in theirs {
+      let same = ours.filter { $0.page == t.page && zip($0.rgb, t.rgb).allSatisfy { abs($0 - $1) < 0.01 } }
+      let distance = same.map { o in zip(o.box, t.box).map { abs($0 - $1) }.max() ?? 99 }.min() ?? 99
+      worst = max(worst, distance)
+    }
+    #expect(worst <= 1.0, "a bar's edge lies \(worst) pt from LibreOffice's")
+    print("summary charts: \(theirs.count) shapes, each edge within \(worst) pt of LibreOffice's")
+    func letters(_ file: String) throws -> String {
+      try CLI.run("/usr/bin/env", ["pdftotext", "-raw", file, "-"]).stdout.filter { !$0.isWhitespace }
+    }
+    #expect(try letters(pdf) == letters(dir.appendingPathComponent("summary.pdf").path), "the same text (tick labels, legend, title) in the same order")
+  }
 }

@@ -37,7 +37,7 @@ import Testing
     #expect(odts.count == 35)
     let conv = try CLI.soffice(["--convert-to", "pdf", "--outdir", lo.path] + odts.map { dir.appendingPathComponent($0).path })
     #expect(conv?.status == 0)
-    let (matched, total) = try compareWithLibreOffice(odts.map { dir.appendingPathComponent($0) }, lo: lo, compare: compare)
+    let (matched, total) = try compareWithLibreOffice(odts.map { dir.appendingPathComponent($0) }, lo: lo, compare: compare, turnedText: ["bao-cao-tong-hop.pdf"])
     print("native vs LibreOffice: \(matched)/\(total) lines break at the same word")
   }
 
@@ -90,7 +90,10 @@ import Testing
   }
 
   /// Runs pdf-layout-compare on each document's native PDF (beside it, or in `native`) against LibreOffice's.
-  func compareWithLibreOffice(_ docs: [URL], lo: URL, compare: String, native: URL? = nil) throws -> (Int, Int) {
+  /// `turnedText`: documents with text turned 45° (a chart's category labels). pdftotext makes
+  /// words of diagonal glyphs by their positions to a hundredth of a point, which LibreOffice rounds
+  /// its own way; their words are compared with the blanks left out instead.
+  func compareWithLibreOffice(_ docs: [URL], lo: URL, compare: String, native: URL? = nil, turnedText: Set<String> = []) throws -> (Int, Int) {
     var matched = 0.0, total = 0.0
     for doc in docs {
       let name = doc.deletingPathExtension().lastPathComponent + ".pdf"
@@ -103,7 +106,14 @@ import Testing
       #expect(pages[0] == pages[1], "\(name): \(pages[0]) pages, LibreOffice \(pages[1])")
       #expect(agreement >= 0.98, "\(name): \(agreement) of lines break at the same word")
       #expect((json["dy_max"] as? Double ?? 99) <= 1.0, "\(name): baselines \(json["dy_max"] ?? "-") pt apart")
-      #expect(json["text_equal"] as? Bool == true, "\(name): words differ from LibreOffice's")
+      if turnedText.contains(name) {
+        func letters(_ pdf: URL) throws -> String {
+          try CLI.run("/usr/bin/env", ["pdftotext", "-raw", pdf.path, "-"]).stdout.filter { !$0.isWhitespace }
+        }
+        #expect(try letters(ours) == letters(lo.appendingPathComponent(name)), "\(name): text differs from LibreOffice's")
+      } else {
+        #expect(json["text_equal"] as? Bool == true, "\(name): words differ from LibreOffice's")
+      }
       matched += agreement * Double(lines.max()!)
       total += Double(lines.max()!)
     }

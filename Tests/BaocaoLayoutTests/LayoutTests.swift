@@ -854,3 +854,26 @@ import Testing
     #expect(spaceKerned)
   }
 }
+
+/// Charts' value axes, scaled as LibreOffice's ScaleAutomatism scales them (each case checked
+/// against LibreOffice's PDF of a chart with those values).
+@Suite struct ChartScaleTests {
+  @Test(arguments: [
+    (2.0, 87.0, 0.0, 100.0, 10.0),  // within 1/21 of 90: one interval more
+    (4.0, 61.73, 0.0, 70.0, 10.0),  // the summary's shares
+    (0.0, 68.0, 0.0, 80.0, 10.0),  // the stacked summary
+    (-12.0, 30.0, -15.0, 35.0, 5.0),
+    (95.0, 100.0, 92.0, 101.0, 1.0),  // close together: half their range below them
+    (0.0, 0.42, 0.0, 0.45, 0.05),
+  ])
+  func automaticScale(low: Double, high: Double, minimum: Double, maximum: Double, interval: Double) {
+    let scale = ChartScale(low: low, high: high, maximumCount: 10, axis: ChartModel.Axis())
+    #expect(abs(scale.minimum - minimum) < 1e-9 && abs(scale.maximum - maximum) < 1e-9 && abs(scale.interval - interval) < 1e-9,
+      "\(low)…\(high): \(scale.minimum)…\(scale.maximum) by \(scale.interval)")
+  }
+
+  @Test func ticksAndTheirLabels() {
+    let scale = ChartScale(low: 0, high: 0.42, maximumCount: 10, axis: ChartModel.Axis())
+    #expect(scale.ticks.map(scale.label) == ["0", "0.05", "0.1", "0.15", "0.2", "0.25", "0.3", "0.35", "0.4", "0.45"])
+  }
+}
