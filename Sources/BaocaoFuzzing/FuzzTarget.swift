@@ -101,7 +101,10 @@ package enum FuzzTarget: String, CaseIterable, Sendable {
     let split = bytes.firstIndex(of: 0)
     let content = Array(bytes[..<(split ?? bytes.count)])
     let styles = split.map { Array(bytes[($0 + 1)...]) }
-    let parts = DocumentParts(content: content, styles: styles, meta: nil, settings: nil)
+    // The content stands for an embedded chart's too, so that a frame naming "./Object 1" in it
+    // has a chart to draw when the input holds one.
+    var parts = DocumentParts(content: content, styles: styles, meta: nil, settings: nil)
+    parts.files = ["Object 1/content.xml": content]
     guard let laidOut = try? DocumentLayout.layout(parts, fonts: fonts, now: Date(timeIntervalSince1970: 1_758_672_000)) else { return }
     _ = try? PDFWriter.write(laidOut)
   }

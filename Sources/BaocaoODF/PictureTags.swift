@@ -367,7 +367,7 @@ func apply(_ edits: [(range: Range<Int>, text: [UInt8])], to bytes: [UInt8]) -> 
   var out: [UInt8] = []
   out.reserveCapacity(bytes.count)
   var copied = 0
-  for (range, text) in sorted where range.lowerBound >= copied {
+  for (range, text) in sorted where range.lowerBound >= copied && range.upperBound <= bytes.count {
     out += bytes[copied..<range.lowerBound]
     out += text
     copied = range.upperBound

@@ -77,7 +77,10 @@ package struct XMLScan {
       let valueStart = i + 1
       i = valueStart
       while i < end, bytes[i] != q { i += 1 }
-      let value = XMLEntities.decode(bytes[valueStart..<min(i, end)])
+      // A value without its closing quote ends the attributes (found by the fuzzer: its range
+      // passed the tag's end).
+      guard i < end else { break }
+      let value = XMLEntities.decode(bytes[valueStart..<i])
       i += 1
       // The range starts at the space before the name, so removing it leaves the tag tidy.
       out.append((name, value, (nameStart - 1)..<i))
