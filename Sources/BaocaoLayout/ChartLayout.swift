@@ -20,6 +20,10 @@ struct ChartLayout {
     if let position = model.legendPosition, position != "end" { throw .unsupported("chart legends placed '\(position)' (the native engine draws them on the right)") }
     if model.series.contains(where: \.labelsShown) { throw .unsupported("data labels on chart columns") }
     if model.subtitle != nil { throw .unsupported("chart subtitles") }
+    // Below zero, LibreOffice's category axis crosses the plot at zero, its labels beside it.
+    if model.series.contains(where: { $0.values.contains { ($0 ?? 0) < 0 } }) {
+      throw .unsupported("charts with negative values")
+    }
     var out = Canvas()
     let w = width / 20, h = height / 20
     out.rect(0, 0, w, h, fill: RGB(r: 1, g: 1, b: 1))

@@ -133,4 +133,59 @@ import Testing
     }
     #expect(try letters(pdf) == letters(dir.appendingPathComponent("summary.pdf").path), "the same text (tick labels, legend, title) in the same order")
   }
+
+  /// Charts LibreOffice made through its own API (Tests/Fixtures/charts/make-lo-charts.py, as
+  /// Insert ▸ Chart does): drawn natively, every shape within 1 pt of LibreOffice's PDF of the same
+  /// file, the same text; one with values below zero is left to LibreOffice by name.
+  @Test(arguments: ["three-categories", "turned-labels", "small-with-legend"])
+  func libreOfficeMadeChartsAreDrawnAsLibreOfficeDrawsThem(_ name: String) throws {
+    guard CLI.which("qpdf") != nil, CLI.which("pdftotext") != nil else {
+      print("skipped: needs qpdf and poppler-utils")
+      return
+    }
+    let dir = try CLI.temporaryDirectory()
+    let odt = folder.appendingPathComponent(name + ".odt").path, native = dir.appendingPathComponent("native.pdf").path
+    let r = try CLI.baocao(["convert", odt, "-o", native, "--pdf-engine", "native"])
+    #expect(r.status == 0, "\(r.stderr)")
+    guard let conv = try CLI.soffice(["--convert-to", "pdf", "--outdir", dir.path, odt]) else {
+      print("skipped the comparison with LibreOffice: soffice is not installed")
+      return
+    }
+    #expect(conv.status == 0, "\(conv.stderr)")
+    let reference = dir.appendingPathComponent(name + ".pdf").path
+    let worst = try Self.worstShapeDistance(native, reference)
+    #expect(worst <= 1.0, "\(name): a shape's edge lies \(worst) pt from LibreOffice's")
+    func letters(_ file: String) throws -> String {
+      try CLI.run("/usr/bin/env", ["pdftotext", "-raw", file, "-"]).stdout.filter { !$0.isWhitespace }
+    }
+    #expect(try letters(native) == letters(reference), "\(name): the same text in the same order")
+  }
+
+  @Test func aChartWithNegativeValuesIsLeftToLibreOffice() throws {
+    let dir = try CLI.temporaryDirectory()
+    let r = try CLI.baocao(["convert", folder.appendingPathComponent("negative-values.odt").path, "-o", dir.appendingPathComponent("x.pdf").path, "--pdf-engine", "native"])
+    #expect(r.status == 1)
+    #expect(r.stderr.contains("does not support charts with negative values"), "\(r.stderr)")
+  }
+
+  /// The largest distance between a chart shape (bars, wall, legend keys) of `ours` and the nearest
+  /// shape of the same colour on the same page of `theirs`; infinity when the counts differ.
+  static func worstShapeDistance(_ ours: String, _ theirs: String) throws -> Double {
+    struct Shape: Decodable { var page: Int; var rgb: [Double]; var box: [Double] }
+    func shapes(_ file: String) throws -> [Shape] {
+      let out = try CLI.run("/usr/bin/env", ["python3", CLI.packageRoot.appendingPathComponent("Tests/Tools/pdf-shapes.py").path, file]).stdout
+      let colours: [[Double]] = [[0, 0.271, 0.525], [1, 0.259, 0.055], [1, 0.827, 0.125], [0.851, 0.851, 0.851]]
+      return try JSONDecoder().decode([Shape].self, from: Data(out.utf8)).filter { s in
+        colours.contains { c in zip(c, s.rgb).allSatisfy { abs($0 - $1) < 0.01 } }
+      }
+    }
+    let a = try shapes(ours), b = try shapes(theirs)
+    guard a.count == b.count, !b.isEmpty else { return .infinity }
+    var worst = 0.0
+    for t in b {
+      let same = a.filter { $0.page == t.page && zip($0.rgb, t.rgb).allSatisfy { abs($0 - $1) < 0.01 } }
+      worst = max(worst, same.map { o in zip(o.box, t.box).map { abs($0 - $1) }.max() ?? 99 }.min() ?? .infinity)
+    }
+    return worst
+  }
 }
