@@ -14,8 +14,13 @@ struct ChartLayout {
   static let tick = 150 / 2540.0 * 72
 
   func items(_ model: ChartModel, width: Double, height: Double) throws(LayoutError) -> [DisplayItem] {
-    guard model.kind == .bar, !model.horizontal, model.series.allSatisfy({ $0.kind == .bar }) else {
-      throw .unsupported("charts other than columns (bars, lines, pies: LibreOffice draws them)")
+    let lines = model.kind == .line && model.series.allSatisfy { $0.kind == .line }
+    guard (model.kind == .bar && model.series.allSatisfy({ $0.kind == .bar })) || lines, !model.horizontal else {
+      throw .unsupported("charts other than columns and lines (bars, pies, donuts, mixed kinds: LibreOffice draws them)")
+    }
+    if lines && (model.stacked || model.percentage) { throw .unsupported("stacked line charts") }
+    if lines, let other = model.series.compactMap(\.symbol).first(where: { $0 != "square" && $0 != "diamond" }) {
+      throw .unsupported("marks of the kind '\(other)' on chart lines")
     }
     if let position = model.legendPosition, position != "end" { throw .unsupported("chart legends placed '\(position)' (the native engine draws them on the right)") }
     if model.series.contains(where: \.labelsShown) { throw .unsupported("data labels on chart columns") }
@@ -38,21 +43,44 @@ struct ChartLayout {
     }
     let slots = max(1, model.categories.count)
     let slot = plot.width / Double(slots)
-    for k in 0...slots {
-      let x = plot.x + Double(k) * slot
+    // Ticks between the columns' slots; a line's points stand on the ticks.
+    for x in lines ? place.categoryX : (0...slots).map({ plot.x + Double($0) * slot }) {
       out.line(x, plot.bottom + Self.tick, x, plot.bottom, model.categoryAxis.lineColor ?? Self.gridColor)
     }
     out.line(plot.x, plot.bottom, plot.x + plot.width, plot.bottom, model.categoryAxis.lineColor ?? Self.gridColor)
     for v in ticks { out.line(plot.x - Self.tick, place.y(v), plot.x, place.y(v), model.valueAxis.lineColor ?? Self.gridColor) }
     out.line(plot.x, plot.bottom, plot.x, plot.y, model.valueAxis.lineColor ?? Self.gridColor)
-    // The bars: side by side (gap-width between groups, overlap within), or stacked.
     let series = model.series.enumerated().map { ($0, $1) }
+    if lines {
+      // Each series a line through its points (a missing value breaks it), then its marks.
+      for (k, s) in series {
+        let colour = s.stroke ?? s.fill ?? ChartModel.palette[k % ChartModel.palette.count]
+        var segments: [Path.Segment] = []
+        var open = false
+        for (c, x) in place.categoryX.enumerated() {
+          guard c < s.values.count, let v = s.values[c] else { open = false; continue }
+          segments.append(open ? .line(x * 20, place.y(v) * 20) : .move(x * 20, place.y(v) * 20))
+          open = true
+        }
+        if s.lineWidth >= 0 { out.items.append(.path(Path(segments, stroke: colour, strokeWidth: s.lineWidth * 20))) }
+        if let symbol = s.symbol {
+          for (c, x) in place.categoryX.enumerated() where c < s.values.count {
+            guard let v = s.values[c] else { continue }
+            out.mark(symbol, x: x, y: place.y(v), size: s.symbolSize, colour: s.fill ?? colour)
+          }
+        }
+      }
+    }
+    // The bars: side by side (gap-width between groups, overlap within), or stacked.
+    for (k, s) in series where !lines {
+      _ = (k, s)
+    }
     let stacked = model.stacked || model.percentage
     let columns = stacked ? 1 : max(1, series.count)
     let gap = model.gapWidth / 100
     let overlap = stacked ? 0 : model.overlap / 100
     let barWidth = slot / (Double(columns) - Double(columns - 1) * overlap + gap)
-    for c in 0..<slots {
+    for c in 0..<(lines ? 0 : slots) {
       var positive = 0.0, negative = 0.0
       for (k, s) in series {
         // A zero draws nothing (LibreOffice draws no empty bar).
@@ -74,8 +102,16 @@ struct ChartLayout {
     if let legend = place.legend {
       if let fill = legend.fill { out.rect(legend.box.x, legend.box.y, legend.box.width, legend.box.height, fill: fill) }
       if let stroke = legend.stroke { out.frame(legend.box, stroke) }
-      for entry in legend.entries {
-        out.rect(entry.symbol.x, entry.symbol.y, entry.symbol.width, entry.symbol.height, fill: entry.color)
+      for (k, entry) in legend.entries.enumerated() {
+        if lines {
+          // A line's key: a stretch of its line with its mark in the middle.
+          let s = model.series[k], y = entry.symbol.y + entry.symbol.height / 2
+          out.items.append(.path(Path([.move(entry.symbol.x * 20, y * 20), .line(entry.symbol.right * 20, y * 20)],
+            stroke: entry.color, strokeWidth: s.lineWidth * 20)))
+          if let symbol = s.symbol { out.mark(symbol, x: entry.symbol.x + entry.symbol.width / 2, y: y, size: 6.0, colour: s.fill ?? entry.color) }
+        } else {
+          out.rect(entry.symbol.x, entry.symbol.y, entry.symbol.width, entry.symbol.height, fill: entry.color)
+        }
         out.text(entry.run, RGB.black)
       }
     }
@@ -132,6 +168,16 @@ struct Canvas {
   mutating func frame(_ r: ChartRect, _ color: RGB) {
     items.append(.path(Path([.move(r.x * 20, r.y * 20), .line(r.right * 20, r.y * 20), .line(r.right * 20, r.bottom * 20),
       .line(r.x * 20, r.bottom * 20), .close], stroke: color, strokeWidth: 0)))
+  }
+
+  /// A line's mark at (x, y): a square or a diamond of `size`, filled and outlined in `colour`.
+  mutating func mark(_ kind: String, x: Double, y: Double, size: Double, colour: RGB) {
+    let h = size / 2
+    let corners: [(Double, Double)] = kind == "diamond" ? [(x - h, y), (x, y - h), (x + h, y), (x, y + h)] : [(x - h, y - h), (x + h, y - h), (x + h, y + h), (x - h, y + h)]
+    var segments: [Path.Segment] = [.move(corners[0].0 * 20, corners[0].1 * 20)]
+    for c in corners.dropFirst() { segments.append(.line(c.0 * 20, c.1 * 20)) }
+    segments.append(.close)
+    items.append(.path(Path(segments, fill: colour, stroke: colour, strokeWidth: 0)))
   }
 
   mutating func text(_ run: GlyphRun, _ color: RGB) {
@@ -258,6 +304,8 @@ struct ChartPlacement {
   var titleRun: GlyphRun?
   var axisRuns: [(run: GlyphRun, color: RGB)] = []
   var legend: Legend?
+  /// Where each category stands: its slot's centre for columns, a tick for lines.
+  var categoryX: [Double] = []
 
   struct Legend {
     var box: ChartRect
@@ -295,7 +343,10 @@ struct ChartPlacement {
       let measures = try model.series.map { s throws(LayoutError) in try layout.measure(s.name, size: size) }
       let lineHeight = measures.first?.height ?? 0, ascent = measures.first?.ascent ?? 0
       let pad = 2.85, spacing = 100 / 2540.0 * 72
-      let boxWidth = 14.7 + (measures.map(\.width).max() ?? 0)
+      // Keys: a square for columns, a stretch of line for lines (measured).
+      let key = model.kind == .line ? 22.65 : 5.95
+      let textOffset = 3.3 + key + 2.85
+      let boxWidth = textOffset + 2.6 + (measures.map(\.width).max() ?? 0)
       let boxHeight = Double(measures.count) * lineHeight + Double(measures.count - 1) * spacing + 2 * pad
       let box = ChartRect(x: w - 6.0 - boxWidth, y: (h - boxHeight) / 2, width: boxWidth, height: boxHeight)
       var entries: [(ChartRect, RGB, GlyphRun)] = []
@@ -304,10 +355,10 @@ struct ChartPlacement {
       for (row, (k, s)) in (model.stacked || model.percentage ? order.reversed() : order).enumerated() {
         let baseline = box.y + pad + ascent + Double(row) * (lineHeight + spacing)
         var run = try layout.text(s.name, size: size).run
-        run.x = (box.x + 12.125) * 20
+        run.x = (box.x + textOffset) * 20
         run.y = baseline * 20
         let middle = baseline - (ascent - (measures.first?.descent ?? 0)) / 2
-        entries.append((ChartRect(x: box.x + 3.3, y: middle - 2.975, width: 5.95, height: 5.95),
+        entries.append((ChartRect(x: box.x + 3.3, y: middle - 2.975, width: key, height: 5.95),
           s.fill ?? ChartModel.palette[k % ChartModel.palette.count], run))
       }
       legend = Legend(box: box, fill: model.legendFill, stroke: model.legendStroke, entries: entries)
@@ -340,7 +391,12 @@ struct ChartPlacement {
     // Category labels: across when they fit their slots, else turned 45°, every k-th shown.
     let categories = try model.categories.map { c throws(LayoutError) in try layout.measure(c, size: categorySize) }
     let textHeight = categories.first?.height ?? probe.height
-    func slotWidth(_ plotLeft: Double) -> Double { (right - plotLeft) / Double(max(1, count)) }
+    // Columns stand in the middle of their slots; a line's points on the ticks, the first and the
+    // last at the plot's ends.
+    let onTicks = model.kind == .line && count > 1
+    func fraction(_ i: Int) -> Double { onTicks ? Double(i) / Double(count - 1) : (Double(i) + 0.5) / Double(max(1, count)) }
+    var plotRight = right
+    func spacing(_ plotLeft: Double) -> Double { (plotRight - plotLeft) / Double(onTicks ? count - 1 : max(1, count)) }
     // The plot's top: half the top label's height below the space's top.
     let plotTop = top + (model.valueAxis.showsLabels ? probe.height / 2 : 0)
     // First guess of the plot's left (the value labels' widths need the scale, which needs the plot's height).
@@ -356,7 +412,9 @@ struct ChartPlacement {
       plotLeft = left + (model.valueAxis.showsLabels ? widest + Self.tickAndGap : 0)
       guard model.categoryAxis.showsLabels, count > 0 else { break }
       // Across, neighbours must not overlap; turned, their distance across the text must pass its height.
-      let slot = slotWidth(plotLeft)
+      plotRight = right
+      if onTicks, let last = categories.last { plotRight = right - last.width / 2 }
+      let slot = spacing(plotLeft)
       rotated = zip(categories, categories.dropFirst()).contains { slot < ($0.width + $1.width) / 2 }
       if rotated {
         step = 1
@@ -364,25 +422,29 @@ struct ChartPlacement {
         // The turned labels hang left of their slots: the plot moves right until the first ones fit.
         for i in Swift.stride(from: 0, to: count, by: step) {
           let reach = (categories[i].width + textHeight / 2) * Self.sin45
-          let f = (Double(i) + 0.5) / Double(count)
-          plotLeft = max(plotLeft, (left + reach - f * right) / (1 - f))
+          let f = fraction(i)
+          if f < 1 { plotLeft = max(plotLeft, (left + reach - f * plotRight) / (1 - f)) }
         }
         xLabelHeight = Swift.stride(from: 0, to: count, by: step).map { (categories[$0].width + textHeight) * Self.sin45 }.max() ?? 0
       } else {
         step = 1
         xLabelHeight = textHeight
+        // Labels on the ticks reach half their width past the plot's ends.
+        if onTicks, let first = categories.first { plotLeft = max(plotLeft, left + first.width / 2) }
       }
     }
+    if !(onTicks && model.categoryAxis.showsLabels && !rotated) { plotRight = right }
     let plotBottom = bottom - xLabelHeight - (model.categoryAxis.showsLabels ? Self.tickAndGap : 0)
-    plot = ChartRect(x: plotLeft, y: plotTop, width: max(0, right - plotLeft), height: max(0, plotBottom - plotTop))
+    plot = ChartRect(x: plotLeft, y: plotTop, width: max(0, plotRight - plotLeft), height: max(0, plotBottom - plotTop))
     self.scale = scale
+    let plotWidth = plot.width
+    categoryX = (0..<count).map { plotLeft + fraction($0) * plotWidth }
     // The labels: the categories', then the values' (LibreOffice's order).
     if model.categoryAxis.showsLabels, count > 0 {
-      let slot = plot.width / Double(count)
       for i in Swift.stride(from: 0, to: count, by: step) {
         let m = categories[i]
         var run = try layout.text(model.categories[i], size: categorySize).run
-        let centre = plotLeft + (Double(i) + 0.5) * slot
+        let centre = categoryX[i]
         let labelTop = plotBottom + Self.tickAndGap
         // Placed by their width at the font's whole pixel size (measured), sized by the exact one.
         let placed = try layout.measure(model.categories[i], size: categorySize, wholePixels: true)

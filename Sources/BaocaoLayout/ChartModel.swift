@@ -25,6 +25,11 @@ struct ChartModel {
     var stroke: RGB?
     var labelsShown: Bool
     var labelSize: Double
+    /// A line's width, in points.
+    var lineWidth = 0.0
+    /// The mark at each point of a line ("square", "diamond"), and its size in points; nil: none.
+    var symbol: String? = nil
+    var symbolSize = 0.0
   }
 
   struct Axis {
@@ -116,11 +121,21 @@ struct ChartModel {
       guard let seriesKind = Kind(rawValue: seriesClass) else { throw .unsupported("chart series of the kind '\(seriesClass)'") }
       let name = s["chart:label-cell-address"].flatMap { table.cells($0).first?.text } ?? ""
       let values = s["chart:values-cell-range-address"].map { table.cells($0).map(\.number) } ?? []
-      model.series.append(Series(
+      var series = Series(
         name: name, values: values, kind: seriesKind,
         fill: g["draw:fill"] == "none" ? nil : g["draw:fill-color"].flatMap(Units.color),
         stroke: g["svg:stroke-color"].flatMap(Units.color),
-        labelsShown: (p["chart:data-label-number"] ?? "none") != "none", labelSize: styles.fontSize(s["chart:style-name"]) ?? 10))
+        labelsShown: (p["chart:data-label-number"] ?? "none") != "none", labelSize: styles.fontSize(s["chart:style-name"]) ?? 10)
+      series.lineWidth = (Units.twips(g["svg:stroke-width"]).map(Double.init) ?? 0) / 20
+      switch p["chart:symbol-type"] ?? "none" {
+      case "none": break
+      case "named-symbol": series.symbol = p["chart:symbol-name"] ?? "square"
+      // LibreOffice's automatic marks, in turn (its standard symbols' order).
+      case "automatic": series.symbol = ["square", "diamond", "arrow-down", "arrow-up", "arrow-right", "arrow-left", "bow-tie", "hourglass"][model.series.count % 8]
+      case let other: series.symbol = other
+      }
+      series.symbolSize = (Units.twips(p["chart:symbol-width"]).map(Double.init) ?? 0) / 20
+      model.series.append(series)
     }
     if model.categories.isEmpty, let count = model.series.map(\.values.count).max() {
       model.categories = (1...max(1, count)).map(String.init)

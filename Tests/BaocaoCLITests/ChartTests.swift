@@ -137,7 +137,7 @@ import Testing
   /// Charts LibreOffice made through its own API (Tests/Fixtures/charts/make-lo-charts.py, as
   /// Insert ▸ Chart does): drawn natively, every shape within 1 pt of LibreOffice's PDF of the same
   /// file, the same text; one with values below zero is left to LibreOffice by name.
-  @Test(arguments: ["three-categories", "turned-labels", "small-with-legend"])
+  @Test(arguments: ["three-categories", "turned-labels", "small-with-legend", "line-with-marks"])
   func libreOfficeMadeChartsAreDrawnAsLibreOfficeDrawsThem(_ name: String) throws {
     guard CLI.which("qpdf") != nil, CLI.which("pdftotext") != nil else {
       print("skipped: needs qpdf and poppler-utils")
