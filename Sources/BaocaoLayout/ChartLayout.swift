@@ -14,6 +14,7 @@ struct ChartLayout {
   static let tick = 150 / 2540.0 * 72
 
   func items(_ model: ChartModel, width: Double, height: Double) throws(LayoutError) -> [DisplayItem] {
+    if model.kind == .circle || model.kind == .ring { return try pie(model, width: width / 20, height: height / 20) }
     let lines = model.kind == .line && model.series.allSatisfy { $0.kind == .line }
     guard (model.kind == .bar && model.series.allSatisfy({ $0.kind == .bar })) || lines, !model.horizontal else {
       throw .unsupported("charts other than columns and lines (bars, pies, donuts, mixed kinds: LibreOffice draws them)")
@@ -194,6 +195,89 @@ struct ChartRect {
 }
 
 extension ChartLayout {
+  /// A pie or a donut as LibreOffice draws one: as large as the space the title and the legend
+  /// leave allows, centred in it; its first slice from twelve o'clock counter-clockwise; a donut's
+  /// hole half its radius (measured).
+  func pie(_ model: ChartModel, width w: Double, height h: Double) throws(LayoutError) -> [DisplayItem] {
+    guard model.series.count == 1, let series = model.series.first else {
+      throw .unsupported("pies and donuts of more than one series")
+    }
+    if series.labelsShown { throw .unsupported("data labels on chart slices") }
+    if let position = model.legendPosition, position != "end" { throw .unsupported("chart legends placed '\(position)' (the native engine draws them on the right)") }
+    if model.subtitle != nil { throw .unsupported("chart subtitles") }
+    let values = series.values.map { $0 ?? 0 }
+    if values.contains(where: { $0 < 0 }) { throw .unsupported("charts with negative values") }
+    var out = Canvas()
+    out.rect(0, 0, w, h, fill: RGB(r: 1, g: 1, b: 1))
+    let place = try ChartPlacement(model: model, width: w, height: h, layout: self)
+    let space = place.space
+    let radius = min(space.width, space.height) / 2
+    let centre = (x: space.x + space.width / 2, y: space.y + space.height / 2)
+    let hole = model.kind == .ring ? radius / 2 : 0
+    let total = values.reduce(0, +)
+    var start = 90.0
+    for (k, v) in values.enumerated() where v > 0 && total > 0 {
+      let sweep = v / total * 360
+      let colour = (series.pointFills[safe: k] ?? nil) ?? ChartModel.palette[k % ChartModel.palette.count]
+      out.items.append(.path(Path(Self.slice(centre: centre, radius: radius, hole: hole, from: start, sweep: sweep), fill: colour)))
+      start += sweep
+    }
+    if let title = model.title, let run = place.titleRun { out.text(run, title.color) }
+    if let legend = place.legend {
+      if let fill = legend.fill { out.rect(legend.box.x, legend.box.y, legend.box.width, legend.box.height, fill: fill) }
+      if let stroke = legend.stroke { out.frame(legend.box, stroke) }
+      for entry in legend.entries {
+        out.rect(entry.symbol.x, entry.symbol.y, entry.symbol.width, entry.symbol.height, fill: entry.color)
+        out.text(entry.run, RGB.black)
+      }
+    }
+    return out.items
+  }
+
+  /// A slice from `from` degrees (counter-clockwise from three o'clock, y down), `sweep` degrees on,
+  /// as cubic curves of at most 90° each; with a hole, the ring between the two radii. In twips.
+  static func slice(centre: (x: Double, y: Double), radius: Double, hole: Double, from: Double, sweep: Double) -> [Path.Segment] {
+    func point(_ r: Double, _ degrees: Double) -> (Double, Double) {
+      let a = degrees * .pi / 180
+      return ((centre.x + r * cos(a)) * 20, (centre.y - r * sin(a)) * 20)
+    }
+    // Pieces end on every multiple of 18°, as LibreOffice's (a circle in 20 curves).
+    func arc(_ r: Double, _ a0: Double, _ a1: Double) -> [Path.Segment] {
+      var stops = [a0]
+      let up = a1 > a0
+      var next = up ? (floor(a0 / 18) + 1) * 18 : (ceil(a0 / 18) - 1) * 18
+      while up ? next < a1 - 1e-9 : next > a1 + 1e-9 {
+        stops.append(next)
+        next += up ? 18 : -18
+      }
+      stops.append(a1)
+      var out: [Path.Segment] = []
+      for (s, e) in zip(stops, stops.dropFirst()) {
+        let t = 4.0 / 3 * tan((e - s) * .pi / 180 / 4)
+        let (sx, sy) = point(r, s), (ex, ey) = point(r, e)
+        let (ca, sa) = (cos(s * .pi / 180), sin(s * .pi / 180)), (cb, sb) = (cos(e * .pi / 180), sin(e * .pi / 180))
+        // Control points along the tangents (y down: a counter-clockwise turn goes up).
+        out.append(.curve(sx - t * r * sa * 20, sy - t * r * ca * 20, ex + t * r * sb * 20, ey + t * r * cb * 20, ex, ey))
+      }
+      return out
+    }
+    var segments: [Path.Segment] = []
+    let (ox, oy) = point(radius, from)
+    if hole > 0 {
+      segments.append(.move(ox, oy))
+      segments += arc(radius, from, from + sweep)
+      let (ix, iy) = point(hole, from + sweep)
+      segments.append(.line(ix, iy))
+      segments += arc(hole, from + sweep, from)
+    } else {
+      segments.append(.move(centre.x * 20, centre.y * 20))
+      segments.append(.line(ox, oy))
+      segments += arc(radius, from, from + sweep)
+    }
+    segments.append(.close)
+    return segments
+  }
+
   /// Text as LibreOffice's chart measures it to size its boxes: each glyph's advance rounded to
   /// whole pixels at 96 dpi (it draws the glyphs at their true advances).
   struct Measure {
@@ -306,6 +390,8 @@ struct ChartPlacement {
   var legend: Legend?
   /// Where each category stands: its slot's centre for columns, a tick for lines.
   var categoryX: [Double] = []
+  /// What the title and the legend leave (a pie fills it).
+  var space = ChartRect(x: 0, y: 0, width: 0, height: 0)
 
   struct Legend {
     var box: ChartRect
@@ -338,9 +424,16 @@ struct ChartPlacement {
       top = 2 * nY + 25.9 * scale
     }
     // The legend: one entry per series, on the right, vertically centred on the chart.
-    if model.legendPosition != nil, !model.series.isEmpty {
+    // A pie's legend names its categories, in its slices' colours; other charts' their series.
+    let pie = model.kind == .circle || model.kind == .ring
+    let names = pie ? model.categories : model.series.map(\.name)
+    func colour(_ k: Int) -> RGB {
+      if pie { return (model.series.first?.pointFills[safe: k] ?? nil) ?? ChartModel.palette[k % ChartModel.palette.count] }
+      return model.series[k].fill ?? ChartModel.palette[k % ChartModel.palette.count]
+    }
+    if model.legendPosition != nil, !names.isEmpty {
       let size = model.legendSize
-      let measures = try model.series.map { s throws(LayoutError) in try layout.measure(s.name, size: size) }
+      let measures = try names.map { s throws(LayoutError) in try layout.measure(s, size: size) }
       let lineHeight = measures.first?.height ?? 0, ascent = measures.first?.ascent ?? 0
       let pad = 2.85, spacing = 100 / 2540.0 * 72
       // Keys: a square for columns, a stretch of line for lines (measured).
@@ -351,18 +444,23 @@ struct ChartPlacement {
       let box = ChartRect(x: w - 6.0 - boxWidth, y: (h - boxHeight) / 2, width: boxWidth, height: boxHeight)
       var entries: [(ChartRect, RGB, GlyphRun)] = []
       // Stacked columns list their series top down, as the stack shows them (measured).
-      let order = Array(model.series.enumerated())
-      for (row, (k, s)) in (model.stacked || model.percentage ? order.reversed() : order).enumerated() {
+      let order = Array(names.enumerated())
+      for (row, (k, name)) in (model.stacked || model.percentage ? order.reversed() : order).enumerated() {
         let baseline = box.y + pad + ascent + Double(row) * (lineHeight + spacing)
-        var run = try layout.text(s.name, size: size).run
+        var run = try layout.text(name, size: size).run
         run.x = (box.x + textOffset) * 20
         run.y = baseline * 20
         let middle = baseline - (ascent - (measures.first?.descent ?? 0)) / 2
-        entries.append((ChartRect(x: box.x + 3.3, y: middle - 2.975, width: key, height: 5.95),
-          s.fill ?? ChartModel.palette[k % ChartModel.palette.count], run))
+        entries.append((ChartRect(x: box.x + 3.3, y: middle - 2.975, width: key, height: 5.95), colour(k), run))
       }
       legend = Legend(box: box, fill: model.legendFill, stroke: model.legendStroke, entries: entries)
       right = box.x - nX
+    }
+    space = ChartRect(x: left, y: top, width: right - left, height: bottom - top)
+    if pie {
+      plot = space
+      scale = ChartScale(low: 0, high: 1, maximumCount: 10, axis: ChartModel.Axis())
+      return
     }
     // The value axis's scale: over the values, or over their sums when stacked.
     var low = 0.0, high = 0.0, any = false

@@ -30,6 +30,8 @@ struct ChartModel {
     /// The mark at each point of a line ("square", "diamond"), and its size in points; nil: none.
     var symbol: String? = nil
     var symbolSize = 0.0
+    /// Each point's own fill (chart:data-point styles: a pie's slices), nil where it has none.
+    var pointFills: [RGB?] = []
   }
 
   struct Axis {
@@ -135,6 +137,11 @@ struct ChartModel {
       case let other: series.symbol = other
       }
       series.symbolSize = (Units.twips(p["chart:symbol-width"]).map(Double.init) ?? 0) / 20
+      for point in s.all("chart:data-point") {
+        let repeated = min(max(1, Int(point["chart:repeated"] ?? "1") ?? 1), 100_000)
+        let fill = styles.graphic(point["chart:style-name"])["draw:fill-color"].flatMap(Units.color)
+        series.pointFills += Array(repeating: fill, count: min(repeated, max(0, values.count - series.pointFills.count)))
+      }
       model.series.append(series)
     }
     if model.categories.isEmpty, let count = model.series.map(\.values.count).max() {
@@ -253,4 +260,9 @@ struct ChartTable {
     guard letters > 0, row > 0 else { return nil }
     return (column - 1, row - 1)
   }
+}
+
+extension Array {
+  /// The element at `index`, or nil past the ends.
+  subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
 }

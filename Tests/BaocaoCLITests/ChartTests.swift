@@ -137,7 +137,7 @@ import Testing
   /// Charts LibreOffice made through its own API (Tests/Fixtures/charts/make-lo-charts.py, as
   /// Insert ▸ Chart does): drawn natively, every shape within 1 pt of LibreOffice's PDF of the same
   /// file, the same text; one with values below zero is left to LibreOffice by name.
-  @Test(arguments: ["three-categories", "turned-labels", "small-with-legend", "line-with-marks"])
+  @Test(arguments: ["three-categories", "turned-labels", "small-with-legend", "line-with-marks", "pie", "donut"])
   func libreOfficeMadeChartsAreDrawnAsLibreOfficeDrawsThem(_ name: String) throws {
     guard CLI.which("qpdf") != nil, CLI.which("pdftotext") != nil else {
       print("skipped: needs qpdf and poppler-utils")
@@ -174,7 +174,7 @@ import Testing
     struct Shape: Decodable { var page: Int; var rgb: [Double]; var box: [Double] }
     func shapes(_ file: String) throws -> [Shape] {
       let out = try CLI.run("/usr/bin/env", ["python3", CLI.packageRoot.appendingPathComponent("Tests/Tools/pdf-shapes.py").path, file]).stdout
-      let colours: [[Double]] = [[0, 0.271, 0.525], [1, 0.259, 0.055], [1, 0.827, 0.125], [0.851, 0.851, 0.851]]
+      let colours: [[Double]] = [[0, 0.271, 0.525], [1, 0.259, 0.055], [1, 0.827, 0.125], [0.341, 0.616, 0.11], [0.851, 0.851, 0.851]]
       return try JSONDecoder().decode([Shape].self, from: Data(out.utf8)).filter { s in
         colours.contains { c in zip(c, s.rgb).allSatisfy { abs($0 - $1) < 0.01 } }
       }
