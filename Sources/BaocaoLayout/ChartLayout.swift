@@ -17,7 +17,7 @@ struct ChartLayout {
     if model.kind == .circle || model.kind == .ring { return try pie(model, width: width / 20, height: height / 20) }
     let lines = model.kind == .line && model.series.allSatisfy { $0.kind == .line }
     guard (model.kind == .bar && model.series.allSatisfy({ $0.kind == .bar })) || lines, !model.horizontal else {
-      throw .unsupported("charts other than columns and lines (bars, pies, donuts, mixed kinds: LibreOffice draws them)")
+      throw .unsupported(model.horizontal ? "horizontal bar charts" : "charts mixing kinds (columns with lines)")
     }
     if lines && (model.stacked || model.percentage) { throw .unsupported("stacked line charts") }
     if lines, let other = model.series.compactMap(\.symbol).first(where: { $0 != "square" && $0 != "diamond" }) {

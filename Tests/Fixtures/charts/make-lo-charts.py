@@ -14,6 +14,7 @@ cases=[
  dict(name="line-with-marks", kind="LineSymbol", title="Xu hướng", legend=True, w=16000, h=8000, cats=["T1","T2","T3","T4","T5","T6"], series=[("Hồ sơ",[12,18,15,22,30,27]),("Ký số",[5,9,14,13,20,24])]),
  dict(name="pie", kind="Pie", title="Cơ cấu", legend=True, w=16000, h=8000, cats=["Hoàn thành","Đang thực hiện","Quá hạn"], series=[("Nhiệm vụ",[556,884,19])]),
  dict(name="donut", kind="Donut", title="Cơ cấu", legend=True, w=12000, h=9000, cats=["A","B","C","D"], series=[("S",[10,20,30,40])]),
+ dict(name="horizontal-bars", kind="Bar", title="Hồ sơ trực tuyến", legend=True, w=16000, h=9000, cats=["Hà Nội","Huế","Đà Nẵng","Cần Thơ"], series=[("2024",[120,45,60,33]),("2025",[150,52,71,40])]),
  dict(name="small-with-legend", kind="Column", title="Nhỏ", legend=True, w=8000, h=5000, cats=["a","b","c"], series=[("x",[0.2,0.7,0.45]),("y",[0.1,0.3,0.9])]),
 ]
 proc=subprocess.Popen(['soffice','-env:UserInstallation=file:///tmp/baocao-chart-fixtures','--headless','--invisible','--norestore','--accept=pipe,name=bccases;urp;'],stdout=subprocess.DEVNULL,stderr=subprocess.DEVNULL)
@@ -32,7 +33,7 @@ for c in cases:
     s=Size(); s.Width=c['w']; s.Height=c['h']; obj.setSize(s)
     text.insertTextContent(cur,obj,False)
     cd=obj.getEmbeddedObject(); cd.createInternalDataProvider(False)
-    tmpl=cd.getChartTypeManager().createInstance("com.sun.star.chart2.template."+(c["kind"] if c["kind"] in ("LineSymbol", "Pie", "Donut") else "Column"))
+    tmpl=cd.getChartTypeManager().createInstance("com.sun.star.chart2.template."+(c["kind"] if c["kind"] in ("LineSymbol", "Pie", "Donut", "Bar") else "Column"))
     args=(prop("CellRangeRepresentation","all"),prop("DataRowSource",uno.Enum("com.sun.star.chart.ChartDataRowSource","COLUMNS")),prop("FirstCellAsLabel",True),prop("HasCategories",True))
     cd.setFirstDiagram(tmpl.createDiagramByDataSource(cd.getDataProvider().createDataSource(args),args))
     d=cd.getData(); d.setData(tuple(tuple(v[r] for _,v in c['series']) for r in range(len(c['cats'])))); d.setRowDescriptions(tuple(c['cats'])); d.setColumnDescriptions(tuple(n for n,_ in c['series']))
