@@ -121,6 +121,36 @@ import Testing
       #expect(status[k].dropFirst().map { Int($0) } == [tasks["completed"] as? Int, tasks["inProgress"] as? Int, tasks["overdue"] as? Int],
         "\(shortName): \(status[k])")
     }
+    // The native PDF's columns against its axis: each height over the plot's is the value over the
+    // axis's maximum (0–70 for the shares).
+    let pdf = dir.appendingPathComponent("native.pdf").path
+    let made = try CLI.baocao(["render", root.appendingPathComponent("templates/bao-cao-tong-hop.odt").path,
+                               root.appendingPathComponent("samples/provinces").path,
+                               "--complement", root.appendingPathComponent("samples/meeting.json").path, "-o", pdf, "--pdf-engine", "native"])
+    #expect(made.status == 0, "\(made.stderr)")
+    if CLI.which("qpdf") != nil {
+      struct Shape: Decodable { var page: Int; var rgb: [Double]; var box: [Double] }
+      let json = try CLI.run("/usr/bin/env", ["python3", root.appendingPathComponent("Tests/Tools/pdf-shapes.py").path, pdf]).stdout
+      let shapes = try JSONDecoder().decode([Shape].self, from: Data(json.utf8))
+      func coloured(_ c: [Double]) -> [Shape] { shapes.filter { zip($0.rgb, c).allSatisfy { abs($0 - $1) < 0.01 } } }
+      let walls = coloured([0.851, 0.851, 0.851]).sorted { $0.page < $1.page }
+      let firstChart = walls.first!
+      let columns = coloured([0, 0.271, 0.525]).filter { $0.page == firstChart.page && $0.box[0] >= firstChart.box[0] && $0.box[2] <= firstChart.box[2] }
+        .sorted { $0.box[0] < $1.box[0] }
+      #expect(columns.count == 34, "\(columns.count) columns in the first chart")
+      let plotHeight = firstChart.box[3] - firstChart.box[1]
+      for (k, column) in columns.enumerated() where k < tableOrder.count {
+        let tasks = records[tableOrder[k]]!["tasks"] as! [String: Any]
+        let shown = (column.box[3] - column.box[1]) / plotHeight * 70
+        let data = (tasks["completedShare"] as! Double) * 100
+        #expect(abs(shown - data) < 0.1, "\(tableOrder[k]): the column shows \(shown), the data says \(data)")
+      }
+    }
+    let validator = CLI.shared.appendingPathComponent("tools/odf-validate").path
+    if FileManager.default.fileExists(atPath: validator), CLI.which("jing") != nil {
+      let v = try CLI.run("/usr/bin/env", ["python3", validator, "--extended", out])
+      #expect(v.status == 0, "\(v.stdout)\(v.stderr)")
+    }
     guard let conv = try CLI.soffice(["--convert-to", "pdf", "--outdir", dir.path, out]) else {
       print("skipped LibreOffice's view of the charts: soffice is not installed")
       return
@@ -154,5 +184,10 @@ import Testing
     #expect(!chart.contains(".D5:"), "no range left on the template's row")
     #expect(content.contains("'Thống kê'.D37:'Thống kê'.D37"), "the frame's ranges follow too")
     #expect(content.contains("<table:table table:name=\"Biểu đồ\""))
+    let validator = CLI.shared.appendingPathComponent("tools/odf-validate").path
+    if FileManager.default.fileExists(atPath: validator), CLI.which("jing") != nil {
+      let v = try CLI.run("/usr/bin/env", ["python3", validator, "--extended", out])
+      #expect(v.status == 0, "\(v.stdout)\(v.stderr)")
+    }
   }
 }
