@@ -104,6 +104,19 @@ struct ChartModel {
     model.stacked = plotProperties["chart:stacked"] == "true"
     model.percentage = plotProperties["chart:percentage"] == "true"
     if plotProperties["chart:three-dimensional"] == "true" { throw .unsupported("three-dimensional charts") }
+    if plot.all("chart:axis").contains(where: { $0.first("chart:title") != nil }) { throw .unsupported("chart axis titles") }
+    // Parts placed by hand keep their saved places (older files); the engine lays out LibreOffice's automatic ones.
+    // A plot area without LibreOffice's automatic placement (or without any style: defaults of
+    // older programs) is left to LibreOffice.
+    if styles.properties(plot["chart:style-name"])["chart:auto-position"] != "true" {
+      throw .unsupported("charts whose plot area is placed by hand or has no style (<chart:plot-area> without chart:auto-position)")
+    }
+    for part in [chart.first("chart:title"), chart.first("chart:legend")].compactMap({ $0 }) where part["svg:x"] != nil {
+      if styles.properties(part["chart:style-name"])["chart:auto-position"] != "true" {
+        throw .unsupported("chart parts placed by hand (<\(part.name)> without chart:auto-position)")
+      }
+    }
+    if plot.all("chart:axis").count > 2 { throw .unsupported("charts with secondary axes") }
     if let axisX = plot.all("chart:axis").first(where: { $0["chart:dimension"] == "x" }) {
       model.categoryAxis = styles.axis(axisX)
       if let range = axisX.first("chart:categories")?["table:cell-range-address"] {
