@@ -63,7 +63,7 @@ struct ChartLayout {
           segments.append(open ? .line(x * 20, place.y(v) * 20) : .move(x * 20, place.y(v) * 20))
           open = true
         }
-        if s.lineWidth >= 0 { out.items.append(.path(Path(segments, stroke: colour, strokeWidth: s.lineWidth * 20))) }
+        out.items.append(.path(Path(segments, stroke: colour, strokeWidth: s.lineWidth * 20)))
         if let symbol = s.symbol {
           for (c, x) in place.categoryX.enumerated() where c < s.values.count {
             guard let v = s.values[c] else { continue }
@@ -73,9 +73,6 @@ struct ChartLayout {
       }
     }
     // The bars: side by side (gap-width between groups, overlap within), or stacked.
-    for (k, s) in series where !lines {
-      _ = (k, s)
-    }
     let stacked = model.stacked || model.percentage
     let columns = stacked ? 1 : max(1, series.count)
     let gap = model.gapWidth / 100

@@ -211,6 +211,7 @@ final class PictureStore {
         throw DocumentError(file: file, part: part, message: "\(place) has no size (svg:width and svg:height)",
           hint: "give the template's picture a fixed size in LibreOffice (Format ▸ Image ▸ Properties ▸ Type)")
       }
+      // Every fit sets the clip: a crop the placeholder had must not cut the new picture.
       var clip: String? = nil
       switch fit {
       case .fill: clip = "rect(0cm, 0cm, 0cm, 0cm)"
