@@ -2,8 +2,8 @@ import BaocaoFonts
 import Foundation
 
 /// Draws a chart as LibreOffice 7.4 draws it (chart2's view): title, legend, axes with their
-/// automatic scale, grid lines and bars. Works in points from the frame's top-left corner, y down;
-/// the items it returns are in twips.
+/// automatic scale, grid lines, columns, lines, pies and donuts. Works in points from the frame's
+/// top-left corner, y down; the items it returns are in twips.
 struct ChartLayout {
   let fonts: FontResolver
 
@@ -24,7 +24,7 @@ struct ChartLayout {
       throw .unsupported("marks of the kind '\(other)' on chart lines")
     }
     if let position = model.legendPosition, position != "end" { throw .unsupported("chart legends placed '\(position)' (the native engine draws them on the right)") }
-    if model.series.contains(where: \.labelsShown) { throw .unsupported("data labels on chart columns") }
+    if model.series.contains(where: \.labelsShown) { throw .unsupported("data labels on charts") }
     if model.subtitle != nil { throw .unsupported("chart subtitles") }
     // Below zero, LibreOffice's category axis crosses the plot at zero, its labels beside it.
     if model.series.contains(where: { $0.values.contains { ($0 ?? 0) < 0 } }) {
@@ -232,7 +232,7 @@ extension ChartLayout {
   }
 
   /// A slice from `from` degrees (counter-clockwise from three o'clock, y down), `sweep` degrees on,
-  /// as cubic curves of at most 90° each; with a hole, the ring between the two radii. In twips.
+  /// as cubic curves; with a hole, the ring between the two radii. In twips.
   static func slice(centre: (x: Double, y: Double), radius: Double, hole: Double, from: Double, sweep: Double) -> [Path.Segment] {
     func point(_ r: Double, _ degrees: Double) -> (Double, Double) {
       let a = degrees * .pi / 180

@@ -77,7 +77,7 @@ struct ChartModel {
     return hex.map { (v: Int) -> RGB in RGB(r: Double(v >> 16) / 255, g: Double((v >> 8) & 0xFF) / 255, b: Double(v & 0xFF) / 255) }
   }()
 
-  /// Reads a chart; nil for what is not a chart of a kind this engine draws (the caller refuses it by name).
+  /// Reads a chart, refusing by name what the engine does not draw (an unknown kind, 3D, axis titles, parts placed by hand).
   static func read(_ root: XMLElement) throws(LayoutError) -> ChartModel {
     guard let chart = root.descendant("chart:chart") else { throw .badDocument("the embedded chart has no chart:chart element") }
     let styles = ChartStyles(root)
