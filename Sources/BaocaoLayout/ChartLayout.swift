@@ -14,6 +14,13 @@ struct ChartLayout {
   static let tick = 150 / 2540.0 * 72
 
   func items(_ model: ChartModel, width: Double, height: Double) throws(LayoutError) -> [DisplayItem] {
+    if let position = model.legendPosition, position != "end" { throw .unsupported("chart legends placed '\(position)' (the native engine draws them on the right)") }
+    if model.series.contains(where: \.labelsShown) { throw .unsupported("data labels on charts") }
+    if model.subtitle != nil { throw .unsupported("chart subtitles") }
+    // Below zero, LibreOffice's category axis crosses the plot at zero, its labels beside it.
+    if model.series.contains(where: { $0.values.contains { ($0 ?? 0) < 0 } }) {
+      throw .unsupported("charts with negative values")
+    }
     if model.kind == .circle || model.kind == .ring { return try pie(model, width: width / 20, height: height / 20) }
     let lines = model.kind == .line && model.series.allSatisfy { $0.kind == .line }
     guard (model.kind == .bar && model.series.allSatisfy({ $0.kind == .bar })) || lines, !model.horizontal else {
@@ -22,13 +29,6 @@ struct ChartLayout {
     if lines && (model.stacked || model.percentage) { throw .unsupported("stacked line charts") }
     if lines, let other = model.series.compactMap(\.symbol).first(where: { $0 != "square" && $0 != "diamond" }) {
       throw .unsupported("marks of the kind '\(other)' on chart lines")
-    }
-    if let position = model.legendPosition, position != "end" { throw .unsupported("chart legends placed '\(position)' (the native engine draws them on the right)") }
-    if model.series.contains(where: \.labelsShown) { throw .unsupported("data labels on charts") }
-    if model.subtitle != nil { throw .unsupported("chart subtitles") }
-    // Below zero, LibreOffice's category axis crosses the plot at zero, its labels beside it.
-    if model.series.contains(where: { $0.values.contains { ($0 ?? 0) < 0 } }) {
-      throw .unsupported("charts with negative values")
     }
     var out = Canvas()
     let w = width / 20, h = height / 20
@@ -96,24 +96,28 @@ struct ChartLayout {
     // Drawn in LibreOffice's order (the axes' labels, then the title, then the legend), so that
     // text extraction reads both PDFs in the same order.
     for run in place.axisRuns { out.text(run.run, run.color) }
-    if let title = model.title, let run = place.titleRun { out.text(run, title.color) }
-    if let legend = place.legend {
-      if let fill = legend.fill { out.rect(legend.box.x, legend.box.y, legend.box.width, legend.box.height, fill: fill) }
-      if let stroke = legend.stroke { out.frame(legend.box, stroke) }
-      for (k, entry) in legend.entries.enumerated() {
-        if lines {
-          // A line's key: a stretch of its line with its mark in the middle.
-          let s = model.series[k], y = entry.symbol.y + entry.symbol.height / 2
-          out.items.append(.path(Path([.move(entry.symbol.x * 20, y * 20), .line(entry.symbol.right * 20, y * 20)],
-            stroke: entry.color, strokeWidth: s.lineWidth * 20)))
-          if let symbol = s.symbol { out.mark(symbol, x: entry.symbol.x + entry.symbol.width / 2, y: y, size: 6.0, colour: s.fill ?? entry.color) }
-        } else {
-          out.rect(entry.symbol.x, entry.symbol.y, entry.symbol.width, entry.symbol.height, fill: entry.color)
-        }
-        out.text(entry.run, RGB.black)
-      }
-    }
+    drawTitleAndLegend(model, place, lines: lines, into: &out)
     return out.items
+  }
+
+  /// The title, then the legend: its box and, for each entry, its key and its name. A line's key
+  /// is a stretch of its line with its mark in the middle; other keys are squares.
+  func drawTitleAndLegend(_ model: ChartModel, _ place: ChartPlacement, lines: Bool, into out: inout Canvas) {
+    if let title = model.title, let run = place.titleRun { out.text(run, title.color) }
+    guard let legend = place.legend else { return }
+    if let fill = legend.fill { out.rect(legend.box.x, legend.box.y, legend.box.width, legend.box.height, fill: fill) }
+    if let stroke = legend.stroke { out.frame(legend.box, stroke) }
+    for (k, entry) in legend.entries.enumerated() {
+      if lines {
+        let s = model.series[k], y = entry.symbol.y + entry.symbol.height / 2
+        out.items.append(.path(Path([.move(entry.symbol.x * 20, y * 20), .line(entry.symbol.right * 20, y * 20)],
+          stroke: entry.color, strokeWidth: s.lineWidth * 20)))
+        if let symbol = s.symbol { out.mark(symbol, x: entry.symbol.x + entry.symbol.width / 2, y: y, size: 6.0, colour: s.fill ?? entry.color) }
+      } else {
+        out.rect(entry.symbol.x, entry.symbol.y, entry.symbol.width, entry.symbol.height, fill: entry.color)
+      }
+      out.text(entry.run, RGB.black)
+    }
   }
 
   /// A line of chart text: shaped in the chart's font, its width and heights in points.
@@ -199,11 +203,7 @@ extension ChartLayout {
     guard model.series.count == 1, let series = model.series.first else {
       throw .unsupported("pies and donuts of more than one series")
     }
-    if series.labelsShown { throw .unsupported("data labels on chart slices") }
-    if let position = model.legendPosition, position != "end" { throw .unsupported("chart legends placed '\(position)' (the native engine draws them on the right)") }
-    if model.subtitle != nil { throw .unsupported("chart subtitles") }
     let values = series.values.map { $0 ?? 0 }
-    if values.contains(where: { $0 < 0 }) { throw .unsupported("charts with negative values") }
     var out = Canvas()
     out.rect(0, 0, w, h, fill: RGB(r: 1, g: 1, b: 1))
     let place = try ChartPlacement(model: model, width: w, height: h, layout: self)
@@ -219,15 +219,7 @@ extension ChartLayout {
       out.items.append(.path(Path(Self.slice(centre: centre, radius: radius, hole: hole, from: start, sweep: sweep), fill: colour)))
       start += sweep
     }
-    if let title = model.title, let run = place.titleRun { out.text(run, title.color) }
-    if let legend = place.legend {
-      if let fill = legend.fill { out.rect(legend.box.x, legend.box.y, legend.box.width, legend.box.height, fill: fill) }
-      if let stroke = legend.stroke { out.frame(legend.box, stroke) }
-      for entry in legend.entries {
-        out.rect(entry.symbol.x, entry.symbol.y, entry.symbol.width, entry.symbol.height, fill: entry.color)
-        out.text(entry.run, RGB.black)
-      }
-    }
+    drawTitleAndLegend(model, place, lines: false, into: &out)
     return out.items
   }
 

@@ -944,12 +944,7 @@ final class DocumentBuilder {
     guard object.name == "draw:object", var href = object["xlink:href"] else { return nil }
     if href.hasPrefix("./") { href.removeFirst(2) }
     // Only a chart is read (a formula's MathML, say, stays refused by name).
-    guard let bytes = files[href + "/content.xml"], bytes.count < 64 << 20,
-      bytes.withUnsafeBufferPointer({ p in
-        let needle = Array("<office:chart".utf8)
-        return p.count >= needle.count && (0...(p.count - needle.count)).contains { i in p[i] == 0x3C && p[i..<(i + needle.count)].elementsEqual(needle) }
-      })
-    else { return nil }
+    guard let bytes = files[href + "/content.xml"], EmbeddedObject.isChart(bytes) else { return nil }
     if let problem = XMLSafety.check(bytes) { throw .badDocument("the chart '\(href)': line \(problem.line): \(problem.message)") }
     guard let root = try? XMLTree.parse(bytes), root.descendant("office:chart") != nil else { return nil }
     return try ChartModel.read(root)

@@ -1,6 +1,7 @@
 import BaocaoPictures
 import BaocaoSheets
 import BaocaoTemplating
+import BaocaoXML
 import Foundation
 
 /// Charts bound to the data, Carbone's way. A chart made in LibreOffice keeps its data in a table
@@ -12,13 +13,7 @@ import Foundation
 enum ChartTags {
   /// An embedded object's content that is a chart.
   static func isChart(_ name: String, _ bytes: [UInt8]) -> Bool {
-    name.hasSuffix("/content.xml") && bytes.count < 64 << 20
-      && bytes.withUnsafeBufferPointer { p in
-        let needle = Array("<office:chart".utf8)
-        guard p.count >= needle.count else { return false }
-        for i in 0...(p.count - needle.count) where p[i] == needle[0] && p[i..<(i + needle.count)].elementsEqual(needle) { return true }
-        return false
-      }
+    name.hasSuffix("/content.xml") && EmbeddedObject.isChart(bytes)
   }
 
   struct Prepared {

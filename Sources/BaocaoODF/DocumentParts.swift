@@ -91,8 +91,9 @@ extension TemplateDocument {
       }
       let styles = try part("styles.xml"), meta = try part("meta.xml"), settings = try part("settings.xml")
       var files = try Self.pictures(zip).merging(store.entries) { _, new in new }
-      // Embedded charts, merged: the native engine draws them from their content.
-      for name in chartParts { files[name] = try part(name) }
+      // Embedded charts the data fills, merged (the others were read as they are, above): the
+      // native engine draws them from their content.
+      for name in charts { files[name] = try part(name) }
       return TextDocumentParts(content: content, styles: styles, meta: meta, settings: settings, files: files, warnings: store.warnings)
     }
   }
@@ -129,9 +130,7 @@ extension TemplateDocument {
       func part(_ name: String) throws(DocumentError) -> [UInt8]? {
         guard let e = zip.entry(named: name) else { return nil }
         let bytes = try zip.read(e)
-        if let problem = XMLSafety.check(bytes) {
-          throw DocumentError(file: path, part: name, message: "line \(problem.line): \(problem.message)")
-        }
+        try checkXML(bytes, file: path, part: name)
         return bytes
       }
       guard let content = try part("content.xml") else {
@@ -143,9 +142,7 @@ extension TemplateDocument {
         files: try pictures(zip))
     case "fodt":
       let bytes = try readFile(path)
-      if let problem = XMLSafety.check(bytes) {
-        throw DocumentError(file: path, message: "line \(problem.line): \(problem.message)")
-      }
+      try checkXML(bytes, file: path)
       return TextDocumentParts(content: bytes, styles: bytes, meta: bytes, settings: bytes, files: [:])
     default:
       throw DocumentError(file: path, message: "only text documents (.odt, .fodt) can be converted to PDF")

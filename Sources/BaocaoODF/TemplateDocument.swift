@@ -65,6 +65,13 @@ public final class TemplateDocument: @unchecked Sendable {
     return [UInt8](data)
   }
 
+  /// Refuses an XML part that is not well-formed or declares a DTD, naming its line.
+  static func checkXML(_ bytes: [UInt8], file: String, part: String? = nil) throws(DocumentError) {
+    if let problem = XMLSafety.check(bytes) {
+      throw DocumentError(file: file, part: part, message: "line \(problem.line): \(problem.message)")
+    }
+  }
+
   static func load(path: String) throws -> (TemplateDocument, [Diagnostic]) {
     let ext = (path as NSString).pathExtension.lowercased()
     switch ext {
@@ -72,9 +79,7 @@ public final class TemplateDocument: @unchecked Sendable {
       return try loadPackage(path: path, spreadsheet: ext == "ods" || ext == "ots")
     case "fodt", "fods":
       let bytes = try readFile(path)
-      if let problem = XMLSafety.check(bytes) {
-        throw DocumentError(file: path, message: "line \(problem.line): \(problem.message)")
-      }
+      try checkXML(bytes, file: path)
       let sheet = ext == "fods"
       // Rows of a spreadsheet carry their template position through the merge (see SheetProcessor).
       let marked = PictureTags.mark(sheet ? SheetProcessor.prepare(bytes) : bytes, file: path, part: "")
@@ -122,18 +127,14 @@ public final class TemplateDocument: @unchecked Sendable {
     for e in zip.entries where e.name.hasSuffix("/content.xml") && !e.name.hasPrefix("META-INF/") {
       let bytes = try zip.read(e)
       guard ChartTags.isChart(e.name, bytes) else { continue }
-      if let problem = XMLSafety.check(bytes) {
-        throw DocumentError(file: path, part: e.name, message: "line \(problem.line): \(problem.message)")
-      }
+      try checkXML(bytes, file: path, part: e.name)
       partBytes[e.name] = bytes
       chartParts.append(e.name)
     }
     for name in templatedParts {
       guard let e = zip.entry(named: name) else { continue }
       let bytes = try zip.read(e)
-      if let problem = XMLSafety.check(bytes) {
-        throw DocumentError(file: path, part: name, message: "line \(problem.line): \(problem.message)")
-      }
+      try checkXML(bytes, file: path, part: name)
       partBytes[name] = bytes
     }
     // Aliases declared in one part are usable in all of them.
